@@ -1,0 +1,59 @@
+//! The receive task: reads until `EAGAIN`, hands each read over as one batch.
+
+use std::io;
+use std::sync::Arc;
+
+use socket2::SockRef;
+use tokio::io::Interest;
+use tokio::net::UdpSocket;
+
+use crate::event::{Event, EventSink};
+use crate::recv_batch::{RecvBatch, RecvMeta, BATCH, SLOT};
+use crate::recv_queue::ReceiveQueue;
+use crate::UvError;
+
+/// Reads per wake-up before yielding, so that one busy socket cannot starve
+/// the others on the reactor thread.
+const READS_PER_TURN: usize = 16;
+
+#[cfg(target_os = "linux")]
+use crate::recv_batch::recv_many as read_batch;
+#[cfg(not(target_os = "linux"))]
+use crate::recv_batch::recv_one as read_batch;
+
+/// Runs until aborted (by `stop_recv` or `close`).
+pub(crate) async fn receive(
+    io: Arc<UdpSocket>,
+    sink: Arc<dyn EventSink>,
+    queue: Arc<ReceiveQueue>,
+) {
+    // Zeroed pages are not touched until written: a receiving socket costs
+    // what its datagrams use, not the full BATCH * SLOT.
+    let mut slots = vec![0u8; BATCH * SLOT];
+    let mut metas = [RecvMeta::default(); BATCH];
+    loop {
+        if io.readable().await.is_err() {
+            return;
+        }
+        for _ in 0..READS_PER_TURN {
+            let read = io.try_io(Interest::READABLE, || {
+                read_batch(&SockRef::from(io.as_ref()), &mut slots, &mut metas)
+            });
+            match read {
+                Ok(n) => {
+                    let metas = &metas[..n];
+                    if let Some(slot) = queue.reserve(RecvBatch::size_of(metas), n) {
+                        sink.emit(Event::Received(RecvBatch::pack(&slots, metas, Some(slot))));
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    sink.emit(Event::RecvError(UvError::from_io(&e)));
+                    break;
+                }
+            }
+        }
+        tokio::task::yield_now().await;
+    }
+}

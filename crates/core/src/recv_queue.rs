@@ -1,0 +1,89 @@
+//! The bound on datagrams read but not yet taken by the owner.
+//!
+//! The reactor reads as fast as the kernel delivers; when the owner (the JS
+//! thread) falls behind, batches pile up between the two. Rather than buffer
+//! without limit, the reactor drops what would exceed the bound and counts it,
+//! as the kernel does with a full receive buffer.
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// Batches that may wait for the owner at once.
+pub const MAX_BATCHES: usize = 64;
+/// Bytes that may wait for the owner at once.
+pub const MAX_BYTES: usize = 16 << 20;
+
+/// Counts what waits for the owner and what was dropped for lack of room.
+#[derive(Debug, Default)]
+pub struct ReceiveQueue {
+    batches: AtomicUsize,
+    bytes: AtomicUsize,
+    dropped: AtomicU64,
+}
+
+impl ReceiveQueue {
+    /// Datagrams dropped so far because the owner was behind.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Takes room for a batch of `bytes`, or counts its `datagrams` as
+    /// dropped when there is none. The room is given back when the returned
+    /// slot is dropped, i.e. when the owner is done with the batch.
+    pub(crate) fn reserve(self: &Arc<Self>, bytes: usize, datagrams: usize) -> Option<QueueSlot> {
+        // Only the reactor thread reserves, so check-then-add cannot overshoot.
+        let full = self.batches.load(Ordering::Acquire) >= MAX_BATCHES
+            || self.bytes.load(Ordering::Acquire) + bytes > MAX_BYTES;
+        if full {
+            self.dropped.fetch_add(datagrams as u64, Ordering::Relaxed);
+            return None;
+        }
+        self.batches.fetch_add(1, Ordering::AcqRel);
+        self.bytes.fetch_add(bytes, Ordering::AcqRel);
+        Some(QueueSlot {
+            queue: Arc::clone(self),
+            bytes,
+        })
+    }
+}
+
+/// A batch's place in the [`ReceiveQueue`]; dropping it frees the place.
+#[derive(Debug)]
+pub struct QueueSlot {
+    queue: Arc<ReceiveQueue>,
+    bytes: usize,
+}
+
+impl Drop for QueueSlot {
+    fn drop(&mut self) {
+        self.queue.batches.fetch_sub(1, Ordering::AcqRel);
+        self.queue.bytes.fetch_sub(self.bytes, Ordering::AcqRel);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_queue_drops_and_counts_until_a_slot_is_freed() {
+        let queue = Arc::new(ReceiveQueue::default());
+        let slots: Vec<_> = (0..MAX_BATCHES)
+            .map(|_| queue.reserve(10, 1).expect("room"))
+            .collect();
+        assert!(queue.reserve(10, 5).is_none());
+        assert_eq!(queue.dropped(), 5);
+        drop(slots);
+        assert!(queue.reserve(10, 1).is_some());
+        assert_eq!(queue.dropped(), 5);
+    }
+
+    #[test]
+    fn byte_bound_applies_before_batch_bound() {
+        let queue = Arc::new(ReceiveQueue::default());
+        let _big = queue.reserve(MAX_BYTES - 100, 1).expect("room");
+        assert!(queue.reserve(101, 3).is_none());
+        assert_eq!(queue.dropped(), 3);
+        assert!(queue.reserve(100, 1).is_some());
+    }
+}

@@ -1,0 +1,376 @@
+//! The UDP handle: one socket, its receive task and its send queue.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6};
+use std::sync::Arc;
+
+use socket2::{Domain, Protocol, SockRef, Socket, Type};
+use tokio::net::UdpSocket;
+use tokio::task::JoinHandle;
+
+use crate::error::{EALREADY, EBADF, EBUSY, EINVAL};
+use crate::event::EventSink;
+use crate::flags::{
+    AF_INET, AF_INET6, AF_UNSPEC, BIND_FLAGS, UV_UDP_IPV6ONLY, UV_UDP_REUSEADDR, UV_UDP_REUSEPORT,
+};
+use crate::recv_loop::receive;
+use crate::recv_queue::ReceiveQueue;
+use crate::send_queue::{drain, send_now, Datagram, SendQueue};
+use crate::{reactor, UvError};
+
+/// What became of a [`Udp::send`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendOutcome {
+    /// Sent at once: this many bytes.
+    Sent(usize),
+    /// The send itself failed (`UV_EMSGSIZE`, `UV_EACCES`, ...).
+    Failed(UvError),
+    /// The socket would block: the datagram was copied into the send queue and
+    /// its outcome comes later as [`crate::Event::SendsDone`].
+    Queued,
+}
+
+/// A UDP socket as libuv's `uv_udp_t` sees it.
+///
+/// Owned by one thread (the JS thread in the binding). Background tasks on the
+/// [reactor](crate::reactor) do the waiting and report through the
+/// [`EventSink`] given at creation.
+pub struct Udp {
+    io: Option<Arc<UdpSocket>>,
+    bound: bool,
+    sink: Arc<dyn EventSink>,
+    receive_queue: Arc<ReceiveQueue>,
+    send_queue: Arc<SendQueue>,
+    receiver: Option<JoinHandle<()>>,
+    drainer: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Udp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Udp")
+            .field("io", &self.io)
+            .field("bound", &self.bound)
+            .field("receiving", &self.receiver.is_some())
+            .finish()
+    }
+}
+
+fn domain_of(family: i32) -> Result<Domain, UvError> {
+    match family {
+        AF_INET => Ok(Domain::IPV4),
+        AF_INET6 => Ok(Domain::IPV6),
+        _ => Err(EINVAL),
+    }
+}
+
+fn family_of(addr: &SocketAddr) -> i32 {
+    if addr.is_ipv4() {
+        AF_INET
+    } else {
+        AF_INET6
+    }
+}
+
+fn wildcard(family: i32) -> SocketAddr {
+    if family == AF_INET6 {
+        SocketAddr::new(IpAddr::V6(Ipv6Addr::UNSPECIFIED), 0)
+    } else {
+        SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0)
+    }
+}
+
+/// Hands a socket2 socket to the reactor.
+fn register(socket: Socket) -> Result<Arc<UdpSocket>, UvError> {
+    socket.set_nonblocking(true)?;
+    let handle = reactor::handle()?;
+    let _entered = handle.enter();
+    Ok(Arc::new(UdpSocket::from_std(socket.into())?))
+}
+
+fn new_socket(family: i32) -> Result<Arc<UdpSocket>, UvError> {
+    let socket = Socket::new(domain_of(family)?, Type::DGRAM, Some(Protocol::UDP))?;
+    // Linux delivers a group's datagrams to every socket bound to the port
+    // unless this is off; a socket should only see the groups it joined.
+    #[cfg(target_os = "linux")]
+    if family == AF_INET {
+        socket.set_multicast_all_v4(false)?;
+    }
+    register(socket)
+}
+
+impl Udp {
+    /// A handle with a socket of `family` (`AF_INET`, `AF_INET6`), or with
+    /// none yet for `AF_UNSPEC`. Any other family: `UV_EINVAL`.
+    pub fn new(family: i32, sink: Arc<dyn EventSink>) -> Result<Udp, UvError> {
+        let io = match family {
+            AF_UNSPEC => None,
+            _ => Some(new_socket(family)?),
+        };
+        Ok(Udp {
+            io,
+            bound: false,
+            sink,
+            receive_queue: Arc::default(),
+            send_queue: Arc::default(),
+            receiver: None,
+            drainer: None,
+        })
+    }
+
+    pub(crate) fn io(&self) -> Result<&Arc<UdpSocket>, UvError> {
+        self.io.as_ref().ok_or(EBADF)
+    }
+
+    pub(crate) fn sock_ref(&self) -> Result<SockRef<'_>, UvError> {
+        Ok(SockRef::from(self.io()?.as_ref()))
+    }
+
+    /// The socket's family; `UV_EINVAL` before there is a socket.
+    pub fn family(&self) -> Result<i32, UvError> {
+        let io = self.io.as_ref().ok_or(EINVAL)?;
+        Ok(if io.local_addr()?.is_ipv4() {
+            AF_INET
+        } else {
+            AF_INET6
+        })
+    }
+
+    /// True once the socket has a local address (explicit or implicit bind, or
+    /// an adopted bound socket).
+    pub fn is_bound(&self) -> bool {
+        self.bound
+    }
+
+    /// `bind(2)` with libuv's flags. On a handle without a socket, the socket
+    /// is made for the address's family (and discarded again if bind fails).
+    pub fn bind(&mut self, addr: SocketAddr, flags: u32) -> Result<(), UvError> {
+        if flags & !BIND_FLAGS != 0 || (flags & UV_UDP_IPV6ONLY != 0 && addr.is_ipv4()) {
+            return Err(EINVAL);
+        }
+        let family = family_of(&addr);
+        let created = match &self.io {
+            Some(_) if self.family()? != family => return Err(EINVAL),
+            Some(_) => false,
+            None => {
+                self.io = Some(new_socket(family)?);
+                true
+            }
+        };
+        let result = self.bind_existing(addr, flags);
+        if result.is_err() && created {
+            self.io = None;
+        }
+        result
+    }
+
+    fn bind_existing(&mut self, addr: SocketAddr, flags: u32) -> Result<(), UvError> {
+        let sock = self.sock_ref()?;
+        if flags & UV_UDP_REUSEADDR != 0 {
+            sock.set_reuse_address(true)?;
+        }
+        if flags & UV_UDP_REUSEPORT != 0 {
+            set_reuse_port(&sock)?;
+        }
+        if flags & UV_UDP_IPV6ONLY != 0 {
+            sock.set_only_v6(true)?;
+        }
+        sock.bind(&addr.into())?;
+        self.bound = true;
+        Ok(())
+    }
+
+    /// Adopts an open datagram socket; the handle owns it from then on.
+    /// Not a socket: `UV_ENOTSOCK`; not open: `UV_EBADF`; not a datagram
+    /// socket: `UV_EINVAL`; the handle already has a socket: `UV_EBUSY`.
+    #[cfg(unix)]
+    pub fn open(&mut self, fd: i32) -> Result<(), UvError> {
+        use std::os::fd::{BorrowedFd, FromRawFd};
+        if self.io.is_some() {
+            return Err(EBUSY);
+        }
+        if fd < 0 {
+            return Err(EBADF);
+        }
+        // SAFETY: fcntl(F_GETFD) only asks whether `fd` is open; it changes nothing.
+        if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
+            return Err(std::io::Error::last_os_error().into());
+        }
+        // SAFETY: `fd` is open (checked above) and stays open for this
+        // borrow, which ends before anything else can close it.
+        let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+        let probe = SockRef::from(&borrowed);
+        let kind = probe.r#type()?;
+        if kind != Type::DGRAM {
+            return Err(EINVAL);
+        }
+        let local = probe.local_addr()?;
+        let bound = local.as_socket().is_some_and(|a| a.port() != 0);
+        // Everything that can fail is done before ownership is taken, so a
+        // failed open() leaves the caller's descriptor open and theirs.
+        probe.set_nonblocking(true)?;
+        reactor::handle()?;
+        // SAFETY: `fd` is an open datagram socket (checked above) and the API
+        // contract hands its ownership to this handle, which closes it once.
+        let socket = unsafe { Socket::from_raw_fd(fd) };
+        self.io = Some(register(socket)?);
+        self.bound = bound;
+        Ok(())
+    }
+
+    /// The bound address; `UV_EINVAL` when not bound.
+    pub fn local_addr(&self) -> Result<SocketAddr, UvError> {
+        if !self.bound {
+            return Err(EINVAL);
+        }
+        Ok(self.io()?.local_addr()?)
+    }
+
+    /// The socket's descriptor; `UV_EBADF` before there is a socket.
+    #[cfg(unix)]
+    pub fn fileno(&self) -> Result<i64, UvError> {
+        use std::os::fd::AsRawFd;
+        Ok(i64::from(self.io()?.as_raw_fd()))
+    }
+
+    /// Makes sure there is a bound socket before a send or a receive, the way
+    /// libuv binds implicitly: to the wildcard of `family`, port 0.
+    pub fn ensure_bound(&mut self, family: i32, flags: u32) -> Result<(), UvError> {
+        if self.bound {
+            return Ok(());
+        }
+        let family = match &self.io {
+            Some(_) => self.family()?,
+            None => family,
+        };
+        self.bind(wildcard(family), flags)
+    }
+
+    /// The destination as this socket must see it: an IPv4 address becomes
+    /// v4-mapped on an IPv6 socket; an IPv6 address on an IPv4 socket is `UV_EINVAL`.
+    fn destination(&mut self, dest: SocketAddr) -> Result<SocketAddr, UvError> {
+        self.ensure_bound(family_of(&dest), 0)?;
+        match (self.family()?, dest) {
+            (AF_INET6, SocketAddr::V4(v4)) => Ok(SocketAddr::V6(SocketAddrV6::new(
+                v4.ip().to_ipv6_mapped(),
+                v4.port(),
+                0,
+                0,
+            ))),
+            (AF_INET, SocketAddr::V6(_)) => Err(EINVAL),
+            _ => Ok(dest),
+        }
+    }
+
+    /// Sends now or not at all: the bytes sent, or `UV_EAGAIN`.
+    pub fn try_send(&mut self, dest: SocketAddr, data: &[u8]) -> Result<usize, UvError> {
+        let dest = self.destination(dest)?;
+        if !self.send_queue.is_empty() {
+            return Err(crate::error::EAGAIN);
+        }
+        Ok(send_now(self.io()?, Some(dest), data)?)
+    }
+
+    /// libuv's send: tried at once unless sends are queued; queued (copied)
+    /// when the socket would block. Errors about the destination are returned;
+    /// errors of the send itself come back as [`SendOutcome::Failed`].
+    pub fn send(&mut self, dest: SocketAddr, data: &[u8]) -> Result<SendOutcome, UvError> {
+        let dest = self.destination(dest)?;
+        if self.send_queue.is_empty() {
+            match send_now(self.io()?, Some(dest), data) {
+                Ok(n) => return Ok(SendOutcome::Sent(n)),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => return Ok(SendOutcome::Failed(UvError::from_io(&e))),
+            }
+        }
+        self.enqueue(Datagram {
+            dest: Some(dest),
+            data: data.to_vec(),
+        })?;
+        Ok(SendOutcome::Queued)
+    }
+
+    fn enqueue(&mut self, datagram: Datagram) -> Result<(), UvError> {
+        if self.drainer.is_none() {
+            let io = Arc::clone(self.io()?);
+            let task = drain(io, Arc::clone(&self.send_queue), Arc::clone(&self.sink));
+            self.drainer = Some(reactor::handle()?.spawn(task));
+        }
+        self.send_queue.push(datagram);
+        Ok(())
+    }
+
+    /// Starts the receive task; `UV_EALREADY` when receiving. An unbound
+    /// handle binds to `0.0.0.0:0` (or the socket's own wildcard) first.
+    pub fn start_recv(&mut self) -> Result<(), UvError> {
+        if self.receiver.is_some() {
+            return Err(EALREADY);
+        }
+        self.ensure_bound(AF_INET, 0)?;
+        let task = receive(
+            Arc::clone(self.io()?),
+            Arc::clone(&self.sink),
+            Arc::clone(&self.receive_queue),
+        );
+        self.receiver = Some(reactor::handle()?.spawn(task));
+        Ok(())
+    }
+
+    /// Stops the receive task. Datagrams it already read stay with the owner;
+    /// the rest stay in the kernel.
+    pub fn stop_recv(&mut self) {
+        if let Some(task) = self.receiver.take() {
+            // Cancellation lands at the task's only await (readiness), never
+            // between a read and its hand-over, so nothing read is lost.
+            task.abort();
+        }
+    }
+
+    /// True while the receive task runs.
+    pub fn is_receiving(&self) -> bool {
+        self.receiver.is_some()
+    }
+
+    /// Datagrams dropped because the owner fell behind the bounded receive queue.
+    pub fn recv_dropped(&self) -> u64 {
+        self.receive_queue.dropped()
+    }
+
+    /// Sends waiting in the queue (as the reactor sees them).
+    pub fn queued_sends(&self) -> usize {
+        self.send_queue.len()
+    }
+
+    /// Stops everything and releases the socket; returns how many queued
+    /// sends were cancelled. The descriptor closes once the aborted tasks have
+    /// let go of it, which the reactor does at once.
+    pub fn close(&mut self) -> usize {
+        self.stop_recv();
+        if let Some(task) = self.drainer.take() {
+            task.abort();
+        }
+        let cancelled = self.send_queue.cancel_all();
+        self.io = None;
+        self.bound = false;
+        cancelled
+    }
+
+    /// True once [`Udp::close`] ran (or before a socket exists).
+    pub fn has_socket(&self) -> bool {
+        self.io.is_some()
+    }
+}
+
+impl Drop for Udp {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+#[cfg(unix)]
+fn set_reuse_port(sock: &SockRef<'_>) -> Result<(), UvError> {
+    Ok(sock.set_reuse_port(true)?)
+}
+
+#[cfg(not(unix))]
+fn set_reuse_port(_sock: &SockRef<'_>) -> Result<(), UvError> {
+    Err(crate::error::ENOTSUP)
+}

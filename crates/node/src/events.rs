@@ -1,0 +1,111 @@
+//! The one threadsafe function per handle that carries its events to JS.
+//!
+//! JS side (`index.ts`): `onEvent(kind, data, count, extra)` with
+//! - `RECEIVED`: `data` the batch buffer (see `uv_udp_core::recv_batch`),
+//!   `count` datagrams, `extra` the batch's distinct peers as address tuples;
+//! - `RECV_ERROR`: `count` the negative libuv code;
+//! - `SENDS_DONE`: `count` sends finished, `extra` their codes (0 = success).
+//!
+//! The function is created weak and referenced only while the handle is
+//! active and `ref` is true, so it keeps Node alive exactly as a libuv handle.
+
+use napi::bindgen_prelude::{Either, FnArgs, Function};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::{Env, Status};
+use uv_udp_core::address::{format_address, AddressTuple};
+use uv_udp_core::{Event, EventSink};
+
+use crate::js_buffer::JsOwnedBuffer;
+
+const RECEIVED: u32 = 0;
+const RECV_ERROR: u32 = 1;
+const SENDS_DONE: u32 = 2;
+
+/// An address as JS sees it: `[ip, port]` or `[ip, port, flowinfo, scope_id]`.
+pub type JsAddress = Either<(String, u32), (String, u32, u32, u32)>;
+
+/// Converts a core address tuple for JS.
+pub fn js_address(addr: &std::net::SocketAddr) -> JsAddress {
+    match format_address(addr) {
+        AddressTuple::V4 { ip, port } => Either::A((ip, u32::from(port))),
+        AddressTuple::V6 {
+            ip,
+            port,
+            flowinfo,
+            scope_id,
+        } => Either::B((ip, u32::from(port), flowinfo, scope_id)),
+    }
+}
+
+type EventArgs = FnArgs<(
+    u32,
+    Option<JsOwnedBuffer>,
+    i64,
+    Option<Either<Vec<JsAddress>, Vec<i32>>>,
+)>;
+
+/// The handle's threadsafe function.
+pub type EventFn = ThreadsafeFunction<Event, (), EventArgs, Status, false, true, 0>;
+
+/// Builds the (weak) threadsafe function over the JS `onEvent` callback.
+pub fn event_fn(on_event: &Function<'_, (), ()>) -> napi::Result<EventFn> {
+    on_event
+        .build_threadsafe_function::<Event>()
+        .callee_handled::<false>()
+        .weak::<true>()
+        .build_callback(
+            |ctx: napi::threadsafe_function::ThreadsafeCallContext<Event>| Ok(to_js(ctx.value)),
+        )
+}
+
+fn to_js(event: Event) -> EventArgs {
+    match event {
+        Event::Received(mut batch) => {
+            let peers = batch.peers.iter().map(js_address).collect();
+            let count = batch.count as i64;
+            // The batch (and its place in the bounded queue) is released when
+            // this closure returns, i.e. once the bytes are copied into JS.
+            let bytes = std::mem::take(&mut batch.bytes);
+            (
+                RECEIVED,
+                Some(JsOwnedBuffer(bytes)),
+                count,
+                Some(Either::A(peers)),
+            )
+                .into()
+        }
+        Event::RecvError(err) => (RECV_ERROR, None, i64::from(err.code), None).into(),
+        Event::SendsDone(codes) => {
+            (SENDS_DONE, None, codes.len() as i64, Some(Either::B(codes))).into()
+        }
+    }
+}
+
+/// Forwards core events to JS; never blocks the reactor.
+pub struct TsfnSink(pub EventFn);
+
+impl EventSink for TsfnSink {
+    fn emit(&self, event: Event) {
+        // Unbounded queue: only `Closing` can come back, when the env is being
+        // torn down and nobody is left to tell.
+        let _ = self.0.call(event, ThreadsafeFunctionCallMode::NonBlocking);
+    }
+}
+
+/// Makes the handle keep Node's loop alive, or stop doing so.
+///
+/// Called on the JS thread that made the function. Both calls are idempotent
+/// in Node (a boolean on the underlying uv_async_t), so no count is kept.
+pub fn set_keep_alive(tsfn: &EventFn, env: &Env, on: bool) -> napi::Result<()> {
+    let raw = tsfn.raw();
+    // SAFETY: `env` is the env of the current call on the JS thread that
+    // created `raw`, and `raw` is alive: the caller holds the function.
+    let status = unsafe {
+        if on {
+            napi::sys::napi_ref_threadsafe_function(env.raw(), raw)
+        } else {
+            napi::sys::napi_unref_threadsafe_function(env.raw(), raw)
+        }
+    };
+    napi::check_status!(status, "changing the handle's ref failed")
+}

@@ -1,0 +1,16 @@
+//! uv-udp-node: the napi-rs glue between `index.ts` and uv-udp-core.
+//!
+//! Thin on purpose: JS values in, core calls, results out. Argument *types*
+//! were checked by `index.ts`; what is about sockets (is this an IP? which
+//! family?) is checked by the core. Errors cross as plain `Error`s whose
+//! message `index.ts` decodes (see [`thrown`]).
+#![deny(missing_docs)]
+
+mod constants;
+mod env_cleanup;
+mod events;
+mod js_buffer;
+mod native_udp;
+mod thrown;
+
+pub use native_udp::NativeUdp;
