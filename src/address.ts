@@ -1,0 +1,45 @@
+/** Address tuples: their types and the checks on what callers pass. */
+
+/** An IPv4 address: `[host, port]`. */
+export type Address4 = [host: string, port: number]
+/** An IPv6 address: `[host, port, flowinfo, scope_id]`. */
+export type Address6 = [host: string, port: number, flowinfo: number, scope_id: number]
+/** Any address a method takes. */
+export type Address = Address4 | [host: string, port: number, flowinfo: number] | Address6
+
+/** An address taken apart: host, port, flowinfo, scope_id (undefined when not given). */
+export type AddressParts = [host: string, port: number, flowinfo: number, scopeId: number | undefined]
+
+/** Checks an integer argument: `TypeError` when not a number, `RangeError` out of `[min, max]`. */
+export function checkInteger(value: unknown, what: string, min: number, max: number): number {
+  if (typeof value !== 'number') throw new TypeError(`${what} must be a number, got ${describe(value)}`)
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${what} must be an integer from ${min} to ${max}, got ${String(value)}`)
+  }
+  return value
+}
+
+/** Checks an address tuple; the host's IP syntax is checked by the core. */
+export function addressParts(value: unknown, what = 'address'): AddressParts {
+  if (!Array.isArray(value)) {
+    throw new TypeError(`${what} must be an array [host, port, flowinfo?, scope_id?], got ${describe(value)}`)
+  }
+  if (value.length < 2 || value.length > 4) {
+    throw new TypeError(`${what} must have 2 to 4 elements, got ${value.length}`)
+  }
+  const host: unknown = value[0]
+  if (typeof host !== 'string') throw new TypeError(`${what} host must be a string, got ${describe(host)}`)
+  const port = checkInteger(value[1], `${what} port`, 0, 65535)
+  const flowinfo = value.length > 2 ? checkInteger(value[2], `${what} flowinfo`, 0, 0xfffff) : 0
+  const scopeId = value.length > 3 ? checkInteger(value[3], `${what} scope_id`, 0, 0xffffffff) : undefined
+  return [host, port, flowinfo, scopeId]
+}
+
+/** A short description of a value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'object') return `an instance of ${value.constructor?.name ?? 'Object'}`
+  if (typeof value === 'string') return `a string`
+  return `${typeof value} ${String(value)}`
+}

@@ -1,0 +1,26 @@
+/** An error of libuv: `errno` is the negative code, `code` its name. */
+export declare class UVError extends Error {
+    /** The negative libuv code, as in Node's errors. */
+    readonly errno: number;
+    /** The code's name without `UV_`, e.g. `'EADDRINUSE'`. */
+    readonly code: string;
+    /** pyuv's `args`: `[errno, message]`. */
+    readonly args: [number, string];
+    constructor(code: number, message?: string);
+}
+/** An error of a handle. */
+export declare class HandleError extends UVError {
+}
+/** An error of a UDP handle's operation. */
+export declare class UDPError extends HandleError {
+}
+/** The handle was closed: every member throws this afterwards. */
+export declare class HandleClosedError extends HandleError {
+    constructor();
+}
+/**
+ * Rethrows an error of the native binding as the API's class: `uv:<code>`
+ * becomes `UDPError`, `type:<text>` a `TypeError`; anything else (a panic
+ * caught in Rust) stays as it is.
+ */
+export declare function fromNative(error: unknown): unknown;

@@ -1,0 +1,8 @@
+/** A first-in first-out queue with O(1) shift, for send callbacks. */
+export declare class Fifo<T> {
+    #private;
+    get length(): number;
+    push(item: T): void;
+    peek(): T | undefined;
+    shift(): T | undefined;
+}

@@ -1,0 +1,100 @@
+/** pyuv's `Loop`, on Node's own event loop. */
+import type { UDP } from './udp'
+
+let defaultLoop: Loop | undefined
+
+/**
+ * A group of handles. Every loop runs on Node's event loop: callbacks come on
+ * the JS thread that made the handle, never synchronously.
+ */
+export class Loop {
+  /** The loop of this JS thread (the main thread, or each worker). */
+  static default_loop(): Loop {
+    defaultLoop ??= new Loop()
+    return defaultLoop
+  }
+
+  /**
+   * Where a callback's exception goes. `null` (the default): it surfaces as
+   * an uncaught exception, as in any Node callback.
+   */
+  excepthook: ((error: unknown) => void) | null = null
+
+  // Weak, so that an unreachable idle handle can be collected (and its
+  // socket closed); active handles are held strongly in #active, as libuv's
+  // loop holds active handles.
+  #handles = new Set<WeakRef<UDP>>()
+  #active = new Set<UDP>()
+  #waiters: (() => void)[] = []
+  #checkScheduled = false
+  #forget = new FinalizationRegistry<WeakRef<UDP>>((ref) => this.#handles.delete(ref))
+
+  /** Handles not yet fully closed (a copy). */
+  get handles(): UDP[] {
+    const out: UDP[] = []
+    for (const ref of this.#handles) {
+      const handle = ref.deref()
+      if (handle) out.push(handle)
+    }
+    return out
+  }
+
+  /** Resolves once none of the loop's handles is active and referenced. */
+  run(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#waiters.push(resolve)
+      this.#scheduleCheck()
+    })
+  }
+
+  /** @internal A new handle of this loop; returns its token for `_forget`. */
+  _track(handle: UDP): WeakRef<UDP> {
+    const ref = new WeakRef(handle)
+    this.#handles.add(ref)
+    this.#forget.register(handle, ref, ref)
+    return ref
+  }
+
+  /** @internal The handle's close callback has run. */
+  _forget(handle: UDP, ref: WeakRef<UDP>): void {
+    this.#handles.delete(ref)
+    this.#forget.unregister(ref)
+    this._setActive(handle, false)
+  }
+
+  /** @internal A handle became active or inactive, or its `ref` changed. */
+  _setActive(handle: UDP, active: boolean): void {
+    if (active) this.#active.add(handle)
+    else this.#active.delete(handle)
+    if (this.#waiters.length > 0) this.#scheduleCheck()
+  }
+
+  /** @internal Hands a callback's exception to `excepthook`, or rethrows it uncaught. */
+  _report(error: unknown): void {
+    const hook = this.excepthook
+    if (hook !== null) {
+      try {
+        hook(error)
+        return
+      } catch (hookError) {
+        error = hookError
+      }
+    }
+    // Thrown from its own tick, so the rest of a batch is still delivered.
+    process.nextTick(() => {
+      throw error
+    })
+  }
+
+  #scheduleCheck(): void {
+    if (this.#checkScheduled) return
+    this.#checkScheduled = true
+    setImmediate(() => {
+      this.#checkScheduled = false
+      for (const handle of this.#active) if (handle.ref && handle.active) return
+      const waiters = this.#waiters
+      this.#waiters = []
+      for (const resolve of waiters) resolve()
+    })
+  }
+}

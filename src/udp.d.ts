@@ -1,0 +1,73 @@
+import { type Address, type Address4, type Address6 } from './address';
+import { type Data } from './data';
+import { Loop } from './loop';
+/** Called once per datagram, or with `error` set when a read failed. */
+export type RecvCallback = (handle: UDP, address: Address4 | Address6 | null, flags: number, data: Buffer | null, error: number | null) => void;
+/** Called once per send, later: `error` is `null` on success. */
+export type SendCallback = (handle: UDP, error: number | null) => void;
+/** Called once when the handle is closed. */
+export type CloseCallback = (handle: UDP) => void;
+/**
+ * A UDP socket with pyuv's API: same method names, address tuples, callbacks
+ * and error codes. Callbacks run on the JS thread that made the handle.
+ */
+export declare class UDP {
+    #private;
+    constructor(loop: Loop, family?: number);
+    /** The loop; `null` after the close callback has run. */
+    get loop(): Loop | null;
+    /** True from the `close()` call on. */
+    get closed(): boolean;
+    /** True while receiving or while sends are queued. */
+    get active(): boolean;
+    /** Whether the handle keeps the process alive while active. */
+    get ref(): boolean;
+    set ref(value: boolean);
+    /** Binds to `address`; `flags` are `UV_UDP_IPV6ONLY | UV_UDP_REUSEADDR | UV_UDP_REUSEPORT`. */
+    bind(address: Address, flags?: number): void;
+    /** Adopts an open datagram socket; the handle closes it on `close()`. */
+    open(fd: number): void;
+    /** The bound address. */
+    getsockname(): Address4 | Address6;
+    /** Sends one datagram (an array of views is gathered into one); `callback` runs once, later. */
+    send(address: Address, data: Data | readonly Data[], callback?: SendCallback): void;
+    /** Sends now or not at all: the bytes sent, or throws `UV_EAGAIN`. */
+    try_send(address: Address, data: Data): number;
+    /** Starts receiving: `callback` runs once per datagram. */
+    start_recv(callback: RecvCallback): void;
+    /** Stops receiving; no receive callback runs after it returns. */
+    stop_recv(): void;
+    /** Joins (`UV_JOIN_GROUP`) or leaves (`UV_LEAVE_GROUP`) a multicast group. */
+    set_membership(multicast_address: string, membership: number, interface_address?: string): void;
+    /** The interface multicast leaves by; omitted: the OS default. */
+    set_multicast_interface(interface_address?: string): void;
+    /** IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS, 0..255. */
+    set_multicast_ttl(ttl: number): void;
+    /** IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP. */
+    set_multicast_loop(enable: boolean): void;
+    /** SO_BROADCAST. */
+    set_broadcast(enable: boolean): void;
+    /** IP_TTL / IPV6_UNICAST_HOPS, 1..255. */
+    set_ttl(ttl: number): void;
+    /** The socket's descriptor. */
+    fileno(): number;
+    /** SO_SNDBUF as the OS reports it (Linux doubles what is set). */
+    get send_buffer_size(): number;
+    set send_buffer_size(value: number);
+    /** SO_RCVBUF as the OS reports it (Linux doubles what is set). */
+    get receive_buffer_size(): number;
+    set receive_buffer_size(value: number);
+    /** Bytes waiting in the send queue. */
+    get send_queue_size(): number;
+    /** Sends waiting in the send queue. */
+    get send_queue_count(): number;
+    /** Datagrams uv-udp dropped because JS fell behind its bounded receive queue. */
+    get recv_dropped(): number;
+    /** `AF_INET` or `AF_INET6`. */
+    get family(): number;
+    /**
+     * Closes the handle: pending sends complete with `UV_ECANCELED`, then
+     * `callback` runs; a second `close()` throws `HandleClosedError`.
+     */
+    close(callback?: CloseCallback): void;
+}

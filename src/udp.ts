@@ -1,0 +1,461 @@
+/** pyuv's `UDP` handle. */
+import { NativeUdp, SEND_QUEUED } from '../binding'
+
+import { type Address, type Address4, type Address6, addressParts, checkInteger, describe } from './address'
+import { AF_UNSPEC, UV_JOIN_GROUP, UV_LEAVE_GROUP } from './constants'
+import { type Data, payloadBytes, viewBytes } from './data'
+import { errno } from './errno'
+import { HandleClosedError, UDPError, fromNative } from './errors'
+import { Fifo } from './fifo'
+import { Loop } from './loop'
+
+/** Called once per datagram, or with `error` set when a read failed. */
+export type RecvCallback = (
+  handle: UDP,
+  address: Address4 | Address6 | null,
+  flags: number,
+  data: Buffer | null,
+  error: number | null,
+) => void
+/** Called once per send, later: `error` is `null` on success. */
+export type SendCallback = (handle: UDP, error: number | null) => void
+/** Called once when the handle is closed. */
+export type CloseCallback = (handle: UDP) => void
+
+// Event kinds of the native threadsafe function (crates/node/src/events.rs).
+const RECEIVED = 0
+const RECV_ERROR = 1
+const SENDS_DONE = 2
+// Per-datagram header words of a received batch (crates/core/src/recv_batch.rs).
+const HEADER_WORDS = 3
+const NO_PEER = 0xffffffff
+
+type PeerTuple = [string, number] | [string, number, number, number]
+
+/** Datagrams read in one go, delivered from `next` on. */
+interface Batch {
+  data: Buffer
+  count: number
+  peers: readonly (Address4 | Address6)[]
+  next: number
+  offset: number
+}
+
+/** One `send`: `status` is undefined until the outcome is known. */
+interface SendRequest {
+  callback: SendCallback | undefined
+  size: number
+  status: number | undefined
+}
+
+function checkCallback(value: unknown, what: string): void {
+  if (typeof value !== 'function') throw new TypeError(`${what} must be a function, got ${describe(value)}`)
+}
+
+function checkBoolean(value: unknown, what: string): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${what} must be a boolean, got ${describe(value)}`)
+  return value
+}
+
+function checkInterface(value: unknown, what: string): string | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'string') throw new TypeError(`${what} must be a string, got ${describe(value)}`)
+  return value
+}
+
+function headerWords(data: Buffer, count: number): Uint32Array {
+  // A fresh Buffer from the binding starts at offset 0 of its own
+  // ArrayBuffer; copy the header if some runtime hands over an unaligned one.
+  const bytes = count * HEADER_WORDS * 4
+  if (data.byteOffset % 4 === 0) return new Uint32Array(data.buffer, data.byteOffset, count * HEADER_WORDS)
+  return new Uint32Array(Uint8Array.prototype.slice.call(data, 0, bytes).buffer)
+}
+
+/**
+ * A UDP socket with pyuv's API: same method names, address tuples, callbacks
+ * and error codes. Callbacks run on the JS thread that made the handle.
+ */
+export class UDP {
+  #native: NativeUdp | null
+  #loop: Loop | null
+  readonly #token: WeakRef<UDP>
+  #closed = false
+  #ref = true
+  #keptAlive = false
+  #onRecv: RecvCallback | null = null
+  // Batches read while not receiving (stop_recv with datagrams in flight):
+  // delivered on the next start_recv, so nothing read is lost.
+  #held: Batch[] = []
+  #heldScheduled = false
+  // Every send's callback, in call order; #queued are those whose outcome
+  // the native send queue has yet to report, in the same order.
+  #callbacks = new Fifo<SendRequest>()
+  #queued = new Fifo<SendRequest>()
+  #queuedBytes = 0
+  #flushScheduled = false
+
+  constructor(loop: Loop, family: number = AF_UNSPEC) {
+    if (!(loop instanceof Loop)) throw new TypeError(`loop must be a Loop, got ${describe(loop)}`)
+    if (typeof family !== 'number') throw new TypeError(`family must be a number, got ${describe(family)}`)
+    const self = new WeakRef<UDP>(this)
+    try {
+      this.#native = new NativeUdp(family, (kind, data, count, extra) => {
+        const handle = self.deref()
+        if (handle !== undefined) handle.#onEvent(kind, data, count, extra)
+      })
+    } catch (error) {
+      throw fromNative(error)
+    }
+    this.#loop = loop
+    this.#token = loop._track(this)
+  }
+
+  /** The loop; `null` after the close callback has run. */
+  get loop(): Loop | null {
+    return this.#loop
+  }
+
+  /** True from the `close()` call on. */
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  /** True while receiving or while sends are queued. */
+  get active(): boolean {
+    return !this.#closed && (this.#onRecv !== null || this.#queued.length > 0)
+  }
+
+  /** Whether the handle keeps the process alive while active. */
+  get ref(): boolean {
+    return this.#ref
+  }
+
+  set ref(value: boolean) {
+    this.#open()
+    this.#ref = checkBoolean(value, 'ref')
+    this.#activity()
+  }
+
+  /** Binds to `address`; `flags` are `UV_UDP_IPV6ONLY | UV_UDP_REUSEADDR | UV_UDP_REUSEPORT`. */
+  bind(address: Address, flags = 0): void {
+    const native = this.#open()
+    const [host, port, flowinfo, scopeId] = addressParts(address)
+    checkInteger(flags, 'flags', 0, 0xffffffff)
+    try {
+      native.bind(host, port, flowinfo, scopeId, flags)
+    } catch (error) {
+      throw fromNative(error)
+    }
+  }
+
+  /** Adopts an open datagram socket; the handle closes it on `close()`. */
+  open(fd: number): void {
+    const native = this.#open()
+    checkInteger(fd, 'fd', -0x80000000, 0x7fffffff)
+    this.#call(() => native.open(fd))
+  }
+
+  /** The bound address. */
+  getsockname(): Address4 | Address6 {
+    const native = this.#open()
+    return this.#call(() => native.getsockname())
+  }
+
+  /** Sends one datagram (an array of views is gathered into one); `callback` runs once, later. */
+  send(address: Address, data: Data | readonly Data[], callback?: SendCallback): void {
+    const native = this.#open()
+    const [host, port, flowinfo, scopeId] = addressParts(address)
+    const bytes = payloadBytes(data, 'data')
+    if (callback !== undefined) checkCallback(callback, 'callback')
+    let result: number
+    try {
+      result = native.send(host, port, flowinfo, scopeId, bytes)
+    } catch (error) {
+      throw fromNative(error)
+    }
+    const request: SendRequest = { callback, size: bytes.byteLength, status: undefined }
+    this.#callbacks.push(request)
+    if (result === SEND_QUEUED) {
+      this.#queued.push(request)
+      this.#queuedBytes += request.size
+      this.#activity()
+    } else {
+      request.status = result < 0 ? result : 0
+      this.#scheduleFlush()
+    }
+  }
+
+  /** Sends now or not at all: the bytes sent, or throws `UV_EAGAIN`. */
+  try_send(address: Address, data: Data): number {
+    const native = this.#open()
+    const [host, port, flowinfo, scopeId] = addressParts(address)
+    const bytes = viewBytes(data, 'data')
+    if (this.#queued.length > 0) throw new UDPError(errno.UV_EAGAIN)
+    try {
+      return native.trySend(host, port, flowinfo, scopeId, bytes)
+    } catch (error) {
+      throw fromNative(error)
+    }
+  }
+
+  /** Starts receiving: `callback` runs once per datagram. */
+  start_recv(callback: RecvCallback): void {
+    const native = this.#open()
+    checkCallback(callback, 'callback')
+    if (this.#onRecv !== null) throw new UDPError(errno.UV_EALREADY)
+    this.#call(() => native.startRecv())
+    this.#onRecv = callback
+    this.#activity()
+    if (this.#held.length > 0) this.#scheduleHeld()
+  }
+
+  /** Stops receiving; no receive callback runs after it returns. */
+  stop_recv(): void {
+    const native = this.#open()
+    native.stopRecv()
+    this.#onRecv = null
+    this.#activity()
+  }
+
+  /** Joins (`UV_JOIN_GROUP`) or leaves (`UV_LEAVE_GROUP`) a multicast group. */
+  set_membership(multicast_address: string, membership: number, interface_address?: string): void {
+    const native = this.#open()
+    if (typeof multicast_address !== 'string') {
+      throw new TypeError(`multicast_address must be a string, got ${describe(multicast_address)}`)
+    }
+    if (typeof membership !== 'number') throw new TypeError(`membership must be a number, got ${describe(membership)}`)
+    const iface = checkInterface(interface_address, 'interface_address')
+    if (membership !== UV_JOIN_GROUP && membership !== UV_LEAVE_GROUP) throw new UDPError(errno.UV_EINVAL)
+    this.#call(() => native.setMembership(multicast_address, membership, iface))
+  }
+
+  /** The interface multicast leaves by; omitted: the OS default. */
+  set_multicast_interface(interface_address?: string): void {
+    const native = this.#open()
+    const iface = checkInterface(interface_address, 'interface_address')
+    this.#call(() => native.setMulticastInterface(iface))
+  }
+
+  /** IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS, 0..255. */
+  set_multicast_ttl(ttl: number): void {
+    const native = this.#open()
+    checkInteger(ttl, 'ttl', 0, 255)
+    this.#call(() => native.setMulticastTtl(ttl))
+  }
+
+  /** IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP. */
+  set_multicast_loop(enable: boolean): void {
+    const native = this.#open()
+    checkBoolean(enable, 'enable')
+    this.#call(() => native.setMulticastLoop(enable))
+  }
+
+  /** SO_BROADCAST. */
+  set_broadcast(enable: boolean): void {
+    const native = this.#open()
+    checkBoolean(enable, 'enable')
+    this.#call(() => native.setBroadcast(enable))
+  }
+
+  /** IP_TTL / IPV6_UNICAST_HOPS, 1..255. */
+  set_ttl(ttl: number): void {
+    const native = this.#open()
+    checkInteger(ttl, 'ttl', 1, 255)
+    this.#call(() => native.setTtl(ttl))
+  }
+
+  /** The socket's descriptor. */
+  fileno(): number {
+    const native = this.#open()
+    return this.#call(() => native.fileno())
+  }
+
+  /** SO_SNDBUF as the OS reports it (Linux doubles what is set). */
+  get send_buffer_size(): number {
+    const native = this.#open()
+    return this.#call(() => native.getSendBufferSize())
+  }
+
+  set send_buffer_size(value: number) {
+    const native = this.#open()
+    checkInteger(value, 'send_buffer_size', 0, 0x7fffffff)
+    this.#call(() => native.setSendBufferSize(value))
+  }
+
+  /** SO_RCVBUF as the OS reports it (Linux doubles what is set). */
+  get receive_buffer_size(): number {
+    const native = this.#open()
+    return this.#call(() => native.getReceiveBufferSize())
+  }
+
+  set receive_buffer_size(value: number) {
+    const native = this.#open()
+    checkInteger(value, 'receive_buffer_size', 0, 0x7fffffff)
+    this.#call(() => native.setReceiveBufferSize(value))
+  }
+
+  /** Bytes waiting in the send queue. */
+  get send_queue_size(): number {
+    this.#open()
+    return this.#queuedBytes
+  }
+
+  /** Sends waiting in the send queue. */
+  get send_queue_count(): number {
+    this.#open()
+    return this.#queued.length
+  }
+
+  /** Datagrams uv-udp dropped because JS fell behind its bounded receive queue. */
+  get recv_dropped(): number {
+    return this.#open().recvDropped()
+  }
+
+  /** `AF_INET` or `AF_INET6`. */
+  get family(): number {
+    const native = this.#open()
+    return this.#call(() => native.family())
+  }
+
+  /**
+   * Closes the handle: pending sends complete with `UV_ECANCELED`, then
+   * `callback` runs; a second `close()` throws `HandleClosedError`.
+   */
+  close(callback?: CloseCallback): void {
+    const native = this.#open()
+    if (callback !== undefined) checkCallback(callback, 'callback')
+    this.#closed = true
+    this.#onRecv = null
+    this.#held = []
+    native.close()
+    this.#native = null
+    for (let request = this.#queued.shift(); request; request = this.#queued.shift()) {
+      request.status = errno.UV_ECANCELED
+    }
+    this.#queuedBytes = 0
+    this.#activity()
+    setImmediate(() => {
+      this.#flushCallbacks()
+      const loop = this.#loop
+      this.#loop = null
+      loop?._forget(this, this.#token)
+      if (callback) this.#run(loop, () => callback(this))
+    })
+  }
+
+  #open(): NativeUdp {
+    if (this.#native === null) throw new HandleClosedError()
+    return this.#native
+  }
+
+  #call<T>(fn: () => T): T {
+    try {
+      return fn()
+    } catch (error) {
+      throw fromNative(error)
+    }
+  }
+
+  #run(loop: Loop | null, fn: () => void): void {
+    try {
+      fn()
+    } catch (error) {
+      if (loop) loop._report(error)
+      else
+        process.nextTick(() => {
+          throw error
+        })
+    }
+  }
+
+  // Keeps Node alive exactly while active and ref'd, and tells the loop.
+  #activity(): void {
+    const active = this.active
+    const keep = active && this.#ref
+    if (keep !== this.#keptAlive && this.#native !== null) {
+      this.#native.setKeepAlive(keep)
+      this.#keptAlive = keep
+    }
+    if (!this.#closed) this.#loop?._setActive(this, active)
+    else this.#keptAlive = false
+  }
+
+  #onEvent(kind: number, data: Buffer | null, count: number, extra: PeerTuple[] | number[] | null): void {
+    if (this.#closed) return
+    if (kind === RECEIVED && data !== null) {
+      const peers = (extra as PeerTuple[]).map((peer) => Object.freeze(peer) as Address4 | Address6)
+      const batch: Batch = { data, count, peers, next: 0, offset: count * HEADER_WORDS * 4 }
+      if (this.#held.length > 0 || this.#onRecv === null) this.#held.push(batch)
+      else this.#deliver(batch)
+    } else if (kind === RECV_ERROR) {
+      const onRecv = this.#onRecv
+      if (onRecv !== null) this.#run(this.#loop, () => onRecv(this, null, 0, null, count))
+    } else if (kind === SENDS_DONE) {
+      const codes = extra as number[]
+      for (let i = 0; i < count; i++) {
+        const request = this.#queued.shift()
+        if (request === undefined) break
+        request.status = codes[i] === 0 ? 0 : codes[i]
+        this.#queuedBytes -= request.size
+      }
+      this.#activity()
+      this.#flushCallbacks()
+    }
+  }
+
+  // Calls the receive callback per datagram until the batch ends or the
+  // callback stops receiving; returns false when the rest must be held.
+  #deliver(batch: Batch): boolean {
+    const words = headerWords(batch.data, batch.count)
+    const loop = this.#loop
+    while (batch.next < batch.count) {
+      const onRecv = this.#onRecv
+      if (onRecv === null) return false
+      const at = batch.next * HEADER_WORDS
+      const length = words[at]
+      const flags = words[at + 1]
+      const peer = words[at + 2] === NO_PEER ? null : batch.peers[words[at + 2]]
+      const payload = batch.data.subarray(batch.offset, batch.offset + length)
+      batch.next++
+      batch.offset += length
+      try {
+        onRecv(this, peer, flags, payload, null)
+      } catch (error) {
+        loop?._report(error)
+      }
+    }
+    return true
+  }
+
+  #scheduleHeld(): void {
+    if (this.#heldScheduled) return
+    this.#heldScheduled = true
+    setImmediate(() => {
+      this.#heldScheduled = false
+      while (this.#held.length > 0 && this.#onRecv !== null && !this.#closed) {
+        const batch = this.#held[0]
+        if (!this.#deliver(batch)) return
+        this.#held.shift()
+      }
+    })
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return
+    this.#flushScheduled = true
+    setImmediate(() => {
+      this.#flushScheduled = false
+      this.#flushCallbacks()
+    })
+  }
+
+  // Runs finished sends' callbacks in call order, stopping at the first
+  // whose outcome is not known yet.
+  #flushCallbacks(): void {
+    for (let request = this.#callbacks.peek(); request && request.status !== undefined; request = this.#callbacks.peek()) {
+      this.#callbacks.shift()
+      const { callback, status } = request
+      if (callback) this.#run(this.#loop, () => callback(this, status === 0 ? null : status))
+    }
+  }
+}
