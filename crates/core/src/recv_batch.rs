@@ -25,7 +25,7 @@ pub const BATCH: usize = 32;
 pub const SLOT: usize = 65536;
 
 /// One datagram as the kernel reported it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RecvMeta {
     /// Bytes received (at most [`SLOT`]).
     pub len: usize,
@@ -33,16 +33,6 @@ pub struct RecvMeta {
     pub flags: u32,
     /// The sender.
     pub peer: Option<SocketAddr>,
-}
-
-impl Default for RecvMeta {
-    fn default() -> Self {
-        RecvMeta {
-            len: 0,
-            flags: 0,
-            peer: None,
-        }
-    }
 }
 
 /// Datagrams read in one go; see the module docs for the layout.

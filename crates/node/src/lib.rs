@@ -13,4 +13,5 @@ mod js_buffer;
 mod native_udp;
 mod thrown;
 
-pub use native_udp::NativeUdp;
+pub use constants::{uv_errors, AF_INET, AF_INET6, AF_UNSPEC};
+pub use native_udp::{NativeUdp, SEND_QUEUED};
