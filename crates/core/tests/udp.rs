@@ -1,0 +1,256 @@
+//! The core's `Udp` over loopback, without JavaScript: events arrive through
+//! a channel sink.
+
+use std::net::SocketAddr;
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use uv_udp_core::error::{EAGAIN, EALREADY, EBADF, EINVAL, ENOTSOCK};
+use uv_udp_core::flags::{AF_INET, AF_INET6, AF_UNSPEC, UV_UDP_IPV6ONLY, UV_UDP_REUSEADDR};
+use uv_udp_core::{Event, EventSink, SendOutcome, Udp};
+
+struct ChannelSink(Mutex<Sender<Event>>);
+
+impl EventSink for ChannelSink {
+    fn emit(&self, event: Event) {
+        let _ = self.0.lock().expect("sink lock").send(event);
+    }
+}
+
+fn handle(family: i32) -> (Udp, Receiver<Event>) {
+    let (tx, rx) = channel();
+    let udp = Udp::new(family, Arc::new(ChannelSink(Mutex::new(tx)))).expect("new Udp");
+    (udp, rx)
+}
+
+fn addr(text: &str) -> SocketAddr {
+    text.parse().expect("address")
+}
+
+/// Receives events until `n` datagrams arrived; returns their payloads and senders.
+fn datagrams(rx: &Receiver<Event>, n: usize) -> Vec<(Vec<u8>, SocketAddr)> {
+    let mut out = Vec::new();
+    while out.len() < n {
+        match rx
+            .recv_timeout(Duration::from_secs(5))
+            .expect("an event within 5 s")
+        {
+            Event::Received(batch) => {
+                let mut offset = batch.count * uv_udp_core::recv_batch::HEADER_BYTES;
+                for i in 0..batch.count {
+                    let (len, _flags, peer) = batch.header(i);
+                    let len = len as usize;
+                    out.push((
+                        batch.bytes[offset..offset + len].to_vec(),
+                        batch.peers[peer as usize],
+                    ));
+                    offset += len;
+                }
+            }
+            other => panic!("unexpected event {other:?}"),
+        }
+    }
+    out
+}
+
+#[test]
+fn pingpong_over_ipv4_loopback_arrives_with_the_senders_address() {
+    let (mut server, server_events) = handle(AF_UNSPEC);
+    server.bind(addr("127.0.0.1:0"), 0).expect("bind");
+    server.start_recv().expect("start_recv");
+    let server_addr = server.local_addr().expect("local_addr");
+
+    let (mut client, _client_events) = handle(AF_UNSPEC);
+    assert_eq!(
+        client.send(server_addr, b"ping\0pong").expect("send"),
+        SendOutcome::Sent(9)
+    );
+    let client_addr = client.local_addr().expect("implicitly bound");
+    assert_eq!(
+        client_addr.ip().to_string(),
+        "0.0.0.0",
+        "implicit bind is to the wildcard"
+    );
+    let from = SocketAddr::from(([127, 0, 0, 1], client_addr.port()));
+    assert_eq!(
+        datagrams(&server_events, 1),
+        vec![(b"ping\0pong".to_vec(), from)]
+    );
+}
+
+#[test]
+fn a_burst_arrives_in_order_and_empty_datagrams_survive() {
+    let (mut server, events) = handle(AF_INET6);
+    server.bind(addr("[::1]:0"), 0).expect("bind");
+    server.start_recv().expect("start_recv");
+    let to = server.local_addr().expect("local_addr");
+    let (mut client, _) = handle(AF_INET6);
+    for i in 0..100u32 {
+        let payload = if i % 10 == 0 {
+            Vec::new()
+        } else {
+            i.to_be_bytes().to_vec()
+        };
+        client.send(to, &payload).expect("send");
+    }
+    let got = datagrams(&events, 100);
+    for (i, (payload, _)) in got.iter().enumerate() {
+        let expected = if i % 10 == 0 {
+            Vec::new()
+        } else {
+            (i as u32).to_be_bytes().to_vec()
+        };
+        assert_eq!(payload, &expected, "datagram {i}");
+    }
+}
+
+#[test]
+fn dual_stack_socket_sees_ipv4_peers_as_v4_mapped() {
+    let (mut server, events) = handle(AF_INET6);
+    server.bind(addr("[::]:0"), 0).expect("bind");
+    server.start_recv().expect("start_recv");
+    let port = server.local_addr().expect("local_addr").port();
+    let (mut client, _) = handle(AF_INET);
+    client
+        .send(SocketAddr::from(([127, 0, 0, 1], port)), b"x")
+        .expect("send");
+    let (_, peer) = datagrams(&events, 1).remove(0);
+    assert_eq!(peer.ip().to_string(), "::ffff:127.0.0.1");
+}
+
+#[test]
+fn bind_refuses_unknown_flags_ipv6only_on_ipv4_and_the_other_family() {
+    let (mut v4, _) = handle(AF_INET);
+    assert_eq!(v4.bind(addr("127.0.0.1:0"), 8), Err(EINVAL));
+    assert_eq!(v4.bind(addr("127.0.0.1:0"), UV_UDP_IPV6ONLY), Err(EINVAL));
+    assert_eq!(v4.bind(addr("[::1]:0"), 0), Err(EINVAL));
+    v4.bind(addr("127.0.0.1:0"), UV_UDP_REUSEADDR)
+        .expect("bind");
+}
+
+#[test]
+fn a_failed_bind_on_a_fresh_handle_leaves_it_without_a_socket() {
+    let (mut first, _) = handle(AF_UNSPEC);
+    first.bind(addr("127.0.0.1:0"), 0).expect("bind");
+    let taken = first.local_addr().expect("local_addr");
+    let (mut second, _) = handle(AF_UNSPEC);
+    assert_eq!(second.bind(taken, 0).map_err(|e| e.name), Err("EADDRINUSE"));
+    assert_eq!(
+        second.family(),
+        Err(EINVAL),
+        "no socket kept after the failed bind"
+    );
+    second
+        .bind(addr("[::1]:0"), 0)
+        .expect("the other family still binds");
+}
+
+#[test]
+fn options_need_a_socket_and_start_recv_refuses_to_run_twice() {
+    let (mut udp, _) = handle(AF_UNSPEC);
+    assert_eq!(udp.set_broadcast(true), Err(EBADF));
+    assert_eq!(udp.fileno(), Err(EBADF));
+    assert_eq!(udp.local_addr(), Err(EINVAL));
+    udp.start_recv().expect("implicit bind");
+    assert_eq!(udp.local_addr().expect("bound").ip().to_string(), "0.0.0.0");
+    assert_eq!(udp.start_recv(), Err(EALREADY));
+    udp.set_ttl(7).expect("ttl");
+    udp.set_multicast_ttl(3).expect("multicast ttl");
+    udp.set_multicast_loop(false).expect("multicast loop");
+}
+
+#[test]
+fn buffer_sizes_read_back_what_linux_reports() {
+    let (udp, _) = handle(AF_INET);
+    udp.set_receive_buffer_size(65536).expect("set");
+    udp.set_send_buffer_size(65536).expect("set");
+    if cfg!(target_os = "linux") {
+        assert_eq!(udp.receive_buffer_size(), Ok(131072));
+        assert_eq!(udp.send_buffer_size(), Ok(131072));
+    }
+}
+
+#[test]
+fn membership_checks_group_and_value() {
+    let (mut udp, _) = handle(AF_UNSPEC);
+    assert_eq!(udp.set_membership("127.0.0.1", None, 1), Err(EINVAL));
+    assert_eq!(udp.set_membership("239.1.1.1", None, 2), Err(EINVAL));
+    assert_eq!(udp.set_membership("not an ip", None, 1), Err(EINVAL));
+}
+
+#[test]
+fn try_send_reports_would_block_as_eagain_and_send_queues_instead() {
+    let (mut sink_socket, _) = handle(AF_INET);
+    sink_socket.bind(addr("127.0.0.1:0"), 0).expect("bind");
+    sink_socket.set_receive_buffer_size(4096).expect("rcvbuf");
+    let to = sink_socket.local_addr().expect("addr");
+    let (mut sender, events) = handle(AF_INET);
+    sender.set_send_buffer_size(4096).expect("sndbuf");
+    let payload = vec![7u8; 60000];
+    let mut would_block = false;
+    for _ in 0..10_000 {
+        match sender.try_send(to, &payload) {
+            Ok(_) => {}
+            Err(e) => {
+                assert_eq!(e, EAGAIN);
+                would_block = true;
+                break;
+            }
+        }
+    }
+    assert!(
+        would_block,
+        "a 4 KiB send buffer fills within 10,000 datagrams of 60 KB"
+    );
+    // Now `send` must queue rather than fail, and report the outcome later.
+    let mut queued = 0;
+    for _ in 0..3 {
+        if sender.send(to, &payload).expect("send") == SendOutcome::Queued {
+            queued += 1;
+        }
+    }
+    assert!(queued > 0, "a full socket queues sends");
+    let mut done = 0;
+    while done < queued {
+        match events
+            .recv_timeout(Duration::from_secs(5))
+            .expect("completion")
+        {
+            Event::SendsDone(codes) => done += codes.len(),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(sender.queued_sends(), 0);
+}
+
+#[test]
+fn close_cancels_queued_sends() {
+    let (mut udp, _) = handle(AF_INET);
+    udp.bind(addr("127.0.0.1:0"), 0).expect("bind");
+    assert_eq!(udp.close(), 0);
+    assert!(!udp.has_socket());
+    assert_eq!(udp.fileno(), Err(EBADF));
+}
+
+#[cfg(unix)]
+#[test]
+fn open_adopts_a_socket_and_refuses_other_descriptors() {
+    use std::os::fd::IntoRawFd;
+    let std_socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("std bind");
+    let local = std_socket.local_addr().expect("addr");
+    let fd = std_socket.into_raw_fd();
+    let (mut udp, _) = handle(AF_UNSPEC);
+    udp.open(fd).expect("open");
+    assert!(udp.is_bound());
+    assert_eq!(udp.local_addr(), Ok(local));
+    assert_eq!(udp.fileno(), Ok(i64::from(fd)));
+
+    let file = std::fs::File::open("/dev/null").expect("/dev/null");
+    let (mut other, _) = handle(AF_UNSPEC);
+    use std::os::fd::AsRawFd;
+    assert_eq!(other.open(file.as_raw_fd()), Err(ENOTSOCK));
+    assert_eq!(other.open(-1), Err(EBADF));
+    // The refused descriptor is still the caller's and still open.
+    assert!(file.metadata().is_ok());
+}
