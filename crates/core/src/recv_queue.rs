@@ -8,15 +8,17 @@
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-/// Batches that may wait for the owner at once.
-pub const MAX_BATCHES: usize = 64;
+/// Datagrams that may wait for the owner at once. Counted in datagrams, not
+/// batches: a slow owner makes the reactor read one datagram at a time, and
+/// a bound on batches would then drop a burst that fits easily in memory.
+pub const MAX_DATAGRAMS: usize = 8192;
 /// Bytes that may wait for the owner at once.
 pub const MAX_BYTES: usize = 16 << 20;
 
 /// Counts what waits for the owner and what was dropped for lack of room.
 #[derive(Debug, Default)]
 pub struct ReceiveQueue {
-    batches: AtomicUsize,
+    datagrams: AtomicUsize,
     bytes: AtomicUsize,
     dropped: AtomicU64,
 }
@@ -32,17 +34,18 @@ impl ReceiveQueue {
     /// slot is dropped, i.e. when the owner is done with the batch.
     pub(crate) fn reserve(self: &Arc<Self>, bytes: usize, datagrams: usize) -> Option<QueueSlot> {
         // Only the reactor thread reserves, so check-then-add cannot overshoot.
-        let full = self.batches.load(Ordering::Acquire) >= MAX_BATCHES
+        let full = self.datagrams.load(Ordering::Acquire) + datagrams > MAX_DATAGRAMS
             || self.bytes.load(Ordering::Acquire) + bytes > MAX_BYTES;
         if full {
             self.dropped.fetch_add(datagrams as u64, Ordering::Relaxed);
             return None;
         }
-        self.batches.fetch_add(1, Ordering::AcqRel);
+        self.datagrams.fetch_add(datagrams, Ordering::AcqRel);
         self.bytes.fetch_add(bytes, Ordering::AcqRel);
         Some(QueueSlot {
             queue: Arc::clone(self),
             bytes,
+            datagrams,
         })
     }
 }
@@ -52,11 +55,14 @@ impl ReceiveQueue {
 pub struct QueueSlot {
     queue: Arc<ReceiveQueue>,
     bytes: usize,
+    datagrams: usize,
 }
 
 impl Drop for QueueSlot {
     fn drop(&mut self) {
-        self.queue.batches.fetch_sub(1, Ordering::AcqRel);
+        self.queue
+            .datagrams
+            .fetch_sub(self.datagrams, Ordering::AcqRel);
         self.queue.bytes.fetch_sub(self.bytes, Ordering::AcqRel);
     }
 }
@@ -68,7 +74,7 @@ mod tests {
     #[test]
     fn full_queue_drops_and_counts_until_a_slot_is_freed() {
         let queue = Arc::new(ReceiveQueue::default());
-        let slots: Vec<_> = (0..MAX_BATCHES)
+        let slots: Vec<_> = (0..MAX_DATAGRAMS)
             .map(|_| queue.reserve(10, 1).expect("room"))
             .collect();
         assert!(queue.reserve(10, 5).is_none());

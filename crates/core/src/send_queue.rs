@@ -9,6 +9,8 @@ use std::io;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use socket2::SockRef;
+use tokio::io::Interest;
 use tokio::net::UdpSocket;
 use tokio::sync::Notify;
 
@@ -69,10 +71,15 @@ impl SendQueue {
 }
 
 /// Sends one datagram now, or fails with `WouldBlock`.
+///
+/// A plain non-blocking syscall, as libuv's fast path: tokio's own
+/// `try_send_to` would refuse without trying until the reactor has seen a
+/// writable event, so the first send on a fresh socket would "block".
 pub(crate) fn send_now(io: &UdpSocket, dest: Option<SocketAddr>, data: &[u8]) -> io::Result<usize> {
+    let sock = SockRef::from(io);
     match dest {
-        Some(dest) => io.try_send_to(data, dest),
-        None => io.try_send(data),
+        Some(dest) => sock.send_to(data, &dest.into()),
+        None => sock.send(data),
     }
 }
 
@@ -87,7 +94,9 @@ pub(crate) async fn drain(io: Arc<UdpSocket>, queue: Arc<SendQueue>, sink: Arc<d
             let mut items = queue.items();
             match items.front() {
                 None => None,
-                Some(d) => match send_now(&io, d.dest, &d.data) {
+                // try_io clears tokio's readiness on WouldBlock, so the
+                // `writable().await` below really waits.
+                Some(d) => match io.try_io(Interest::WRITABLE, || send_now(&io, d.dest, &d.data)) {
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => Some(false),
                     result => {
                         items.pop_front();
@@ -104,8 +113,7 @@ pub(crate) async fn drain(io: Arc<UdpSocket>, queue: Arc<SendQueue>, sink: Arc<d
                 if !done.is_empty() {
                     sink.emit(Event::SendsDone(std::mem::take(&mut done)));
                 }
-                // Readiness was cleared by the failed try_send; a spurious
-                // wake-up just tries again.
+                // A spurious wake-up just tries again.
                 if io.writable().await.is_err() {
                     return;
                 }
@@ -117,5 +125,86 @@ pub(crate) async fn drain(io: Arc<UdpSocket>, queue: Arc<SendQueue>, sink: Arc<d
                 queue.wake.notified().await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc::{channel, Sender};
+    use std::time::Duration;
+
+    struct ChannelSink(Mutex<Sender<Event>>);
+
+    impl EventSink for ChannelSink {
+        fn emit(&self, event: Event) {
+            let _ = self.0.lock().map(|tx| tx.send(event));
+        }
+    }
+
+    #[test]
+    fn drain_sends_in_order_and_reports_each_outcome() {
+        let reactor = crate::reactor::handle().expect("reactor");
+        let (receiver, io) = {
+            let _entered = reactor.enter();
+            let receiver = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+            let io = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+            io.set_nonblocking(true).expect("nonblocking");
+            (
+                receiver,
+                Arc::new(UdpSocket::from_std(io).expect("register")),
+            )
+        };
+        receiver
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        let to = receiver.local_addr().expect("addr");
+        let queue = Arc::new(SendQueue::default());
+        for payload in [&b"one"[..], b"two", &vec![0u8; 70_000]] {
+            queue.push(Datagram {
+                dest: Some(to),
+                data: payload.to_vec(),
+            });
+        }
+        let (tx, rx) = channel();
+        let task = reactor.spawn(drain(
+            io,
+            Arc::clone(&queue),
+            Arc::new(ChannelSink(Mutex::new(tx))),
+        ));
+        let mut codes = Vec::new();
+        while codes.len() < 3 {
+            match rx
+                .recv_timeout(Duration::from_secs(5))
+                .expect("completions")
+            {
+                Event::SendsDone(done) => codes.extend(done),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        task.abort();
+        assert_eq!(codes, vec![0, 0, crate::error::EMSGSIZE.code]);
+        assert!(queue.is_empty());
+        let mut buf = [0u8; 16];
+        assert_eq!(receiver.recv(&mut buf).expect("first"), 3);
+        assert_eq!(&buf[..3], b"one");
+        assert_eq!(receiver.recv(&mut buf).expect("second"), 3);
+        assert_eq!(&buf[..3], b"two");
+    }
+
+    #[test]
+    fn cancel_all_empties_the_queue_and_counts() {
+        let queue = SendQueue::default();
+        queue.push(Datagram {
+            dest: None,
+            data: vec![1],
+        });
+        queue.push(Datagram {
+            dest: None,
+            data: vec![2],
+        });
+        assert_eq!(queue.len(), 2);
+        assert_eq!(queue.cancel_all(), 2);
+        assert!(queue.is_empty());
     }
 }

@@ -6,7 +6,7 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use uv_udp_core::error::{EAGAIN, EALREADY, EBADF, EINVAL, ENOTSOCK};
+use uv_udp_core::error::{EALREADY, EBADF, EINVAL, ENOTSOCK};
 use uv_udp_core::flags::{AF_INET, AF_INET6, AF_UNSPEC, UV_UDP_IPV6ONLY, UV_UDP_REUSEADDR};
 use uv_udp_core::{Event, EventSink, SendOutcome, Udp};
 
@@ -177,51 +177,6 @@ fn membership_checks_group_and_value() {
     assert_eq!(udp.set_membership("127.0.0.1", None, 1), Err(EINVAL));
     assert_eq!(udp.set_membership("239.1.1.1", None, 2), Err(EINVAL));
     assert_eq!(udp.set_membership("not an ip", None, 1), Err(EINVAL));
-}
-
-#[test]
-fn try_send_reports_would_block_as_eagain_and_send_queues_instead() {
-    let (mut sink_socket, _) = handle(AF_INET);
-    sink_socket.bind(addr("127.0.0.1:0"), 0).expect("bind");
-    sink_socket.set_receive_buffer_size(4096).expect("rcvbuf");
-    let to = sink_socket.local_addr().expect("addr");
-    let (mut sender, events) = handle(AF_INET);
-    sender.set_send_buffer_size(4096).expect("sndbuf");
-    let payload = vec![7u8; 60000];
-    let mut would_block = false;
-    for _ in 0..10_000 {
-        match sender.try_send(to, &payload) {
-            Ok(_) => {}
-            Err(e) => {
-                assert_eq!(e, EAGAIN);
-                would_block = true;
-                break;
-            }
-        }
-    }
-    assert!(
-        would_block,
-        "a 4 KiB send buffer fills within 10,000 datagrams of 60 KB"
-    );
-    // Now `send` must queue rather than fail, and report the outcome later.
-    let mut queued = 0;
-    for _ in 0..3 {
-        if sender.send(to, &payload).expect("send") == SendOutcome::Queued {
-            queued += 1;
-        }
-    }
-    assert!(queued > 0, "a full socket queues sends");
-    let mut done = 0;
-    while done < queued {
-        match events
-            .recv_timeout(Duration::from_secs(5))
-            .expect("completion")
-        {
-            Event::SendsDone(codes) => done += codes.len(),
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-    assert_eq!(sender.queued_sends(), 0);
 }
 
 #[test]
