@@ -29,16 +29,25 @@ export declare class UDP {
     open(fd: number): void;
     /** The bound address. */
     getsockname(): Address4 | Address6;
-    /** Sends one datagram (an array of views is gathered into one); `callback` runs once, later. */
-    send(address: Address, data: Data | readonly Data[], callback?: SendCallback): void;
-    /** Sends now or not at all: the bytes sent, or throws `UV_EAGAIN`. */
-    try_send(address: Address, data: Data): number;
+    /**
+     * Sends one datagram (an array of views is gathered into one); `callback`
+     * runs once, later. `address` is `null` on a connected handle.
+     */
+    send(address: Address | null, data: Data | readonly Data[], callback?: SendCallback): void;
+    /** Sends now or not at all: the bytes sent, or throws `UV_EAGAIN`. `address` is `null` on a connected handle. */
+    try_send(address: Address | null, data: Data): number;
+    /** Connects to `address` (libuv's `uv_udp_connect`); `null` disconnects. */
+    connect(address: Address | null): void;
+    /** The connected peer; `UV_ENOTCONN` when not connected. */
+    getpeername(): Address4 | Address6;
     /** Starts receiving: `callback` runs once per datagram. */
     start_recv(callback: RecvCallback): void;
     /** Stops receiving; no receive callback runs after it returns. */
     stop_recv(): void;
     /** Joins (`UV_JOIN_GROUP`) or leaves (`UV_LEAVE_GROUP`) a multicast group. */
     set_membership(multicast_address: string, membership: number, interface_address?: string): void;
+    /** Joins or leaves a source-specific multicast group (IGMPv3 / MLDv2), in libuv's argument order. */
+    set_source_membership(multicast_address: string, interface_address: string | undefined, source_address: string, membership: number): void;
     /** The interface multicast leaves by; omitted: the OS default. */
     set_multicast_interface(interface_address?: string): void;
     /** IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS, 0..255. */
@@ -70,4 +79,6 @@ export declare class UDP {
      * `callback` runs; a second `close()` throws `HandleClosedError`.
      */
     close(callback?: CloseCallback): void;
+    /** Closes the handle; resolves after the close callback (`await using udp = new UDP(loop)`). */
+    [Symbol.asyncDispose](): Promise<void>;
 }

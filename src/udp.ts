@@ -48,6 +48,11 @@ interface SendRequest {
   status: number | undefined
 }
 
+/** An address or `null` (a connected handle's peer) taken apart for the binding. */
+function destinationParts(address: unknown): [string | null, number, number, number | undefined] {
+  return address === null ? [null, 0, 0, undefined] : addressParts(address)
+}
+
 function checkCallback(value: unknown, what: string): void {
   if (typeof value !== 'function') throw new TypeError(`${what} must be a function, got ${describe(value)}`)
 }
@@ -161,10 +166,13 @@ export class UDP {
     return this.#call(() => native.getsockname())
   }
 
-  /** Sends one datagram (an array of views is gathered into one); `callback` runs once, later. */
-  send(address: Address, data: Data | readonly Data[], callback?: SendCallback): void {
+  /**
+   * Sends one datagram (an array of views is gathered into one); `callback`
+   * runs once, later. `address` is `null` on a connected handle.
+   */
+  send(address: Address | null, data: Data | readonly Data[], callback?: SendCallback): void {
     const native = this.#open()
-    const [host, port, flowinfo, scopeId] = addressParts(address)
+    const [host, port, flowinfo, scopeId] = destinationParts(address)
     const bytes = payloadBytes(data, 'data')
     if (callback !== undefined) checkCallback(callback, 'callback')
     let result: number
@@ -185,10 +193,10 @@ export class UDP {
     }
   }
 
-  /** Sends now or not at all: the bytes sent, or throws `UV_EAGAIN`. */
-  try_send(address: Address, data: Data): number {
+  /** Sends now or not at all: the bytes sent, or throws `UV_EAGAIN`. `address` is `null` on a connected handle. */
+  try_send(address: Address | null, data: Data): number {
     const native = this.#open()
-    const [host, port, flowinfo, scopeId] = addressParts(address)
+    const [host, port, flowinfo, scopeId] = destinationParts(address)
     const bytes = viewBytes(data, 'data')
     if (this.#queued.length > 0) throw new UDPError(errno.UV_EAGAIN)
     try {
@@ -196,6 +204,19 @@ export class UDP {
     } catch (error) {
       throw fromNative(error)
     }
+  }
+
+  /** Connects to `address` (libuv's `uv_udp_connect`); `null` disconnects. */
+  connect(address: Address | null): void {
+    const native = this.#open()
+    const [host, port, flowinfo, scopeId] = destinationParts(address)
+    this.#call(() => native.connect(host, port, flowinfo, scopeId))
+  }
+
+  /** The connected peer; `UV_ENOTCONN` when not connected. */
+  getpeername(): Address4 | Address6 {
+    const native = this.#open()
+    return this.#call(() => native.getpeername())
   }
 
   /** Starts receiving: `callback` runs once per datagram. */
@@ -227,6 +248,26 @@ export class UDP {
     const iface = checkInterface(interface_address, 'interface_address')
     if (membership !== UV_JOIN_GROUP && membership !== UV_LEAVE_GROUP) throw new UDPError(errno.UV_EINVAL)
     this.#call(() => native.setMembership(multicast_address, membership, iface))
+  }
+
+  /** Joins or leaves a source-specific multicast group (IGMPv3 / MLDv2), in libuv's argument order. */
+  set_source_membership(
+    multicast_address: string,
+    interface_address: string | undefined,
+    source_address: string,
+    membership: number,
+  ): void {
+    const native = this.#open()
+    if (typeof multicast_address !== 'string') {
+      throw new TypeError(`multicast_address must be a string, got ${describe(multicast_address)}`)
+    }
+    const iface = checkInterface(interface_address, 'interface_address')
+    if (typeof source_address !== 'string') {
+      throw new TypeError(`source_address must be a string, got ${describe(source_address)}`)
+    }
+    if (typeof membership !== 'number') throw new TypeError(`membership must be a number, got ${describe(membership)}`)
+    if (membership !== UV_JOIN_GROUP && membership !== UV_LEAVE_GROUP) throw new UDPError(errno.UV_EINVAL)
+    this.#call(() => native.setSourceMembership(multicast_address, iface, source_address, membership))
   }
 
   /** The interface multicast leaves by; omitted: the OS default. */
@@ -341,6 +382,12 @@ export class UDP {
       loop?._forget(this, this.#token)
       if (callback) this.#run(loop, () => callback(this))
     })
+  }
+
+  /** Closes the handle; resolves after the close callback (`await using udp = new UDP(loop)`). */
+  [Symbol.asyncDispose](): Promise<void> {
+    if (this.#closed) return Promise.resolve()
+    return new Promise((resolve) => this.close(() => resolve()))
   }
 
   #open(): NativeUdp {

@@ -3,7 +3,9 @@
 //! Arguments arrive as the strings the API takes; an unparsable group or
 //! interface is `UV_EINVAL` here (libuv's answer), not a type error.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use socket2::SockRef;
 
 use crate::address::{parse_ip, parse_ipv6_interface, AddressError};
 use crate::error::{EINVAL, ENODEV};
@@ -78,6 +80,48 @@ impl Udp {
         }
     }
 
+    /// Source-specific membership (IGMPv3 / MLDv2): `IP_ADD_SOURCE_MEMBERSHIP`
+    /// and `MCAST_JOIN_SOURCE_GROUP`, and their drops. Arguments in libuv's
+    /// order. Group and source must be of one family, the group multicast.
+    pub fn set_source_membership(
+        &mut self,
+        group: &str,
+        iface: Option<&str>,
+        source: &str,
+        membership: u32,
+    ) -> Result<(), UvError> {
+        let join = match membership {
+            UV_JOIN_GROUP => true,
+            UV_LEAVE_GROUP => false,
+            _ => return Err(EINVAL),
+        };
+        let (group, _) = parse_ip(group).map_err(uv_error)?;
+        let (source, _) = parse_ip(source).map_err(uv_error)?;
+        if !group.is_multicast() || group.is_ipv4() != source.is_ipv4() {
+            return Err(EINVAL);
+        }
+        let family = if group.is_ipv4() { AF_INET } else { AF_INET6 };
+        self.ensure_bound(family, UV_UDP_REUSEADDR)?;
+        if self.family()? != family {
+            return Err(EINVAL);
+        }
+        let sock = self.sock_ref()?;
+        match (group, source) {
+            (IpAddr::V4(group), IpAddr::V4(source)) => {
+                let iface = ipv4_interface(iface)?;
+                if join {
+                    Ok(sock.join_ssm_v4(&source, &group, &iface)?)
+                } else {
+                    Ok(sock.leave_ssm_v4(&source, &group, &iface)?)
+                }
+            }
+            (IpAddr::V6(group), IpAddr::V6(source)) => {
+                source_membership_v6(&sock, group, source, ipv6_interface(iface)?, join)
+            }
+            _ => Err(EINVAL),
+        }
+    }
+
     /// `IP_MULTICAST_IF` / `IPV6_MULTICAST_IF`; none means the OS default.
     /// An interface of the other family: `UV_EINVAL`.
     pub fn set_multicast_interface(&self, iface: Option<&str>) -> Result<(), UvError> {
@@ -108,4 +152,69 @@ impl Udp {
             Ok(sock.set_multicast_loop_v6(on)?)
         }
     }
+}
+
+/// `MCAST_JOIN_SOURCE_GROUP` / `MCAST_LEAVE_SOURCE_GROUP` for IPv6, which
+/// socket2 does not wrap.
+#[cfg(target_os = "linux")]
+fn source_membership_v6(
+    sock: &SockRef<'_>,
+    group: Ipv6Addr,
+    source: Ipv6Addr,
+    index: u32,
+    join: bool,
+) -> Result<(), UvError> {
+    use std::os::fd::AsRawFd;
+    fn storage(ip: Ipv6Addr) -> libc::sockaddr_storage {
+        // SAFETY: all-zero is a valid sockaddr_storage.
+        let mut storage: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+        // SAFETY: sockaddr_storage is large and aligned enough for a
+        // sockaddr_in6, which is plain data.
+        let sin6 = unsafe {
+            &mut *(&mut storage as *mut libc::sockaddr_storage).cast::<libc::sockaddr_in6>()
+        };
+        sin6.sin6_family = libc::AF_INET6 as libc::sa_family_t;
+        sin6.sin6_addr.s6_addr = ip.octets();
+        storage
+    }
+    let request = libc::group_source_req {
+        gsr_interface: index,
+        gsr_group: storage(group),
+        gsr_source: storage(source),
+    };
+    let option = if join {
+        libc::MCAST_JOIN_SOURCE_GROUP
+    } else {
+        libc::MCAST_LEAVE_SOURCE_GROUP
+    };
+    // SAFETY: the pointer and length describe `request`, alive for the call.
+    let rc = unsafe {
+        libc::setsockopt(
+            sock.as_raw_fd(),
+            libc::IPPROTO_IPV6,
+            option,
+            (&request as *const libc::group_source_req).cast(),
+            std::mem::size_of::<libc::group_source_req>() as libc::socklen_t,
+        )
+    };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error().into());
+    }
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+use source_membership_v6_unsupported as source_membership_v6;
+
+/// Systems without `MCAST_JOIN_SOURCE_GROUP` in libc: not supported.
+/// Compiled everywhere so that the branch cannot rot on Linux.
+#[cfg_attr(target_os = "linux", allow(dead_code))]
+fn source_membership_v6_unsupported(
+    _sock: &SockRef<'_>,
+    _group: Ipv6Addr,
+    _source: Ipv6Addr,
+    _index: u32,
+    _join: bool,
+) -> Result<(), UvError> {
+    Err(crate::error::ENOTSUP)
 }

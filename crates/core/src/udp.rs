@@ -7,7 +7,7 @@ use socket2::{Domain, Protocol, SockRef, Socket, Type};
 use tokio::net::UdpSocket;
 use tokio::task::JoinHandle;
 
-use crate::error::{EALREADY, EBADF, EBUSY, EINVAL};
+use crate::error::{EALREADY, EBADF, EBUSY, EDESTADDRREQ, EINVAL, EISCONN, ENOTCONN};
 use crate::event::EventSink;
 use crate::flags::{
     AF_INET, AF_INET6, AF_UNSPEC, BIND_FLAGS, UV_UDP_IPV6ONLY, UV_UDP_REUSEADDR, UV_UDP_REUSEPORT,
@@ -37,6 +37,7 @@ pub enum SendOutcome {
 pub struct Udp {
     io: Option<Arc<UdpSocket>>,
     bound: bool,
+    connected: bool,
     sink: Arc<dyn EventSink>,
     receive_queue: Arc<ReceiveQueue>,
     send_queue: Arc<SendQueue>,
@@ -108,6 +109,7 @@ impl Udp {
         Ok(Udp {
             io,
             bound: false,
+            connected: false,
             sink,
             receive_queue: Arc::default(),
             send_queue: Arc::default(),
@@ -244,9 +246,21 @@ impl Udp {
         self.bind(wildcard(family), flags)
     }
 
-    /// The destination as this socket must see it: an IPv4 address becomes
+    /// Where a send goes: `None` on a connected socket (which refuses an
+    /// explicit address with `UV_EISCONN`); an unconnected one needs an
+    /// address (`UV_EDESTADDRREQ`), bound first if need be.
+    fn destination(&mut self, dest: Option<SocketAddr>) -> Result<Option<SocketAddr>, UvError> {
+        match (self.connected, dest) {
+            (true, Some(_)) => Err(EISCONN),
+            (true, None) => Ok(None),
+            (false, None) => Err(EDESTADDRREQ),
+            (false, Some(dest)) => self.peer_for_socket(dest).map(Some),
+        }
+    }
+
+    /// The address as this socket must see it: an IPv4 address becomes
     /// v4-mapped on an IPv6 socket; an IPv6 address on an IPv4 socket is `UV_EINVAL`.
-    fn destination(&mut self, dest: SocketAddr) -> Result<SocketAddr, UvError> {
+    fn peer_for_socket(&mut self, dest: SocketAddr) -> Result<SocketAddr, UvError> {
         self.ensure_bound(family_of(&dest), 0)?;
         match (self.family()?, dest) {
             (AF_INET6, SocketAddr::V4(v4)) => Ok(SocketAddr::V6(SocketAddrV6::new(
@@ -261,28 +275,30 @@ impl Udp {
     }
 
     /// Sends now or not at all: the bytes sent, or `UV_EAGAIN`.
-    pub fn try_send(&mut self, dest: SocketAddr, data: &[u8]) -> Result<usize, UvError> {
+    /// `dest` is `None` on a connected socket.
+    pub fn try_send(&mut self, dest: Option<SocketAddr>, data: &[u8]) -> Result<usize, UvError> {
         let dest = self.destination(dest)?;
         if !self.send_queue.is_empty() {
             return Err(crate::error::EAGAIN);
         }
-        Ok(send_now(self.io()?, Some(dest), data)?)
+        Ok(send_now(self.io()?, dest, data)?)
     }
 
     /// libuv's send: tried at once unless sends are queued; queued (copied)
     /// when the socket would block. Errors about the destination are returned;
     /// errors of the send itself come back as [`SendOutcome::Failed`].
-    pub fn send(&mut self, dest: SocketAddr, data: &[u8]) -> Result<SendOutcome, UvError> {
+    /// `dest` is `None` on a connected socket.
+    pub fn send(&mut self, dest: Option<SocketAddr>, data: &[u8]) -> Result<SendOutcome, UvError> {
         let dest = self.destination(dest)?;
         if self.send_queue.is_empty() {
-            match send_now(self.io()?, Some(dest), data) {
+            match send_now(self.io()?, dest, data) {
                 Ok(n) => return Ok(SendOutcome::Sent(n)),
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
                 Err(e) => return Ok(SendOutcome::Failed(UvError::from_io(&e))),
             }
         }
         self.enqueue(Datagram {
-            dest: Some(dest),
+            dest,
             data: data.to_vec(),
         })?;
         Ok(SendOutcome::Queued)
@@ -296,6 +312,34 @@ impl Udp {
         }
         self.send_queue.push(datagram);
         Ok(())
+    }
+
+    /// libuv's `uv_udp_connect`: `Some` connects (`UV_EISCONN` when already
+    /// connected), `None` disconnects (`UV_ENOTCONN` when not connected).
+    pub fn connect(&mut self, peer: Option<SocketAddr>) -> Result<(), UvError> {
+        match (self.connected, peer) {
+            (true, Some(_)) => Err(EISCONN),
+            (false, None) => Err(ENOTCONN),
+            (false, Some(peer)) => {
+                let peer = self.peer_for_socket(peer)?;
+                self.sock_ref()?.connect(&peer.into())?;
+                self.connected = true;
+                Ok(())
+            }
+            (true, None) => {
+                disconnect(&self.sock_ref()?)?;
+                self.connected = false;
+                Ok(())
+            }
+        }
+    }
+
+    /// The connected peer; `UV_ENOTCONN` when not connected.
+    pub fn peer_addr(&self) -> Result<SocketAddr, UvError> {
+        if !self.connected {
+            return Err(ENOTCONN);
+        }
+        Ok(self.io()?.peer_addr()?)
     }
 
     /// Starts the receive task; `UV_EALREADY` when receiving. An unbound
@@ -350,6 +394,7 @@ impl Udp {
         let cancelled = self.send_queue.cancel_all();
         self.io = None;
         self.bound = false;
+        self.connected = false;
         cancelled
     }
 
@@ -373,4 +418,31 @@ fn set_reuse_port(sock: &SockRef<'_>) -> Result<(), UvError> {
 #[cfg(not(unix))]
 fn set_reuse_port(_sock: &SockRef<'_>) -> Result<(), UvError> {
     Err(crate::error::ENOTSUP)
+}
+
+/// Dissolves a UDP association: `connect(2)` to an `AF_UNSPEC` address, as
+/// libuv's `uv__udp_disconnect` does (some BSDs answer `EAFNOSUPPORT` while
+/// doing it, which is success).
+#[cfg(unix)]
+fn disconnect(sock: &SockRef<'_>) -> Result<(), UvError> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: all-zero is a valid sockaddr; only its family is read.
+    let mut unspec: libc::sockaddr = unsafe { std::mem::zeroed() };
+    unspec.sa_family = libc::AF_UNSPEC as libc::sa_family_t;
+    // SAFETY: the pointer and length describe `unspec`, alive for the call.
+    let rc = unsafe {
+        libc::connect(
+            sock.as_raw_fd(),
+            &unspec,
+            std::mem::size_of::<libc::sockaddr>() as libc::socklen_t,
+        )
+    };
+    if rc == 0 {
+        return Ok(());
+    }
+    let err = std::io::Error::last_os_error();
+    if err.raw_os_error() == Some(libc::EAFNOSUPPORT) {
+        return Ok(());
+    }
+    Err(err.into())
 }

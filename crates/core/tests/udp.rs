@@ -6,7 +6,7 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use uv_udp_core::error::{EALREADY, EBADF, EINVAL, ENOTSOCK};
+use uv_udp_core::error::{EALREADY, EBADF, EDESTADDRREQ, EINVAL, EISCONN, ENOTCONN, ENOTSOCK};
 use uv_udp_core::flags::{AF_INET, AF_INET6, AF_UNSPEC, UV_UDP_IPV6ONLY, UV_UDP_REUSEADDR};
 use uv_udp_core::{Event, EventSink, SendOutcome, Udp};
 
@@ -63,7 +63,7 @@ fn pingpong_over_ipv4_loopback_arrives_with_the_senders_address() {
 
     let (mut client, _client_events) = handle(AF_UNSPEC);
     assert_eq!(
-        client.send(server_addr, b"ping\0pong").expect("send"),
+        client.send(Some(server_addr), b"ping\0pong").expect("send"),
         SendOutcome::Sent(9)
     );
     let client_addr = client.local_addr().expect("implicitly bound");
@@ -92,7 +92,7 @@ fn a_burst_arrives_in_order_and_empty_datagrams_survive() {
         } else {
             i.to_be_bytes().to_vec()
         };
-        client.send(to, &payload).expect("send");
+        client.send(Some(to), &payload).expect("send");
     }
     let got = datagrams(&events, 100);
     for (i, (payload, _)) in got.iter().enumerate() {
@@ -113,7 +113,7 @@ fn dual_stack_socket_sees_ipv4_peers_as_v4_mapped() {
     let port = server.local_addr().expect("local_addr").port();
     let (mut client, _) = handle(AF_INET);
     client
-        .send(SocketAddr::from(([127, 0, 0, 1], port)), b"x")
+        .send(Some(SocketAddr::from(([127, 0, 0, 1], port))), b"x")
         .expect("send");
     let (_, peer) = datagrams(&events, 1).remove(0);
     assert_eq!(peer.ip().to_string(), "::ffff:127.0.0.1");
@@ -208,4 +208,28 @@ fn open_adopts_a_socket_and_refuses_other_descriptors() {
     assert_eq!(other.open(-1), Err(EBADF));
     // The refused descriptor is still the caller's and still open.
     assert!(file.metadata().is_ok());
+}
+
+#[test]
+fn connect_sends_without_an_address_and_refuses_one() {
+    let (mut server, events) = handle(AF_INET);
+    server.bind(addr("127.0.0.1:0"), 0).expect("bind");
+    server.start_recv().expect("start_recv");
+    let to = server.local_addr().expect("addr");
+    let (mut client, _) = handle(AF_UNSPEC);
+    assert_eq!(client.connect(None), Err(ENOTCONN));
+    assert_eq!(client.peer_addr(), Err(ENOTCONN));
+    assert_eq!(client.send(None, b"x"), Err(EDESTADDRREQ));
+    client.connect(Some(to)).expect("connect");
+    assert_eq!(client.peer_addr(), Ok(to));
+    assert_eq!(client.connect(Some(to)), Err(EISCONN));
+    assert_eq!(client.send(Some(to), b"x"), Err(EISCONN));
+    assert_eq!(client.try_send(None, b"connected"), Ok(9));
+    assert_eq!(datagrams(&events, 1)[0].0, b"connected".to_vec());
+    client.connect(None).expect("disconnect");
+    assert_eq!(client.peer_addr(), Err(ENOTCONN));
+    assert_eq!(
+        client.send(Some(to), b"again").expect("send"),
+        SendOutcome::Sent(5)
+    );
 }

@@ -40,6 +40,17 @@ fn address(
     parse_address(host, port(port_number)?, flowinfo, scope_id).map_err(thrown::address)
 }
 
+/// A destination that may be absent (`null`, for a connected handle).
+fn destination(
+    host: Option<String>,
+    port: u32,
+    flowinfo: u32,
+    scope_id: Option<u32>,
+) -> Result<Option<std::net::SocketAddr>> {
+    host.map(|host| address(&host, port, flowinfo, scope_id))
+        .transpose()
+}
+
 #[napi]
 impl NativeUdp {
     /// A handle of `family` (AF_UNSPEC, AF_INET, AF_INET6) whose events go to `on_event`.
@@ -108,13 +119,13 @@ impl NativeUdp {
     #[napi(catch_unwind)]
     pub fn send(
         &self,
-        host: String,
+        host: Option<String>,
         port: u32,
         flowinfo: u32,
         scope_id: Option<u32>,
         #[napi(ts_arg_type = "Uint8Array")] data: BufferSlice<'_>,
     ) -> Result<i32> {
-        let addr = address(&host, port, flowinfo, scope_id)?;
+        let addr = destination(host, port, flowinfo, scope_id)?;
         Ok(match self.udp().send(addr, &data).map_err(thrown::uv)? {
             SendOutcome::Sent(n) => i32::try_from(n).unwrap_or(i32::MAX),
             SendOutcome::Failed(err) => err.code,
@@ -126,15 +137,51 @@ impl NativeUdp {
     #[napi(catch_unwind)]
     pub fn try_send(
         &self,
-        host: String,
+        host: Option<String>,
         port: u32,
         flowinfo: u32,
         scope_id: Option<u32>,
         #[napi(ts_arg_type = "Uint8Array")] data: BufferSlice<'_>,
     ) -> Result<u32> {
-        let addr = address(&host, port, flowinfo, scope_id)?;
+        let addr = destination(host, port, flowinfo, scope_id)?;
         let n = self.udp().try_send(addr, &data).map_err(thrown::uv)?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    /// Connects to a peer, or disconnects with a `null` host.
+    #[napi(catch_unwind)]
+    pub fn connect(
+        &self,
+        host: Option<String>,
+        port: u32,
+        flowinfo: u32,
+        scope_id: Option<u32>,
+    ) -> Result<()> {
+        let peer = destination(host, port, flowinfo, scope_id)?;
+        self.udp().connect(peer).map_err(thrown::uv)
+    }
+
+    /// The connected peer.
+    #[napi(
+        catch_unwind,
+        ts_return_type = "[string, number] | [string, number, number, number]"
+    )]
+    pub fn getpeername(&self) -> Result<JsAddress> {
+        Ok(js_address(&self.udp().peer_addr().map_err(thrown::uv)?))
+    }
+
+    /// Joins (1) or leaves (0) a source-specific multicast group.
+    #[napi(catch_unwind)]
+    pub fn set_source_membership(
+        &self,
+        group: String,
+        iface: Option<String>,
+        source: String,
+        membership: u32,
+    ) -> Result<()> {
+        self.udp()
+            .set_source_membership(&group, iface.as_deref(), &source, membership)
+            .map_err(thrown::uv)
     }
 
     /// Starts the receive task.
