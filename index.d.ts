@@ -6,7 +6,7 @@
  * line by line.
  */
 export { Loop } from './src/loop';
-export { UDP, type RecvCallback, type SendCallback, type CloseCallback } from './src/udp';
+export { UDP, type RecvCallback, type RecvOptions, type PacketInfo, type SendCallback, type CloseCallback } from './src/udp';
 export { UVError, HandleError, UDPError, HandleClosedError } from './src/errors';
 export { errno, type Errno } from './src/errno';
 export { AF_UNSPEC, AF_INET, AF_INET6, UV_UDP_IPV6ONLY, UV_UDP_PARTIAL, UV_UDP_REUSEADDR, UV_UDP_REUSEPORT, UV_JOIN_GROUP, UV_LEAVE_GROUP, } from './src/constants';

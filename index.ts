@@ -6,7 +6,7 @@
  * line by line.
  */
 export { Loop } from './src/loop'
-export { UDP, type RecvCallback, type SendCallback, type CloseCallback } from './src/udp'
+export { UDP, type RecvCallback, type RecvOptions, type PacketInfo, type SendCallback, type CloseCallback } from './src/udp'
 export { UVError, HandleError, UDPError, HandleClosedError } from './src/errors'
 export { errno, type Errno } from './src/errno'
 export {

@@ -1,8 +1,20 @@
 import { type Address, type Address4, type Address6 } from './address';
 import { type Data } from './data';
 import { Loop } from './loop';
+/** Where a datagram arrived: `start_recv(cb, { pktinfo: true })` passes it as the sixth argument. */
+export interface PacketInfo {
+    /** The address the datagram was sent to. */
+    local_address: string;
+    /** The index of the interface it came in on. */
+    interface_index: number;
+}
+/** Options of `start_recv`. */
+export interface RecvOptions {
+    /** Report each datagram's destination address and interface (IP_PKTINFO / IPV6_RECVPKTINFO). */
+    pktinfo?: boolean;
+}
 /** Called once per datagram, or with `error` set when a read failed. */
-export type RecvCallback = (handle: UDP, address: Address4 | Address6 | null, flags: number, data: Buffer | null, error: number | null) => void;
+export type RecvCallback = (handle: UDP, address: Address4 | Address6 | null, flags: number, data: Buffer | null, error: number | null, pktinfo?: PacketInfo) => void;
 /** Called once per send, later: `error` is `null` on success. */
 export type SendCallback = (handle: UDP, error: number | null) => void;
 /** Called once when the handle is closed. */
@@ -40,8 +52,12 @@ export declare class UDP {
     connect(address: Address | null): void;
     /** The connected peer; `UV_ENOTCONN` when not connected. */
     getpeername(): Address4 | Address6;
-    /** Starts receiving: `callback` runs once per datagram. */
-    start_recv(callback: RecvCallback): void;
+    /**
+     * Starts receiving: `callback` runs once per datagram. With
+     * `{ pktinfo: true }` it gets a sixth argument: the datagram's destination
+     * address and interface.
+     */
+    start_recv(callback: RecvCallback, options?: RecvOptions): void;
     /** Stops receiving; no receive callback runs after it returns. */
     stop_recv(): void;
     /** Joins (`UV_JOIN_GROUP`) or leaves (`UV_LEAVE_GROUP`) a multicast group. */

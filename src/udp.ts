@@ -9,6 +9,20 @@ import { HandleClosedError, UDPError, fromNative } from './errors'
 import { Fifo } from './fifo'
 import { Loop } from './loop'
 
+/** Where a datagram arrived: `start_recv(cb, { pktinfo: true })` passes it as the sixth argument. */
+export interface PacketInfo {
+  /** The address the datagram was sent to. */
+  local_address: string
+  /** The index of the interface it came in on. */
+  interface_index: number
+}
+
+/** Options of `start_recv`. */
+export interface RecvOptions {
+  /** Report each datagram's destination address and interface (IP_PKTINFO / IPV6_RECVPKTINFO). */
+  pktinfo?: boolean
+}
+
 /** Called once per datagram, or with `error` set when a read failed. */
 export type RecvCallback = (
   handle: UDP,
@@ -16,6 +30,7 @@ export type RecvCallback = (
   flags: number,
   data: Buffer | null,
   error: number | null,
+  pktinfo?: PacketInfo,
 ) => void
 /** Called once per send, later: `error` is `null` on success. */
 export type SendCallback = (handle: UDP, error: number | null) => void
@@ -27,7 +42,7 @@ const RECEIVED = 0
 const RECV_ERROR = 1
 const SENDS_DONE = 2
 // Per-datagram header words of a received batch (crates/core/src/recv_batch.rs).
-const HEADER_WORDS = 3
+const HEADER_WORDS = 5
 const NO_PEER = 0xffffffff
 
 type PeerTuple = [string, number] | [string, number, number, number]
@@ -37,6 +52,7 @@ interface Batch {
   data: Buffer
   count: number
   peers: readonly (Address4 | Address6)[]
+  locals: readonly string[] | null
   next: number
   offset: number
 }
@@ -68,6 +84,14 @@ function checkInterface(value: unknown, what: string): string | undefined {
   return value
 }
 
+function packetInfo(batch: Batch, words: Uint32Array, at: number): PacketInfo {
+  const local = words[at + 3]
+  return {
+    local_address: local === NO_PEER || batch.locals === null ? '' : batch.locals[local],
+    interface_index: words[at + 4],
+  }
+}
+
 function headerWords(data: Buffer, count: number): Uint32Array {
   // A fresh Buffer from the binding starts at offset 0 of its own
   // ArrayBuffer; copy the header if some runtime hands over an unaligned one.
@@ -88,6 +112,7 @@ export class UDP {
   #ref = true
   #keptAlive = false
   #onRecv: RecvCallback | null = null
+  #pktinfo = false
   // Batches read while not receiving (stop_recv with datagrams in flight):
   // delivered on the next start_recv, so nothing read is lost.
   #held: Batch[] = []
@@ -104,9 +129,9 @@ export class UDP {
     if (typeof family !== 'number') throw new TypeError(`family must be a number, got ${describe(family)}`)
     const self = new WeakRef<UDP>(this)
     try {
-      this.#native = new NativeUdp(family, (kind, data, count, extra) => {
+      this.#native = new NativeUdp(family, (kind, data, count, extra, locals) => {
         const handle = self.deref()
-        if (handle !== undefined) handle.#onEvent(kind, data, count, extra)
+        if (handle !== undefined) handle.#onEvent(kind, data, count, extra, locals)
       })
     } catch (error) {
       throw fromNative(error)
@@ -219,12 +244,21 @@ export class UDP {
     return this.#call(() => native.getpeername())
   }
 
-  /** Starts receiving: `callback` runs once per datagram. */
-  start_recv(callback: RecvCallback): void {
+  /**
+   * Starts receiving: `callback` runs once per datagram. With
+   * `{ pktinfo: true }` it gets a sixth argument: the datagram's destination
+   * address and interface.
+   */
+  start_recv(callback: RecvCallback, options?: RecvOptions): void {
     const native = this.#open()
     checkCallback(callback, 'callback')
+    if (options !== undefined && (options === null || typeof options !== 'object')) {
+      throw new TypeError(`options must be an object, got ${describe(options)}`)
+    }
+    const pktinfo = options?.pktinfo === undefined ? false : checkBoolean(options.pktinfo, 'options.pktinfo')
     if (this.#onRecv !== null) throw new UDPError(errno.UV_EALREADY)
-    this.#call(() => native.startRecv())
+    this.#call(() => native.startRecv(pktinfo))
+    this.#pktinfo = pktinfo
     this.#onRecv = callback
     this.#activity()
     if (this.#held.length > 0) this.#scheduleHeld()
@@ -427,13 +461,20 @@ export class UDP {
     else this.#keptAlive = false
   }
 
-  #onEvent(kind: number, data: Buffer | null, count: number, extra: PeerTuple[] | number[] | null): void {
+  #onEvent(
+    kind: number,
+    data: Buffer | null,
+    count: number,
+    extra: PeerTuple[] | number[] | null,
+    locals: string[] | null,
+  ): void {
     if (this.#closed) return
     if (kind === RECEIVED && data !== null) {
       const peers = (extra as PeerTuple[]).map((peer) => Object.freeze(peer) as Address4 | Address6)
-      const batch: Batch = { data, count, peers, next: 0, offset: count * HEADER_WORDS * 4 }
-      if (this.#held.length > 0 || this.#onRecv === null) this.#held.push(batch)
-      else this.#deliver(batch)
+      const batch: Batch = { data, count, peers, locals, next: 0, offset: count * HEADER_WORDS * 4 }
+      // Behind held batches, or cut short by a stop_recv inside a callback:
+      // kept for the next start_recv, in order.
+      if (this.#held.length > 0 || !this.#deliver(batch)) this.#held.push(batch)
     } else if (kind === RECV_ERROR) {
       const onRecv = this.#onRecv
       if (onRecv !== null) this.#run(this.#loop, () => onRecv(this, null, 0, null, count))
@@ -466,7 +507,8 @@ export class UDP {
       batch.next++
       batch.offset += length
       try {
-        onRecv(this, peer, flags, payload, null)
+        if (this.#pktinfo) onRecv(this, peer, flags, payload, null, packetInfo(batch, words, at))
+        else onRecv(this, peer, flags, payload, null)
       } catch (error) {
         loop?._report(error)
       }

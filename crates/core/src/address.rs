@@ -80,6 +80,11 @@ pub fn parse_ip(host: &str) -> Result<(IpAddr, Option<u32>), AddressError> {
 /// otherwise the host's zone, otherwise 0; `flowinfo` and the scope id are
 /// stored as given, whatever the kind of address (the kernel decides what
 /// they mean, as with libuv). For IPv4, `flowinfo` and `scope_id` are ignored.
+///
+/// The returned address holds `flowinfo` as the kernel's `sin6_flowinfo`
+/// does, in network byte order: Rust's `SocketAddrV6` copies the field to and
+/// from `sockaddr_in6` unconverted (rust-lang/rust#101605), and Linux reads it
+/// as `__be32`. [`format_address`] converts back.
 pub fn parse_address(
     host: &str,
     port: u16,
@@ -91,7 +96,7 @@ pub fn parse_address(
         IpAddr::V4(ip) => SocketAddr::V4(SocketAddrV4::new(ip, port)),
         IpAddr::V6(ip) => {
             let scope_id = scope_id.or(zone).unwrap_or(0);
-            SocketAddr::V6(SocketAddrV6::new(ip, port, flowinfo, scope_id))
+            SocketAddr::V6(SocketAddrV6::new(ip, port, flowinfo.to_be(), scope_id))
         }
     })
 }
@@ -131,7 +136,7 @@ pub fn format_address(addr: &SocketAddr) -> AddressTuple {
         SocketAddr::V6(a) => AddressTuple::V6 {
             ip: a.ip().to_string(),
             port: a.port(),
-            flowinfo: a.flowinfo(),
+            flowinfo: u32::from_be(a.flowinfo()),
             scope_id: a.scope_id(),
         },
     }
@@ -382,7 +387,8 @@ mod tests {
     fn flowinfo_round_trips() {
         let addr = parse_address("2001:db8::1", 9, 0xFFFFF, None).unwrap();
         match addr {
-            SocketAddr::V6(a) => assert_eq!(a.flowinfo(), 0xFFFFF),
+            // Held as the kernel holds it: network byte order.
+            SocketAddr::V6(a) => assert_eq!(a.flowinfo(), 0xFFFFF_u32.to_be()),
             other => panic!("expected IPv6, got {other}"),
         }
         assert_eq!(

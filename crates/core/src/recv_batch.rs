@@ -1,22 +1,25 @@
 //! Datagrams read in one go, laid out for one hand-over to JavaScript.
 //!
-//! Layout of [`RecvBatch::bytes`]: `count` headers of three native-endian
-//! `u32` (`length`, `flags`, `peer index`), then the payloads back to back in
-//! the same order. `peer index` points into [`RecvBatch::peers`], which holds
-//! each distinct sender of the batch once, so that a burst from one peer makes
-//! one address object on the JS side, not one per datagram.
+//! Layout of [`RecvBatch::bytes`]: `count` headers of five native-endian
+//! `u32` (`length`, `flags`, `peer index`, `local index`, `interface
+//! index`), then the payloads back to back in the same order. `peer index`
+//! points into [`RecvBatch::peers`], which holds each distinct sender of the
+//! batch once, so that a burst from one peer makes one address object on the
+//! JS side, not one per datagram; `local index` likewise into
+//! [`RecvBatch::locals`] (the destination address, with `pktinfo` only).
 
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use crate::flags::UV_UDP_PARTIAL;
 use crate::recv_queue::QueueSlot;
 
 /// `u32` words in each datagram's header.
-pub const HEADER_WORDS: usize = 3;
+pub const HEADER_WORDS: usize = 5;
 /// Bytes in each datagram's header.
 pub const HEADER_BYTES: usize = HEADER_WORDS * 4;
-/// Peer index of a datagram whose sender the kernel did not report.
+/// Peer (or local) index of a datagram whose sender (or destination) the
+/// kernel did not report.
 pub const NO_PEER: u32 = u32::MAX;
 /// Datagrams read per system call.
 pub const BATCH: usize = 32;
@@ -33,6 +36,25 @@ pub struct RecvMeta {
     pub flags: u32,
     /// The sender.
     pub peer: Option<SocketAddr>,
+    /// The address the datagram was sent to (`IP_PKTINFO` / `IPV6_PKTINFO`).
+    pub local: Option<IpAddr>,
+    /// The interface it came in on, with `local`; 0 otherwise.
+    pub ifindex: u32,
+}
+
+/// One datagram's header in a [`RecvBatch`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header {
+    /// Payload bytes.
+    pub len: u32,
+    /// `UV_UDP_PARTIAL` or 0.
+    pub flags: u32,
+    /// Index into [`RecvBatch::peers`], or [`NO_PEER`].
+    pub peer: u32,
+    /// Index into [`RecvBatch::locals`], or [`NO_PEER`].
+    pub local: u32,
+    /// The receiving interface's index, or 0.
+    pub ifindex: u32,
 }
 
 /// Datagrams read in one go; see the module docs for the layout.
@@ -44,6 +66,8 @@ pub struct RecvBatch {
     pub count: usize,
     /// Each distinct sender once.
     pub peers: Vec<SocketAddr>,
+    /// Each distinct destination address once (with `pktinfo` only).
+    pub locals: Vec<IpAddr>,
     // Keeps the batch's place in the bounded queue until the owner drops it.
     _slot: Option<QueueSlot>,
 }
@@ -58,18 +82,11 @@ impl RecvBatch {
     pub(crate) fn pack(slots: &[u8], metas: &[RecvMeta], slot: Option<QueueSlot>) -> RecvBatch {
         let mut bytes = Vec::with_capacity(Self::size_of(metas));
         let mut peers: Vec<SocketAddr> = Vec::new();
+        let mut locals: Vec<IpAddr> = Vec::new();
         for meta in metas {
-            let peer = match meta.peer {
-                None => NO_PEER,
-                Some(addr) => match peers.iter().position(|p| *p == addr) {
-                    Some(i) => i as u32,
-                    None => {
-                        peers.push(addr);
-                        (peers.len() - 1) as u32
-                    }
-                },
-            };
-            for word in [meta.len as u32, meta.flags, peer] {
+            let peer = intern(&mut peers, meta.peer);
+            let local = intern(&mut locals, meta.local);
+            for word in [meta.len as u32, meta.flags, peer, local, meta.ifindex] {
                 bytes.extend_from_slice(&word.to_ne_bytes());
             }
         }
@@ -80,19 +97,39 @@ impl RecvBatch {
             bytes,
             count: metas.len(),
             peers,
+            locals,
             _slot: slot,
         }
     }
 
-    /// The header of datagram `i`: length, flags, peer index.
-    pub fn header(&self, i: usize) -> (u32, u32, u32) {
+    /// The header of datagram `i`.
+    pub fn header(&self, i: usize) -> Header {
         let word = |w: usize| {
             let at = (i * HEADER_WORDS + w) * 4;
             let mut b = [0u8; 4];
             b.copy_from_slice(&self.bytes[at..at + 4]);
             u32::from_ne_bytes(b)
         };
-        (word(0), word(1), word(2))
+        Header {
+            len: word(0),
+            flags: word(1),
+            peer: word(2),
+            local: word(3),
+            ifindex: word(4),
+        }
+    }
+}
+
+/// The index of `value` in `table`, adding it first if new; [`NO_PEER`] for none.
+/// Linear: a batch has at most [`BATCH`] entries and usually one or two distinct.
+fn intern<T: PartialEq + Copy>(table: &mut Vec<T>, value: Option<T>) -> u32 {
+    let Some(value) = value else { return NO_PEER };
+    match table.iter().position(|v| *v == value) {
+        Some(i) => i as u32,
+        None => {
+            table.push(value);
+            (table.len() - 1) as u32
+        }
     }
 }
 
@@ -112,12 +149,18 @@ pub(crate) fn recv_many(
     let mut iovs: [libc::iovec; BATCH] = unsafe { std::mem::zeroed() };
     // SAFETY: as above.
     let mut hdrs: [libc::mmsghdr; BATCH] = unsafe { std::mem::zeroed() };
-    for (i, ((iov, hdr), name)) in iovs
+    // Room for one IPV6_PKTINFO (or IP_PKTINFO) message, u64-aligned as
+    // cmsghdr requires.
+    let mut controls = [[0u64; CONTROL_WORDS]; BATCH];
+    for (i, (((iov, hdr), name), control)) in iovs
         .iter_mut()
         .zip(hdrs.iter_mut())
         .zip(names.iter_mut())
+        .zip(controls.iter_mut())
         .enumerate()
     {
+        hdr.msg_hdr.msg_control = control.as_mut_ptr().cast();
+        hdr.msg_hdr.msg_controllen = std::mem::size_of_val(control) as _;
         iov.iov_base = slots[i * SLOT..].as_mut_ptr().cast();
         iov.iov_len = SLOT;
         hdr.msg_hdr.msg_name = (name as *mut libc::sockaddr_storage).cast();
@@ -149,10 +192,101 @@ pub(crate) fn recv_many(
                 0
             },
             peer: sockaddr_to_std(&names[i]),
+            local: None,
+            ifindex: 0,
         };
+        // SAFETY: the kernel filled this header's control buffer, which
+        // msg_control/msg_controllen still describe, and it outlives the call.
+        if let Some((local, ifindex)) = unsafe { packet_info(&hdrs[i].msg_hdr) } {
+            metas[i].local = Some(local);
+            metas[i].ifindex = ifindex;
+        }
     }
     Ok(n)
 }
+
+/// u64 words of control buffer per datagram: an in6_pktinfo message needs
+/// CMSG_SPACE(20) = 40 bytes.
+#[cfg(target_os = "linux")]
+const CONTROL_WORDS: usize = 8;
+
+/// The destination address and interface from an `IP_PKTINFO` or
+/// `IPV6_PKTINFO` control message, if the header carries one.
+///
+/// # Safety
+/// `msg` must describe a control buffer filled by `recvmsg`/`recvmmsg`.
+#[cfg(target_os = "linux")]
+unsafe fn packet_info(msg: &libc::msghdr) -> Option<(IpAddr, u32)> {
+    // SAFETY: per this function's contract the CMSG_* walk stays inside the buffer.
+    let mut cmsg = unsafe { libc::CMSG_FIRSTHDR(msg) };
+    while !cmsg.is_null() {
+        // SAFETY: CMSG_FIRSTHDR/CMSG_NXTHDR return valid headers or null.
+        let header = unsafe { &*cmsg };
+        // SAFETY: the data of a message of this level and type is the
+        // struct read here; read_unaligned because cmsg data has no alignment promise.
+        unsafe {
+            let data = libc::CMSG_DATA(cmsg);
+            if header.cmsg_level == libc::IPPROTO_IP && header.cmsg_type == libc::IP_PKTINFO {
+                let info = std::ptr::read_unaligned(data.cast::<libc::in_pktinfo>());
+                let ip = Ipv4Addr::from(u32::from_be(info.ipi_addr.s_addr));
+                return Some((IpAddr::V4(ip), info.ipi_ifindex as u32));
+            }
+            if header.cmsg_level == libc::IPPROTO_IPV6 && header.cmsg_type == libc::IPV6_PKTINFO {
+                let info = std::ptr::read_unaligned(data.cast::<libc::in6_pktinfo>());
+                let ip = Ipv6Addr::from(info.ipi6_addr.s6_addr);
+                return Some((IpAddr::V6(ip), info.ipi6_ifindex));
+            }
+        }
+        // SAFETY: as for CMSG_FIRSTHDR.
+        cmsg = unsafe { libc::CMSG_NXTHDR(msg, cmsg) };
+    }
+    None
+}
+
+/// Asks the kernel for each datagram's destination address and interface
+/// (`IP_PKTINFO`, or `IPV6_RECVPKTINFO`, which also covers IPv4 peers of a
+/// dual-stack socket), or stops asking.
+#[cfg(target_os = "linux")]
+pub(crate) fn set_packet_info(socket: &socket2::Socket, ipv6: bool, on: bool) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let (level, option) = if ipv6 {
+        (libc::IPPROTO_IPV6, libc::IPV6_RECVPKTINFO)
+    } else {
+        (libc::IPPROTO_IP, libc::IP_PKTINFO)
+    };
+    let value: libc::c_int = on.into();
+    // SAFETY: the pointer and length describe `value`, alive for the call.
+    let rc = unsafe {
+        libc::setsockopt(
+            socket.as_raw_fd(),
+            level,
+            option,
+            (&value as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Where the receive path cannot parse control messages: refused when asked
+/// for, a no-op otherwise. Compiled everywhere so it cannot rot on Linux.
+#[cfg_attr(target_os = "linux", allow(dead_code))]
+pub(crate) fn set_packet_info_unsupported(
+    _socket: &socket2::Socket,
+    _ipv6: bool,
+    on: bool,
+) -> io::Result<()> {
+    if on {
+        return Err(io::Error::from(io::ErrorKind::Unsupported));
+    }
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(crate) use set_packet_info_unsupported as set_packet_info;
 
 /// One datagram at a time, for systems without `recvmmsg`. Compiled (and
 /// tested) everywhere so that it cannot rot on Linux.
@@ -177,6 +311,8 @@ pub(crate) fn recv_one(
             0
         },
         peer: addr.as_socket(),
+        local: None,
+        ifindex: 0,
     };
     Ok(1)
 }
@@ -203,7 +339,9 @@ fn sockaddr_to_std(storage: &libc::sockaddr_storage) -> Option<SocketAddr> {
             Some(SocketAddr::V6(SocketAddrV6::new(
                 Ipv6Addr::from(sin6.sin6_addr.s6_addr),
                 u16::from_be(sin6.sin6_port),
-                u32::from_be(sin6.sin6_flowinfo),
+                // Kept in network order, as crate::address expects of every
+                // SocketAddrV6 (see parse_address).
+                sin6.sin6_flowinfo,
                 sin6.sin6_scope_id,
             )))
         }
@@ -222,29 +360,43 @@ mod tests {
         let mut slots = vec![0u8; 3 * SLOT];
         slots[..3].copy_from_slice(b"one");
         slots[SLOT..SLOT + 2].copy_from_slice(b"tw");
+        let here: IpAddr = "127.0.0.1".parse().expect("ip");
         let metas = [
             RecvMeta {
                 len: 3,
-                flags: 0,
                 peer: Some(a),
+                local: Some(here),
+                ifindex: 1,
+                ..RecvMeta::default()
             },
             RecvMeta {
                 len: 2,
                 flags: UV_UDP_PARTIAL,
                 peer: Some(b),
+                ..RecvMeta::default()
             },
             RecvMeta {
                 len: 0,
-                flags: 0,
                 peer: Some(a),
+                local: Some(here),
+                ifindex: 1,
+                ..RecvMeta::default()
             },
         ];
         let batch = RecvBatch::pack(&slots, &metas, None);
         assert_eq!(batch.count, 3);
         assert_eq!(batch.peers, vec![a, b]);
-        assert_eq!(batch.header(0), (3, 0, 0));
-        assert_eq!(batch.header(1), (2, UV_UDP_PARTIAL, 1));
-        assert_eq!(batch.header(2), (0, 0, 0));
+        assert_eq!(batch.locals, vec![here]);
+        let header = |len, flags, peer, local, ifindex| Header {
+            len,
+            flags,
+            peer,
+            local,
+            ifindex,
+        };
+        assert_eq!(batch.header(0), header(3, 0, 0, 0, 1));
+        assert_eq!(batch.header(1), header(2, UV_UDP_PARTIAL, 1, NO_PEER, 0));
+        assert_eq!(batch.header(2), header(0, 0, 0, 0, 1));
         assert_eq!(&batch.bytes[3 * HEADER_BYTES..], b"onetw");
         assert_eq!(batch.bytes.len(), RecvBatch::size_of(&metas));
     }

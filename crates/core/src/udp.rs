@@ -12,6 +12,7 @@ use crate::event::EventSink;
 use crate::flags::{
     AF_INET, AF_INET6, AF_UNSPEC, BIND_FLAGS, UV_UDP_IPV6ONLY, UV_UDP_REUSEADDR, UV_UDP_REUSEPORT,
 };
+use crate::recv_batch::set_packet_info;
 use crate::recv_loop::receive;
 use crate::recv_queue::ReceiveQueue;
 use crate::send_queue::{drain, send_now, Datagram, SendQueue};
@@ -43,6 +44,8 @@ pub struct Udp {
     send_queue: Arc<SendQueue>,
     receiver: Option<JoinHandle<()>>,
     drainer: Option<JoinHandle<()>>,
+    // Aborted tasks that may still hold the socket until the reactor drops them.
+    retired: Vec<JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for Udp {
@@ -115,6 +118,7 @@ impl Udp {
             send_queue: Arc::default(),
             receiver: None,
             drainer: None,
+            retired: Vec::new(),
         })
     }
 
@@ -344,11 +348,16 @@ impl Udp {
 
     /// Starts the receive task; `UV_EALREADY` when receiving. An unbound
     /// handle binds to `0.0.0.0:0` (or the socket's own wildcard) first.
-    pub fn start_recv(&mut self) -> Result<(), UvError> {
+    /// With `pktinfo`, each datagram also reports its destination address and
+    /// interface ([`crate::recv_batch::RecvMeta::local`]).
+    pub fn start_recv(&mut self, pktinfo: bool) -> Result<(), UvError> {
         if self.receiver.is_some() {
             return Err(EALREADY);
         }
         self.ensure_bound(AF_INET, 0)?;
+        let ipv6 = self.family()? == AF_INET6;
+        let sock = self.sock_ref()?;
+        set_packet_info(&sock, ipv6, pktinfo).map_err(|e| UvError::from_io(&e))?;
         let task = receive(
             Arc::clone(self.io()?),
             Arc::clone(&self.sink),
@@ -362,9 +371,11 @@ impl Udp {
     /// the rest stay in the kernel.
     pub fn stop_recv(&mut self) {
         if let Some(task) = self.receiver.take() {
-            // Cancellation lands at the task's only await (readiness), never
-            // between a read and its hand-over, so nothing read is lost.
+            // Cancellation lands at the task's awaits (readiness, yield),
+            // never between a read and its hand-over, so nothing read is lost.
             task.abort();
+            self.retired.retain(|t| !t.is_finished());
+            self.retired.push(task);
         }
     }
 
@@ -383,16 +394,17 @@ impl Udp {
         self.send_queue.len()
     }
 
-    /// Stops everything and releases the socket; returns how many queued
-    /// sends were cancelled. The descriptor closes once the aborted tasks have
-    /// let go of it, which the reactor does at once.
+    /// Stops everything and closes the socket; returns how many queued sends
+    /// were cancelled. As with libuv, the descriptor is closed when this
+    /// returns: the aborted tasks are waited for, since they hold the socket.
     pub fn close(&mut self) -> usize {
         self.stop_recv();
         if let Some(task) = self.drainer.take() {
             task.abort();
+            self.retired.push(task);
         }
         let cancelled = self.send_queue.cancel_all();
-        self.io = None;
+        release(self.io.take(), std::mem::take(&mut self.retired));
         self.bound = false;
         self.connected = false;
         cancelled
@@ -445,4 +457,28 @@ fn disconnect(sock: &SockRef<'_>) -> Result<(), UvError> {
         return Ok(());
     }
     Err(err.into())
+}
+
+/// Drops the socket once the aborted `tasks` have let go of it, waiting for
+/// them (a reactor turn: they were parked at an await) so that the descriptor
+/// is closed on return. Inside the reactor itself it cannot wait and the
+/// descriptor closes a moment later.
+fn release(io: Option<Arc<UdpSocket>>, tasks: Vec<JoinHandle<()>>) {
+    let pending: Vec<_> = tasks.into_iter().filter(|t| !t.is_finished()).collect();
+    if pending.is_empty() || tokio::runtime::Handle::try_current().is_ok() {
+        return;
+    }
+    let Ok(reactor) = reactor::handle() else {
+        return;
+    };
+    let (done, wait) = std::sync::mpsc::channel();
+    reactor.spawn(async move {
+        for task in pending {
+            let _ = task.await;
+        }
+        drop(io);
+        let _ = done.send(());
+    });
+    // Bounded, so that a wedged reactor cannot hang the caller's thread.
+    let _ = wait.recv_timeout(std::time::Duration::from_secs(1));
 }

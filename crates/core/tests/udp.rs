@@ -39,8 +39,8 @@ fn datagrams(rx: &Receiver<Event>, n: usize) -> Vec<(Vec<u8>, SocketAddr)> {
             Event::Received(batch) => {
                 let mut offset = batch.count * uv_udp_core::recv_batch::HEADER_BYTES;
                 for i in 0..batch.count {
-                    let (len, _flags, peer) = batch.header(i);
-                    let len = len as usize;
+                    let header = batch.header(i);
+                    let (len, peer) = (header.len as usize, header.peer);
                     out.push((
                         batch.bytes[offset..offset + len].to_vec(),
                         batch.peers[peer as usize],
@@ -58,7 +58,7 @@ fn datagrams(rx: &Receiver<Event>, n: usize) -> Vec<(Vec<u8>, SocketAddr)> {
 fn pingpong_over_ipv4_loopback_arrives_with_the_senders_address() {
     let (mut server, server_events) = handle(AF_UNSPEC);
     server.bind(addr("127.0.0.1:0"), 0).expect("bind");
-    server.start_recv().expect("start_recv");
+    server.start_recv(false).expect("start_recv");
     let server_addr = server.local_addr().expect("local_addr");
 
     let (mut client, _client_events) = handle(AF_UNSPEC);
@@ -83,7 +83,7 @@ fn pingpong_over_ipv4_loopback_arrives_with_the_senders_address() {
 fn a_burst_arrives_in_order_and_empty_datagrams_survive() {
     let (mut server, events) = handle(AF_INET6);
     server.bind(addr("[::1]:0"), 0).expect("bind");
-    server.start_recv().expect("start_recv");
+    server.start_recv(false).expect("start_recv");
     let to = server.local_addr().expect("local_addr");
     let (mut client, _) = handle(AF_INET6);
     for i in 0..100u32 {
@@ -109,7 +109,7 @@ fn a_burst_arrives_in_order_and_empty_datagrams_survive() {
 fn dual_stack_socket_sees_ipv4_peers_as_v4_mapped() {
     let (mut server, events) = handle(AF_INET6);
     server.bind(addr("[::]:0"), 0).expect("bind");
-    server.start_recv().expect("start_recv");
+    server.start_recv(false).expect("start_recv");
     let port = server.local_addr().expect("local_addr").port();
     let (mut client, _) = handle(AF_INET);
     client
@@ -152,9 +152,9 @@ fn options_need_a_socket_and_start_recv_refuses_to_run_twice() {
     assert_eq!(udp.set_broadcast(true), Err(EBADF));
     assert_eq!(udp.fileno(), Err(EBADF));
     assert_eq!(udp.local_addr(), Err(EINVAL));
-    udp.start_recv().expect("implicit bind");
+    udp.start_recv(false).expect("implicit bind");
     assert_eq!(udp.local_addr().expect("bound").ip().to_string(), "0.0.0.0");
-    assert_eq!(udp.start_recv(), Err(EALREADY));
+    assert_eq!(udp.start_recv(false), Err(EALREADY));
     udp.set_ttl(7).expect("ttl");
     udp.set_multicast_ttl(3).expect("multicast ttl");
     udp.set_multicast_loop(false).expect("multicast loop");
@@ -214,7 +214,7 @@ fn open_adopts_a_socket_and_refuses_other_descriptors() {
 fn connect_sends_without_an_address_and_refuses_one() {
     let (mut server, events) = handle(AF_INET);
     server.bind(addr("127.0.0.1:0"), 0).expect("bind");
-    server.start_recv().expect("start_recv");
+    server.start_recv(false).expect("start_recv");
     let to = server.local_addr().expect("addr");
     let (mut client, _) = handle(AF_UNSPEC);
     assert_eq!(client.connect(None), Err(ENOTCONN));
@@ -232,4 +232,27 @@ fn connect_sends_without_an_address_and_refuses_one() {
         client.send(Some(to), b"again").expect("send"),
         SendOutcome::Sent(5)
     );
+}
+
+#[test]
+fn pktinfo_reports_the_destination_address_and_interface() {
+    let (mut server, events) = handle(AF_INET);
+    server.bind(addr("0.0.0.0:0"), 0).expect("bind");
+    server.start_recv(true).expect("start_recv with pktinfo");
+    let port = server.local_addr().expect("addr").port();
+    let (mut client, _) = handle(AF_INET);
+    client
+        .send(Some(SocketAddr::from(([127, 0, 0, 2], port))), b"to .2")
+        .expect("send");
+    match events
+        .recv_timeout(Duration::from_secs(5))
+        .expect("a batch")
+    {
+        Event::Received(batch) => {
+            let header = batch.header(0);
+            assert_eq!(batch.locals[header.local as usize].to_string(), "127.0.0.2");
+            assert_eq!(header.ifindex, 1, "loopback is interface 1 on Linux");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
 }

@@ -2,7 +2,8 @@
 //!
 //! JS side (`index.ts`): `onEvent(kind, data, count, extra)` with
 //! - `RECEIVED`: `data` the batch buffer (see `uv_udp_core::recv_batch`),
-//!   `count` datagrams, `extra` the batch's distinct peers as address tuples;
+//!   `count` datagrams, `extra` the batch's distinct peers as address tuples,
+//!   `locals` its distinct destination addresses (with `pktinfo`);
 //! - `RECV_ERROR`: `count` the negative libuv code;
 //! - `SENDS_DONE`: `count` sends finished, `extra` their codes (0 = success).
 //!
@@ -42,6 +43,7 @@ type EventArgs = FnArgs<(
     Option<JsOwnedBuffer>,
     i64,
     Option<Either<Vec<JsAddress>, Vec<i32>>>,
+    Option<Vec<String>>,
 )>;
 
 /// The handle's threadsafe function.
@@ -66,18 +68,26 @@ fn to_js(event: Event) -> EventArgs {
             // The batch (and its place in the bounded queue) is released when
             // this closure returns, i.e. once the bytes are copied into JS.
             let bytes = std::mem::take(&mut batch.bytes);
+            let locals = (!batch.locals.is_empty())
+                .then(|| batch.locals.iter().map(|ip| ip.to_string()).collect());
             (
                 RECEIVED,
                 Some(JsOwnedBuffer(bytes)),
                 count,
                 Some(Either::A(peers)),
+                locals,
             )
                 .into()
         }
-        Event::RecvError(err) => (RECV_ERROR, None, i64::from(err.code), None).into(),
-        Event::SendsDone(codes) => {
-            (SENDS_DONE, None, codes.len() as i64, Some(Either::B(codes))).into()
-        }
+        Event::RecvError(err) => (RECV_ERROR, None, i64::from(err.code), None, None).into(),
+        Event::SendsDone(codes) => (
+            SENDS_DONE,
+            None,
+            codes.len() as i64,
+            Some(Either::B(codes)),
+            None,
+        )
+            .into(),
     }
 }
 

@@ -59,7 +59,7 @@ impl NativeUdp {
         env: Env,
         family: i32,
         #[napi(
-            ts_arg_type = "(kind: number, data: Buffer | null, count: number, extra: Array<[string, number] | [string, number, number, number]> | number[] | null) => void"
+            ts_arg_type = "(kind: number, data: Buffer | null, count: number, extra: Array<[string, number] | [string, number, number, number]> | number[] | null, locals: string[] | null) => void"
         )]
         on_event: Function<'_, (), ()>,
     ) -> Result<Self> {
@@ -184,10 +184,11 @@ impl NativeUdp {
             .map_err(thrown::uv)
     }
 
-    /// Starts the receive task.
+    /// Starts the receive task; with `pktinfo`, batches carry each
+    /// datagram's destination address and interface.
     #[napi(catch_unwind)]
-    pub fn start_recv(&self) -> Result<()> {
-        self.udp().start_recv().map_err(thrown::uv)
+    pub fn start_recv(&self, pktinfo: bool) -> Result<()> {
+        self.udp().start_recv(pktinfo).map_err(thrown::uv)
     }
 
     /// Stops the receive task.
