@@ -53,6 +53,12 @@ export declare class UDP {
     /** The connected peer; `UV_ENOTCONN` when not connected. */
     getpeername(): Address4 | Address6;
     /**
+     * Sends `[address, data]` messages in order until one would block (sendmmsg
+     * where the OS has it); returns how many were sent. When not even the first
+     * could be sent, throws its error (`UV_EAGAIN` when it would block).
+     */
+    try_send_many(messages: ReadonlyArray<readonly [address: Address | null, data: Data]>): number;
+    /**
      * Starts receiving: `callback` runs once per datagram. With
      * `{ pktinfo: true }` it gets a sixth argument: the datagram's destination
      * address and interface.

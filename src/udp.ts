@@ -245,6 +245,46 @@ export class UDP {
   }
 
   /**
+   * Sends `[address, data]` messages in order until one would block (sendmmsg
+   * where the OS has it); returns how many were sent. When not even the first
+   * could be sent, throws its error (`UV_EAGAIN` when it would block).
+   */
+  try_send_many(messages: ReadonlyArray<readonly [address: Address | null, data: Data]>): number {
+    const native = this.#open()
+    if (!Array.isArray(messages)) throw new TypeError(`messages must be an array, got ${describe(messages)}`)
+    const count = messages.length
+    const dests: ([string, number, number, number] | null)[] = []
+    const which: number[] = new Array<number>(count)
+    const datas: Uint8Array[] = new Array<Uint8Array>(count)
+    // Consecutive messages to the same address object share one parsed
+    // destination: the usual burst costs one address conversion, not one each.
+    let previous: unknown
+    for (let i = 0; i < count; i++) {
+      const message: unknown = messages[i]
+      if (!Array.isArray(message) || message.length !== 2) {
+        throw new TypeError(`messages[${i}] must be an [address, data] pair, got ${describe(message)}`)
+      }
+      const address: unknown = message[0]
+      if (i === 0 || address !== previous) {
+        if (address === null) dests.push(null)
+        else {
+          const [host, port, flowinfo, scopeId] = addressParts(address, `messages[${i}] address`)
+          dests.push([host, port, flowinfo, scopeId ?? -1])
+        }
+        previous = address
+      }
+      which[i] = dests.length - 1
+      datas[i] = viewBytes(message[1], `messages[${i}] data`)
+    }
+    if (this.#queued.length > 0) throw new UDPError(errno.UV_EAGAIN)
+    try {
+      return native.trySendMany(dests, which, datas)
+    } catch (error) {
+      throw fromNative(error)
+    }
+  }
+
+  /**
    * Starts receiving: `callback` runs once per datagram. With
    * `{ pktinfo: true }` it gets a sixth argument: the datagram's destination
    * address and interface.

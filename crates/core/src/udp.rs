@@ -15,6 +15,7 @@ use crate::flags::{
 use crate::recv_batch::set_packet_info;
 use crate::recv_loop::receive;
 use crate::recv_queue::ReceiveQueue;
+use crate::send_many::{send_many, Message};
 use crate::send_queue::{drain, send_now, Datagram, SendQueue};
 use crate::{reactor, UvError};
 
@@ -286,6 +287,24 @@ impl Udp {
             return Err(crate::error::EAGAIN);
         }
         Ok(send_now(self.io()?, dest, data)?)
+    }
+
+    /// Sends `messages` in order until one would block (sendmmsg where the OS
+    /// has it); returns how many were sent. When not even the first could be
+    /// sent, its error (`UV_EAGAIN` when it would block, or while sends are
+    /// queued). Each address is checked (and the handle bound) first.
+    pub fn try_send_many(&mut self, messages: &mut [Message<'_>]) -> Result<usize, UvError> {
+        for (dest, _) in messages.iter_mut() {
+            *dest = self.destination(*dest)?;
+        }
+        if !self.send_queue.is_empty() {
+            return Err(crate::error::EAGAIN);
+        }
+        if messages.is_empty() {
+            return Ok(0);
+        }
+        let io = self.io()?;
+        Ok(send_many(&SockRef::from(io.as_ref()), messages)?)
     }
 
     /// libuv's send: tried at once unless sends are queued; queued (copied)

@@ -11,7 +11,9 @@ mod env_cleanup;
 mod events;
 mod js_buffer;
 mod native_udp;
+mod test_hooks;
 mod thrown;
 
 pub use constants::{uv_errors, AF_INET, AF_INET6, AF_UNSPEC};
 pub use native_udp::{NativeUdp, SEND_QUEUED};
+pub use test_hooks::test_panic;

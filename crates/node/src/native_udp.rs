@@ -148,6 +148,44 @@ impl NativeUdp {
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
+    /// Sends datagrams in order until one would block; returns how many went.
+    /// `dests` holds each distinct destination once (`null`: the connected
+    /// peer; a scope id of -1: none given), `which[i]` is datagram i's.
+    #[napi(catch_unwind)]
+    pub fn try_send_many(
+        &self,
+        #[napi(ts_arg_type = "Array<[string, number, number, number] | null>")] dests: Vec<
+            Option<(String, u32, u32, i64)>,
+        >,
+        which: Vec<u32>,
+        #[napi(ts_arg_type = "Uint8Array[]")] datas: Vec<BufferSlice<'_>>,
+    ) -> Result<u32> {
+        let dests = dests
+            .into_iter()
+            .map(|dest| match dest {
+                None => Ok(None),
+                Some((host, port, flowinfo, scope)) => {
+                    address(&host, port, flowinfo, u32::try_from(scope).ok()).map(Some)
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut messages = Vec::with_capacity(datas.len());
+        for (data, &i) in datas.iter().zip(which.iter()) {
+            let dest = dests.get(i as usize).ok_or_else(|| {
+                napi::Error::new(
+                    napi::Status::InvalidArg,
+                    "type:destination index out of range",
+                )
+            })?;
+            messages.push((*dest, &data[..]));
+        }
+        let n = self
+            .udp()
+            .try_send_many(&mut messages)
+            .map_err(thrown::uv)?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
     /// Connects to a peer, or disconnects with a `null` host.
     #[napi(catch_unwind)]
     pub fn connect(

@@ -1,0 +1,95 @@
+import test from 'ava'
+
+import { Loop, UDP, UDPError, errno, type Address } from '../index.js'
+
+function receiver(loop: Loop, host: string, expected: number): { address: Address; done: Promise<Buffer[]> } {
+  const udp = new UDP(loop)
+  udp.bind([host, 0])
+  // A burst of hundreds of datagrams from one sendmmsg outruns the default
+  // SO_RCVBUF (the kernel would drop the tail): give the receiver room.
+  udp.receive_buffer_size = 2 << 20
+  const got: Buffer[] = []
+  const done = new Promise<Buffer[]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`only ${got.length} of ${expected} arrived`)), 5000)
+    udp.start_recv((_handle, _peer, _flags, data) => {
+      if (data) got.push(Buffer.from(data))
+      if (got.length === expected) {
+        clearTimeout(timer)
+        udp.close()
+        resolve(got)
+      }
+    })
+  })
+  return { address: udp.getsockname(), done }
+}
+
+for (const host of ['127.0.0.1', '::1']) {
+  test(`try_send_many sends every message in order over ${host} and returns the count`, async (t) => {
+    const loop = new Loop()
+    const { address, done } = receiver(loop, host, 300)
+    const sender = new UDP(loop)
+    t.teardown(() => { if (!sender.closed) sender.close() })
+    const messages = Array.from({ length: 300 }, (_, i) => [address, Buffer.from(`message ${i}`)] as const)
+    t.is(sender.try_send_many(messages), 300)
+    const got = await done
+    t.deepEqual(got.map(String), messages.map(([, data]) => String(data)))
+  })
+}
+
+test('try_send_many takes every view type and a different address per message', async (t) => {
+  const loop = new Loop()
+  const a = receiver(loop, '127.0.0.1', 2)
+  const b = receiver(loop, '127.0.0.1', 2)
+  const sender = new UDP(loop)
+  t.teardown(() => { if (!sender.closed) sender.close() })
+  const sent = sender.try_send_many([
+    [a.address, new Uint8Array([1, 2])],
+    [b.address, new Uint16Array([0x0403]).buffer],
+    [[...a.address] as Address, new DataView(new Uint8Array([5]).buffer)],
+    [b.address, Buffer.from([6])],
+  ])
+  t.is(sent, 4)
+  t.deepEqual((await a.done).map((d) => [...d]), [[1, 2], [5]])
+  t.deepEqual((await b.done).map((d) => [...d]), [[3, 4], [6]])
+})
+
+test('try_send_many of an empty list sends nothing and returns 0', (t) => {
+  const udp = new UDP(new Loop())
+  t.teardown(() => udp.close())
+  t.is(udp.try_send_many([]), 0)
+})
+
+test('try_send_many throws the first message’s own error when nothing could be sent', (t) => {
+  const udp = new UDP(new Loop())
+  t.teardown(() => udp.close())
+  const error = t.throws(() => udp.try_send_many([[['127.0.0.1', 9], new Uint8Array(70_000)]]), { instanceOf: UDPError })
+  t.is(error?.errno, errno.UV_EMSGSIZE)
+})
+
+test('try_send_many stops at a failing message and reports how many went before it', (t) => {
+  const udp = new UDP(new Loop())
+  t.teardown(() => udp.close())
+  const to: Address = ['127.0.0.1', 9]
+  t.is(udp.try_send_many([[to, Buffer.from('a')], [to, new Uint8Array(70_000)], [to, Buffer.from('b')]]), 1)
+})
+
+test('try_send_many checks its arguments: TypeError naming the message', (t) => {
+  const udp = new UDP(new Loop())
+  t.teardown(() => udp.close())
+  t.throws(() => udp.try_send_many('x' as never), { instanceOf: TypeError, message: /messages/ })
+  t.throws(() => udp.try_send_many([[['127.0.0.1', 9]] as never]), { instanceOf: TypeError, message: /messages\[0\]/ })
+  t.throws(() => udp.try_send_many([[['127.0.0.1', 9], 'text' as never]]), { instanceOf: TypeError, message: /messages\[0\] data/ })
+  t.throws(() => udp.try_send_many([[['127.0.0.1', 70000], Buffer.from('x')]]), { instanceOf: RangeError, message: /port/ })
+})
+
+test('try_send_many on a connected handle takes null addresses and refuses others with UV_EISCONN', async (t) => {
+  const loop = new Loop()
+  const { address, done } = receiver(loop, '127.0.0.1', 2)
+  const udp = new UDP(loop)
+  t.teardown(() => { if (!udp.closed) udp.close() })
+  udp.connect(address)
+  t.is(udp.try_send_many([[null, Buffer.from('1')], [null, Buffer.from('2')]]), 2)
+  t.deepEqual((await done).map(String), ['1', '2'])
+  const error = t.throws(() => udp.try_send_many([[address, Buffer.from('3')]]), { instanceOf: UDPError })
+  t.is(error?.errno, errno.UV_EISCONN)
+})

@@ -1,0 +1,22 @@
+//! Hooks that let the test suite reach paths no well-formed input reaches.
+//!
+//! Inert unless the process runs with `UV_UDP_TEST_HOOKS=1`, so a shipped
+//! binary cannot be made to misbehave through them.
+
+use napi_derive::napi;
+
+fn enabled() -> bool {
+    std::env::var_os("UV_UDP_TEST_HOOKS").is_some_and(|v| v == "1")
+}
+
+/// Panics inside the addon (with `UV_UDP_TEST_HOOKS=1`), to prove that a
+/// panic becomes a thrown JS `Error` and never aborts the process.
+#[napi(catch_unwind, js_name = "__testPanic")]
+pub fn test_panic(message: String) -> napi::Result<()> {
+    if !enabled() {
+        return Err(napi::Error::from_reason(
+            "test hooks are off (set UV_UDP_TEST_HOOKS=1)",
+        ));
+    }
+    panic!("{message}");
+}
