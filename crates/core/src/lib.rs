@@ -17,6 +17,7 @@ pub mod reactor;
 pub mod recv_batch;
 mod recv_loop;
 pub mod recv_queue;
+mod registration;
 pub mod send_many;
 pub mod send_queue;
 mod udp;

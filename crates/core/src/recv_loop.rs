@@ -3,13 +3,10 @@
 use std::io;
 use std::sync::Arc;
 
-use socket2::SockRef;
-use tokio::io::Interest;
-use tokio::net::UdpSocket;
-
 use crate::event::{Event, EventSink};
 use crate::recv_batch::{RecvBatch, RecvMeta, BATCH, SLOT};
 use crate::recv_queue::ReceiveQueue;
+use crate::registration::Registration;
 use crate::UvError;
 
 /// Reads per wake-up before yielding, so that one busy socket cannot starve
@@ -22,23 +19,17 @@ use crate::recv_batch::recv_many as read_batch;
 use crate::recv_batch::recv_one as read_batch;
 
 /// Runs until aborted (by `stop_recv` or `close`).
-pub(crate) async fn receive(
-    io: Arc<UdpSocket>,
-    sink: Arc<dyn EventSink>,
-    queue: Arc<ReceiveQueue>,
-) {
+pub(crate) async fn receive(io: Registration, sink: Arc<dyn EventSink>, queue: Arc<ReceiveQueue>) {
     // Zeroed pages are not touched until written: a receiving socket costs
     // what its datagrams use, not the full BATCH * SLOT.
     let mut slots = vec![0u8; BATCH * SLOT];
     let mut metas = [RecvMeta::default(); BATCH];
     loop {
-        if io.readable().await.is_err() {
+        if io.ready().await.is_err() {
             return;
         }
         for _ in 0..READS_PER_TURN {
-            let read = io.try_io(Interest::READABLE, || {
-                read_batch(&SockRef::from(io.as_ref()), &mut slots, &mut metas)
-            });
+            let read = io.try_io(|socket| read_batch(socket, &mut slots, &mut metas));
             match read {
                 Ok(n) => {
                     let metas = &metas[..n];

@@ -11,40 +11,153 @@ pub const SEND_BATCH: usize = 64;
 /// One datagram of a batch: where to (`None` on a connected socket) and what.
 pub type Message<'a> = (Option<SocketAddr>, &'a [u8]);
 
+/// Segments one UDP GSO send may carry (the kernel's `UDP_MAX_SEGMENTS`).
+pub const GSO_MAX_SEGMENTS: usize = 64;
+/// Payload bytes one GSO send may carry: an IPv4 datagram's limit.
+pub const GSO_MAX_BYTES: usize = 65507;
+
+/// A run of consecutive messages sent with one `msghdr`: several only when
+/// they share a destination and a segment size (UDP GSO, `UDP_SEGMENT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Group {
+    /// Index of the first message.
+    pub start: usize,
+    /// How many messages.
+    pub len: usize,
+    /// The GSO segment size; 0 for a single datagram.
+    pub segment: usize,
+}
+
+/// Splits `messages` into runs the kernel can segment: same destination,
+/// same size (the last of a run may be shorter), at most
+/// [`GSO_MAX_SEGMENTS`] and [`GSO_MAX_BYTES`]; empty datagrams stand alone.
+pub(crate) fn plan_groups(messages: &[Message<'_>], gso: bool) -> Vec<Group> {
+    let mut groups = Vec::new();
+    let mut i = 0;
+    while i < messages.len() {
+        let (dest, data) = messages[i];
+        let segment = data.len();
+        let mut j = i + 1;
+        let mut total = segment;
+        if gso && segment > 0 {
+            while j < messages.len() && j - i < GSO_MAX_SEGMENTS && messages[j].0 == dest {
+                let len = messages[j].1.len();
+                if len == 0 || len > segment || total + len > GSO_MAX_BYTES {
+                    break;
+                }
+                total += len;
+                j += 1;
+                if len < segment {
+                    break; // only the last segment may be short
+                }
+            }
+        }
+        let len = j - i;
+        groups.push(Group {
+            start: i,
+            len,
+            segment: if len > 1 { segment } else { 0 },
+        });
+        i = j;
+    }
+    groups
+}
+
 /// Sends `messages` in order until one would block or fails; returns how many
 /// went out. An error is returned only when not even the first could be sent
 /// (as `sendmmsg` does: a later failure shows up on the next call).
+///
+/// Runs of same-destination, same-size datagrams go as one UDP GSO send each
+/// while `gso` is true; a kernel or device that refuses `UDP_SEGMENT` turns
+/// `gso` off for good and the datagrams go one by one.
 #[cfg(target_os = "linux")]
-pub(crate) fn send_many(sock: &SockRef<'_>, messages: &[Message<'_>]) -> io::Result<usize> {
-    use std::os::fd::AsRawFd;
+pub(crate) fn send_many(
+    sock: &SockRef<'_>,
+    messages: &[Message<'_>],
+    gso: &mut bool,
+) -> io::Result<usize> {
     let mut sent = 0;
     while sent < messages.len() {
-        let chunk = &messages[sent..messages.len().min(sent + SEND_BATCH)];
-        let names: Vec<Option<SockAddr>> = chunk
-            .iter()
-            .map(|(dest, _)| dest.map(SockAddr::from))
-            .collect();
-        let mut iovs: Vec<libc::iovec> = chunk
+        let rest = &messages[sent..];
+        let groups = plan_groups(rest, *gso);
+        match send_groups(sock, rest, &groups) {
+            Ok(n) => {
+                sent += n;
+                if n < rest.len() {
+                    break;
+                }
+            }
+            Err(e) if *gso && groups.first().is_some_and(|g| g.segment > 0) && gso_refused(&e) => {
+                *gso = false
+            }
+            Err(e) if sent == 0 => return Err(e),
+            Err(_) => break,
+        }
+    }
+    Ok(sent)
+}
+
+/// The errors with which Linux refuses `UDP_SEGMENT` (old kernel, a device
+/// without checksum offload): quinn-udp falls back on the same ones.
+#[cfg(target_os = "linux")]
+fn gso_refused(e: &io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(libc::EIO) | Some(libc::EINVAL) | Some(libc::ENOPROTOOPT)
+    )
+}
+
+/// One `sendmmsg` per [`SEND_BATCH`] groups; returns the messages sent.
+#[cfg(target_os = "linux")]
+fn send_groups(
+    sock: &SockRef<'_>,
+    messages: &[Message<'_>],
+    groups: &[Group],
+) -> io::Result<usize> {
+    use std::os::fd::AsRawFd;
+    let mut sent = 0;
+    for chunk in groups.chunks(SEND_BATCH) {
+        let first = chunk[0].start;
+        let last = chunk[chunk.len() - 1];
+        let span = &messages[first..last.start + last.len];
+        let mut iovs: Vec<libc::iovec> = span
             .iter()
             .map(|(_, data)| libc::iovec {
                 iov_base: data.as_ptr().cast_mut().cast(),
                 iov_len: data.len(),
             })
             .collect();
+        let names: Vec<Option<SockAddr>> = chunk
+            .iter()
+            .map(|g| messages[g.start].0.map(SockAddr::from))
+            .collect();
+        // One UDP_SEGMENT message each: CMSG_SPACE(2) is 24 bytes on 64-bit Linux.
+        let mut controls = vec![[0u64; 4]; chunk.len()];
         // SAFETY: all-zero is a valid mmsghdr.
         let mut hdrs: Vec<libc::mmsghdr> = (0..chunk.len())
             .map(|_| unsafe { std::mem::zeroed() })
             .collect();
-        for ((hdr, iov), name) in hdrs.iter_mut().zip(iovs.iter_mut()).zip(names.iter()) {
+        for (((hdr, group), name), control) in hdrs
+            .iter_mut()
+            .zip(chunk)
+            .zip(&names)
+            .zip(controls.iter_mut())
+        {
             if let Some(name) = name {
                 hdr.msg_hdr.msg_name = name.as_ptr().cast_mut().cast();
                 hdr.msg_hdr.msg_namelen = name.len();
             }
-            hdr.msg_hdr.msg_iov = iov;
-            hdr.msg_hdr.msg_iovlen = 1;
+            hdr.msg_hdr.msg_iov = iovs[group.start - first..].as_mut_ptr();
+            hdr.msg_hdr.msg_iovlen = group.len as _;
+            if group.segment > 0 {
+                // SAFETY: `control` is 32 zeroed, 8-aligned bytes, room for
+                // CMSG_SPACE(sizeof u16); the CMSG_* macros stay inside it.
+                unsafe { set_segment(&mut hdr.msg_hdr, control, group.segment as u16) };
+            }
         }
-        // SAFETY: every header points at a live iovec over caller-owned bytes
-        // (sendmmsg only reads them) and at a live address; all outlive the call.
+        // SAFETY: every header points at live iovecs over caller-owned bytes
+        // (sendmmsg only reads them), at a live address and control buffer;
+        // all outlive the call.
         let n = unsafe {
             libc::sendmmsg(
                 sock.as_raw_fd(),
@@ -57,12 +170,33 @@ pub(crate) fn send_many(sock: &SockRef<'_>, messages: &[Message<'_>]) -> io::Res
             let err = io::Error::last_os_error();
             return if sent == 0 { Err(err) } else { Ok(sent) };
         }
-        sent += n as usize;
-        if (n as usize) < chunk.len() {
+        let n = n as usize;
+        sent += chunk[..n].iter().map(|g| g.len).sum::<usize>();
+        if n < chunk.len() {
             break;
         }
     }
     Ok(sent)
+}
+
+/// Puts a `UDP_SEGMENT` control message with `segment` into `msg`.
+///
+/// # Safety
+/// `control` must stay alive and unmoved while `msg` is used.
+#[cfg(target_os = "linux")]
+unsafe fn set_segment(msg: &mut libc::msghdr, control: &mut [u64; 4], segment: u16) {
+    msg.msg_control = control.as_mut_ptr().cast();
+    // SAFETY: CMSG_SPACE is a pure size computation.
+    msg.msg_controllen = unsafe { libc::CMSG_SPACE(std::mem::size_of::<u16>() as u32) } as _;
+    // SAFETY: msg_control/msg_controllen describe `control`, large enough
+    // for one header and a u16, so the first header is inside it.
+    unsafe {
+        let cmsg = libc::CMSG_FIRSTHDR(msg);
+        (*cmsg).cmsg_level = libc::SOL_UDP;
+        (*cmsg).cmsg_type = libc::UDP_SEGMENT;
+        (*cmsg).cmsg_len = libc::CMSG_LEN(std::mem::size_of::<u16>() as u32) as _;
+        std::ptr::write_unaligned(libc::CMSG_DATA(cmsg).cast::<u16>(), segment);
+    }
 }
 
 /// One `sendto` per datagram, for systems without `sendmmsg`. Compiled (and
@@ -81,8 +215,15 @@ pub(crate) fn send_each(sock: &SockRef<'_>, messages: &[Message<'_>]) -> io::Res
     Ok(messages.len())
 }
 
+/// Without `sendmmsg` (and GSO): one `sendto` each.
 #[cfg(not(target_os = "linux"))]
-pub(crate) use send_each as send_many;
+pub(crate) fn send_many(
+    sock: &SockRef<'_>,
+    messages: &[Message<'_>],
+    _gso: &mut bool,
+) -> io::Result<usize> {
+    send_each(sock, messages)
+}
 
 #[cfg(test)]
 mod tests {
@@ -97,6 +238,14 @@ mod tests {
         let sender = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
         let to = receiver.local_addr().expect("addr");
         (receiver, sender, to)
+    }
+
+    fn with_gso(sock: &SockRef<'_>, messages: &[Message<'_>]) -> io::Result<usize> {
+        send_many(sock, messages, &mut true)
+    }
+
+    fn without_gso(sock: &SockRef<'_>, messages: &[Message<'_>]) -> io::Result<usize> {
+        send_many(sock, messages, &mut false)
     }
 
     fn check(send: fn(&SockRef<'_>, &[Message<'_>]) -> io::Result<usize>) {
@@ -118,7 +267,58 @@ mod tests {
 
     #[test]
     fn send_many_sends_every_datagram_in_order_across_chunks() {
-        check(send_many);
+        check(without_gso);
+    }
+
+    #[test]
+    fn gso_runs_arrive_as_the_same_datagrams_in_order() {
+        check(with_gso);
+        let (receiver, sender, to) = pair();
+        // 150 same-size datagrams then a short one: three GSO runs of 64/64/23.
+        let mut payloads: Vec<Vec<u8>> = (0..150u8).map(|i| vec![i; 100]).collect();
+        payloads.push(vec![9; 10]);
+        let messages: Vec<Message<'_>> =
+            payloads.iter().map(|p| (Some(to), p.as_slice())).collect();
+        let mut gso = true;
+        assert_eq!(
+            send_many(&SockRef::from(&sender), &messages, &mut gso).expect("send"),
+            151
+        );
+        let mut buf = [0u8; 256];
+        for payload in &payloads {
+            let n = receiver.recv(&mut buf).expect("recv");
+            assert_eq!(&buf[..n], &payload[..]);
+        }
+        assert!(gso, "loopback takes UDP_SEGMENT");
+    }
+
+    #[test]
+    fn plan_groups_runs_of_one_destination_and_size() {
+        let a: SocketAddr = "127.0.0.1:1".parse().expect("addr");
+        let b: SocketAddr = "127.0.0.1:2".parse().expect("addr");
+        let big = [0u8; 1200];
+        let m = |dest, len: usize| (Some(dest), &big[..len]);
+        let messages = [
+            m(a, 100),
+            m(a, 100),
+            m(a, 50),
+            m(a, 100),
+            m(b, 100),
+            m(b, 0),
+            m(b, 0),
+        ];
+        let groups = plan_groups(&messages, true);
+        let shape: Vec<(usize, usize, usize)> =
+            groups.iter().map(|g| (g.start, g.len, g.segment)).collect();
+        assert_eq!(
+            shape,
+            vec![(0, 3, 100), (3, 1, 0), (4, 1, 0), (5, 1, 0), (6, 1, 0)]
+        );
+        assert!(plan_groups(&messages, false).iter().all(|g| g.len == 1));
+        let many: Vec<Message<'_>> = (0..100).map(|_| m(a, 1200)).collect();
+        let groups = plan_groups(&many, true);
+        assert_eq!(groups[0].len, 54, "54 * 1200 bytes fit in 65,507");
+        assert!(groups.iter().all(|g| g.len <= GSO_MAX_SEGMENTS));
     }
 
     #[test]
@@ -133,11 +333,11 @@ mod tests {
         let sock = SockRef::from(&sender);
         let first_fails: Vec<Message<'_>> = vec![(Some(to), &big[..]), (Some(to), b"x")];
         assert_eq!(
-            send_many(&sock, &first_fails).map_err(|e| e.raw_os_error()),
+            with_gso(&sock, &first_fails).map_err(|e| e.raw_os_error()),
             Err(Some(libc::EMSGSIZE))
         );
         let second_fails: Vec<Message<'_>> =
             vec![(Some(to), b"x"), (Some(to), &big[..]), (Some(to), b"y")];
-        assert_eq!(send_many(&sock, &second_fails).expect("first goes"), 1);
+        assert_eq!(with_gso(&sock, &second_fails).expect("first goes"), 1);
     }
 }

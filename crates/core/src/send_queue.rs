@@ -2,19 +2,19 @@
 //!
 //! libuv's model: a send is tried at once on the caller's thread and only
 //! queued when the kernel says `EAGAIN`. The queue is drained in order by one
-//! task on the reactor, which reports completions in batches.
+//! task on the reactor, which reports completions in batches and ends when
+//! the queue is empty, so that the socket is watched for writability only
+//! while something waits (see [`crate::registration`]).
 
 use std::collections::VecDeque;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use socket2::SockRef;
-use tokio::io::Interest;
-use tokio::net::UdpSocket;
-use tokio::sync::Notify;
+use socket2::{SockRef, Socket};
 
 use crate::event::{Event, EventSink};
+use crate::registration::Registration;
 use crate::UvError;
 
 /// Completions reported in one event at most, so that a long drain still
@@ -33,35 +33,44 @@ pub struct Datagram {
 /// The sends of one socket that wait for writability, oldest first.
 #[derive(Debug, Default)]
 pub struct SendQueue {
-    items: Mutex<VecDeque<Datagram>>,
-    wake: Notify,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    items: VecDeque<Datagram>,
+    // A drain task runs (or is being started) for these items.
+    draining: bool,
 }
 
 impl SendQueue {
-    fn items(&self) -> MutexGuard<'_, VecDeque<Datagram>> {
+    fn inner(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding the lock leaves the deque itself intact.
-        self.items
+        self.inner
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Adds a datagram at the back and wakes the drain task.
-    pub fn push(&self, datagram: Datagram) {
-        self.items().push_back(datagram);
-        self.wake.notify_one();
+    /// Adds a datagram at the back. True when no drain task runs: the caller
+    /// must start one (decided under the lock, so exactly one is started).
+    pub fn push(&self, datagram: Datagram) -> bool {
+        let mut inner = self.inner();
+        inner.items.push_back(datagram);
+        !std::mem::replace(&mut inner.draining, true)
     }
 
     /// Removes every waiting datagram; returns how many there were.
     pub fn cancel_all(&self) -> usize {
-        let mut items = self.items();
-        let n = items.len();
-        items.clear();
+        let mut inner = self.inner();
+        let n = inner.items.len();
+        inner.items.clear();
+        inner.draining = false;
         n
     }
 
     /// Datagrams waiting.
     pub fn len(&self) -> usize {
-        self.items().len()
+        self.inner().items.len()
     }
 
     /// True when nothing waits.
@@ -75,7 +84,7 @@ impl SendQueue {
 /// A plain non-blocking syscall, as libuv's fast path: tokio's own
 /// `try_send_to` would refuse without trying until the reactor has seen a
 /// writable event, so the first send on a fresh socket would "block".
-pub(crate) fn send_now(io: &UdpSocket, dest: Option<SocketAddr>, data: &[u8]) -> io::Result<usize> {
+pub(crate) fn send_now(io: &Socket, dest: Option<SocketAddr>, data: &[u8]) -> io::Result<usize> {
     let sock = SockRef::from(io);
     match dest {
         Some(dest) => sock.send_to(data, &dest.into()),
@@ -83,23 +92,26 @@ pub(crate) fn send_now(io: &UdpSocket, dest: Option<SocketAddr>, data: &[u8]) ->
     }
 }
 
-/// Drains `queue` in order until aborted (on close), reporting each send's
-/// outcome through `sink`.
-pub(crate) async fn drain(io: Arc<UdpSocket>, queue: Arc<SendQueue>, sink: Arc<dyn EventSink>) {
+/// Drains `queue` in order, reporting each send's outcome through `sink`;
+/// ends when the queue is empty (or when aborted, on close).
+pub(crate) async fn drain(io: Registration, queue: Arc<SendQueue>, sink: Arc<dyn EventSink>) {
     let mut done: Vec<i32> = Vec::new();
     loop {
         // The send and the pop happen under one lock, so a concurrent
         // `cancel_all` cannot make us pop a datagram we did not send.
         let step = {
-            let mut items = queue.items();
-            match items.front() {
-                None => None,
-                // try_io clears tokio's readiness on WouldBlock, so the
-                // `writable().await` below really waits.
-                Some(d) => match io.try_io(Interest::WRITABLE, || send_now(&io, d.dest, &d.data)) {
+            let mut inner = queue.inner();
+            match inner.items.front() {
+                None => {
+                    inner.draining = false;
+                    None
+                }
+                // try_io clears the readiness on WouldBlock, so the
+                // `ready().await` below really waits.
+                Some(d) => match io.try_io(|socket| send_now(socket, d.dest, &d.data)) {
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => Some(false),
                     result => {
-                        items.pop_front();
+                        inner.items.pop_front();
                         done.push(result.map_or_else(|e| UvError::from_io(&e).code, |_| 0));
                         Some(true)
                     }
@@ -113,16 +125,15 @@ pub(crate) async fn drain(io: Arc<UdpSocket>, queue: Arc<SendQueue>, sink: Arc<d
                 if !done.is_empty() {
                     sink.emit(Event::SendsDone(std::mem::take(&mut done)));
                 }
-                // A spurious wake-up just tries again.
-                if io.writable().await.is_err() {
+                if io.ready().await.is_err() {
                     return;
                 }
             }
             None => {
                 if !done.is_empty() {
-                    sink.emit(Event::SendsDone(std::mem::take(&mut done)));
+                    sink.emit(Event::SendsDone(done));
                 }
-                queue.wake.notified().await;
+                return;
             }
         }
     }
@@ -152,7 +163,7 @@ mod tests {
             io.set_nonblocking(true).expect("nonblocking");
             (
                 receiver,
-                Arc::new(UdpSocket::from_std(io).expect("register")),
+                Registration::writable(&Socket::from(io)).expect("register"),
             )
         };
         receiver
@@ -161,7 +172,7 @@ mod tests {
         let to = receiver.local_addr().expect("addr");
         let queue = Arc::new(SendQueue::default());
         for payload in [&b"one"[..], b"two", &vec![0u8; 70_000]] {
-            queue.push(Datagram {
+            let _ = queue.push(Datagram {
                 dest: Some(to),
                 data: payload.to_vec(),
             });

@@ -4,7 +4,6 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6};
 use std::sync::Arc;
 
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
-use tokio::net::UdpSocket;
 use tokio::task::JoinHandle;
 
 use crate::error::{EALREADY, EBADF, EBUSY, EDESTADDRREQ, EINVAL, EISCONN, ENOTCONN};
@@ -15,6 +14,7 @@ use crate::flags::{
 use crate::recv_batch::set_packet_info;
 use crate::recv_loop::receive;
 use crate::recv_queue::ReceiveQueue;
+use crate::registration::Registration;
 use crate::send_many::{send_many, Message};
 use crate::send_queue::{drain, send_now, Datagram, SendQueue};
 use crate::{reactor, UvError};
@@ -37,9 +37,13 @@ pub enum SendOutcome {
 /// [reactor](crate::reactor) do the waiting and report through the
 /// [`EventSink`] given at creation.
 pub struct Udp {
-    io: Option<Arc<UdpSocket>>,
+    io: Option<Arc<Socket>>,
+    // The socket's family, kept so that the send path makes no getsockname.
+    family: i32,
     bound: bool,
     connected: bool,
+    // UDP GSO for try_send_many, until the kernel refuses it once.
+    gso: bool,
     sink: Arc<dyn EventSink>,
     receive_queue: Arc<ReceiveQueue>,
     send_queue: Arc<SendQueue>,
@@ -83,15 +87,15 @@ fn wildcard(family: i32) -> SocketAddr {
     }
 }
 
-/// Hands a socket2 socket to the reactor.
-fn register(socket: Socket) -> Result<Arc<UdpSocket>, UvError> {
+/// Readies a socket for the handle: non-blocking, shared with the tasks.
+/// It is registered with the reactor only while a task needs it (see
+/// [`crate::registration`]).
+fn register(socket: Socket) -> Result<Arc<Socket>, UvError> {
     socket.set_nonblocking(true)?;
-    let handle = reactor::handle()?;
-    let _entered = handle.enter();
-    Ok(Arc::new(UdpSocket::from_std(socket.into())?))
+    Ok(Arc::new(socket))
 }
 
-fn new_socket(family: i32) -> Result<Arc<UdpSocket>, UvError> {
+fn new_socket(family: i32) -> Result<Arc<Socket>, UvError> {
     let socket = Socket::new(domain_of(family)?, Type::DGRAM, Some(Protocol::UDP))?;
     // Linux delivers a group's datagrams to every socket bound to the port
     // unless this is off; a socket should only see the groups it joined.
@@ -112,8 +116,10 @@ impl Udp {
         };
         Ok(Udp {
             io,
+            family,
             bound: false,
             connected: false,
+            gso: true,
             sink,
             receive_queue: Arc::default(),
             send_queue: Arc::default(),
@@ -123,7 +129,7 @@ impl Udp {
         })
     }
 
-    pub(crate) fn io(&self) -> Result<&Arc<UdpSocket>, UvError> {
+    pub(crate) fn io(&self) -> Result<&Arc<Socket>, UvError> {
         self.io.as_ref().ok_or(EBADF)
     }
 
@@ -133,12 +139,21 @@ impl Udp {
 
     /// The socket's family; `UV_EINVAL` before there is a socket.
     pub fn family(&self) -> Result<i32, UvError> {
-        let io = self.io.as_ref().ok_or(EINVAL)?;
-        Ok(if io.local_addr()?.is_ipv4() {
-            AF_INET
-        } else {
-            AF_INET6
-        })
+        match self.io {
+            Some(_) => Ok(self.family),
+            None => Err(EINVAL),
+        }
+    }
+
+    /// Takes an adopted socket, learning its family from its local address.
+    fn adopt(&mut self, io: Arc<Socket>, bound: bool) {
+        // An unbound socket still reports its family (address all zero).
+        self.family = match io.local_addr().ok().and_then(|a| a.as_socket()) {
+            Some(SocketAddr::V6(_)) => AF_INET6,
+            _ => AF_INET,
+        };
+        self.io = Some(io);
+        self.bound = bound;
     }
 
     /// True once the socket has a local address (explicit or implicit bind, or
@@ -159,6 +174,7 @@ impl Udp {
             Some(_) => false,
             None => {
                 self.io = Some(new_socket(family)?);
+                self.family = family;
                 true
             }
         };
@@ -218,8 +234,44 @@ impl Udp {
         // SAFETY: `fd` is an open datagram socket (checked above) and the API
         // contract hands its ownership to this handle, which closes it once.
         let socket = unsafe { Socket::from_raw_fd(fd) };
-        self.io = Some(register(socket)?);
-        self.bound = bound;
+        self.adopt(register(socket)?, bound);
+        Ok(())
+    }
+
+    /// Windows: `fd` is a `SOCKET` (a handle value; the API passes it as a
+    /// number, as `fileno()` returns it). As in libuv's `uv_udp_open` there,
+    /// a value that is not an open socket is `UV_ENOTSOCK` (WSAENOTSOCK: Winsock
+    /// cannot tell a closed handle from a non-socket one); negative is
+    /// `UV_EBADF`; an unbound socket is fine (`getsockname` fails on it,
+    /// which only means "not bound").
+    #[cfg(windows)]
+    pub fn open(&mut self, fd: i32) -> Result<(), UvError> {
+        use std::os::windows::io::{BorrowedSocket, FromRawSocket, RawSocket};
+        if self.io.is_some() {
+            return Err(EBUSY);
+        }
+        let raw = RawSocket::try_from(fd).map_err(|_| EBADF)?;
+        // SAFETY: a non-negative i32 is never INVALID_SOCKET, and the borrow
+        // ends before anything else can close the socket. A value that is no
+        // socket only makes the getsockopt below fail with WSAENOTSOCK.
+        let borrowed = unsafe { BorrowedSocket::borrow_raw(raw) };
+        let probe = SockRef::from(&borrowed);
+        let kind = probe.r#type()?;
+        if kind != Type::DGRAM {
+            return Err(EINVAL);
+        }
+        let bound = probe
+            .local_addr()
+            .ok()
+            .and_then(|local| local.as_socket())
+            .is_some_and(|a| a.port() != 0);
+        // As on Unix: everything that can fail comes before ownership is taken.
+        probe.set_nonblocking(true)?;
+        reactor::handle()?;
+        // SAFETY: `raw` is an open datagram socket (checked above) and the API
+        // contract hands its ownership to this handle, which closes it once.
+        let socket = unsafe { Socket::from_raw_socket(raw) };
+        self.adopt(register(socket)?, bound);
         Ok(())
     }
 
@@ -228,7 +280,7 @@ impl Udp {
         if !self.bound {
             return Err(EINVAL);
         }
-        Ok(self.io()?.local_addr()?)
+        self.io()?.local_addr()?.as_socket().ok_or(EINVAL)
     }
 
     /// The socket's descriptor; `UV_EBADF` before there is a socket.
@@ -236,6 +288,15 @@ impl Udp {
     pub fn fileno(&self) -> Result<i64, UvError> {
         use std::os::fd::AsRawFd;
         Ok(i64::from(self.io()?.as_raw_fd()))
+    }
+
+    /// Windows: the `SOCKET` handle value, as libuv's `uv_fileno` gives it
+    /// (what `open()` takes back). Handle values are small multiples of 4,
+    /// far below 2^53, so the number the API returns is exact.
+    #[cfg(windows)]
+    pub fn fileno(&self) -> Result<i64, UvError> {
+        use std::os::windows::io::AsRawSocket;
+        Ok(self.io()?.as_raw_socket() as i64)
     }
 
     /// Makes sure there is a bound socket before a send or a receive, the way
@@ -303,8 +364,12 @@ impl Udp {
         if messages.is_empty() {
             return Ok(0);
         }
-        let io = self.io()?;
-        Ok(send_many(&SockRef::from(io.as_ref()), messages)?)
+        let io = Arc::clone(self.io()?);
+        Ok(send_many(
+            &SockRef::from(io.as_ref()),
+            messages,
+            &mut self.gso,
+        )?)
     }
 
     /// libuv's send: tried at once unless sends are queued; queued (copied)
@@ -328,12 +393,32 @@ impl Udp {
     }
 
     fn enqueue(&mut self, datagram: Datagram) -> Result<(), UvError> {
-        if self.drainer.is_none() {
-            let io = Arc::clone(self.io()?);
-            let task = drain(io, Arc::clone(&self.send_queue), Arc::clone(&self.sink));
-            self.drainer = Some(reactor::handle()?.spawn(task));
+        let io = Arc::clone(self.io()?);
+        if self.send_queue.push(datagram) {
+            // The queue was idle: start a drain, registered for writability
+            // only for as long as it runs.
+            let reactor = reactor::handle()?;
+            let registration = {
+                let _entered = reactor.enter();
+                Registration::writable(&io)
+            };
+            let registration = match registration {
+                Ok(registration) => registration,
+                Err(e) => {
+                    self.send_queue.cancel_all();
+                    return Err(UvError::from_io(&e));
+                }
+            };
+            let task = drain(
+                registration,
+                Arc::clone(&self.send_queue),
+                Arc::clone(&self.sink),
+            );
+            if let Some(finished) = self.drainer.replace(reactor.spawn(task)) {
+                self.retired.retain(|t| !t.is_finished());
+                self.retired.push(finished);
+            }
         }
-        self.send_queue.push(datagram);
         Ok(())
     }
 
@@ -362,7 +447,7 @@ impl Udp {
         if !self.connected {
             return Err(ENOTCONN);
         }
-        Ok(self.io()?.peer_addr()?)
+        self.io()?.peer_addr()?.as_socket().ok_or(ENOTCONN)
     }
 
     /// Starts the receive task; `UV_EALREADY` when receiving. An unbound
@@ -377,12 +462,22 @@ impl Udp {
         let ipv6 = self.family()? == AF_INET6;
         let sock = self.sock_ref()?;
         set_packet_info(&sock, ipv6, pktinfo).map_err(|e| UvError::from_io(&e))?;
+        // A receive task stopped a moment ago may still hold the socket's
+        // registration; one descriptor cannot be registered twice.
+        if !settle(std::mem::take(&mut self.retired)) {
+            return Err(EBUSY);
+        }
+        let reactor = reactor::handle()?;
+        let registration = {
+            let _entered = reactor.enter();
+            Registration::readable(self.io()?)?
+        };
         let task = receive(
-            Arc::clone(self.io()?),
+            registration,
             Arc::clone(&self.sink),
             Arc::clone(&self.receive_queue),
         );
-        self.receiver = Some(reactor::handle()?.spawn(task));
+        self.receiver = Some(reactor.spawn(task));
         Ok(())
     }
 
@@ -478,26 +573,34 @@ fn disconnect(sock: &SockRef<'_>) -> Result<(), UvError> {
     Err(err.into())
 }
 
-/// Drops the socket once the aborted `tasks` have let go of it, waiting for
-/// them (a reactor turn: they were parked at an await) so that the descriptor
-/// is closed on return. Inside the reactor itself it cannot wait and the
-/// descriptor closes a moment later.
-fn release(io: Option<Arc<UdpSocket>>, tasks: Vec<JoinHandle<()>>) {
+/// Drops the socket once the aborted `tasks` have let go of it, so that the
+/// descriptor is closed on return. Inside the reactor itself it cannot wait
+/// and the descriptor closes a moment later.
+fn release(io: Option<Arc<Socket>>, tasks: Vec<JoinHandle<()>>) {
+    settle(tasks);
+    drop(io);
+}
+
+/// Waits until aborted `tasks` are gone (a reactor turn: they were parked at
+/// an await), bounded so that a wedged reactor cannot hang the caller's
+/// thread. False if they are not gone (or it cannot wait: on the reactor).
+fn settle(tasks: Vec<JoinHandle<()>>) -> bool {
     let pending: Vec<_> = tasks.into_iter().filter(|t| !t.is_finished()).collect();
-    if pending.is_empty() || tokio::runtime::Handle::try_current().is_ok() {
-        return;
+    if pending.is_empty() {
+        return true;
+    }
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return false;
     }
     let Ok(reactor) = reactor::handle() else {
-        return;
+        return false;
     };
     let (done, wait) = std::sync::mpsc::channel();
     reactor.spawn(async move {
         for task in pending {
             let _ = task.await;
         }
-        drop(io);
         let _ = done.send(());
     });
-    // Bounded, so that a wedged reactor cannot hang the caller's thread.
-    let _ = wait.recv_timeout(std::time::Duration::from_secs(1));
+    wait.recv_timeout(std::time::Duration::from_secs(1)).is_ok()
 }
