@@ -1,0 +1,105 @@
+/*
+ * The load side of the benchmarks, in C so that it is the same program for
+ * uv-udp and node:dgram and costs as little CPU as possible.
+ *
+ *   udpload blast <host> <port> <size> <seconds>   sendmmsg as fast as it can
+ *   udpload count <port> <seconds>                 recvmmsg on 127.0.0.1:<port> (0: any)
+ *
+ * Both print one JSON line with what they did. Loopback only: <host> must be
+ * 127.0.0.1 or ::1 (checked), so nothing ever leaves the machine.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BATCH 64
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int blast(const char *host, int port, int size, double seconds) {
+  struct sockaddr_storage ss;
+  socklen_t len;
+  memset(&ss, 0, sizeof ss);
+  int family;
+  if (strcmp(host, "127.0.0.1") == 0) {
+    struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+    sin->sin_family = family = AF_INET;
+    sin->sin_port = htons(port);
+    inet_pton(AF_INET, host, &sin->sin_addr);
+    len = sizeof *sin;
+  } else if (strcmp(host, "::1") == 0) {
+    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+    sin6->sin6_family = family = AF_INET6;
+    sin6->sin6_port = htons(port);
+    inet_pton(AF_INET6, host, &sin6->sin6_addr);
+    len = sizeof *sin6;
+  } else {
+    fprintf(stderr, "udpload: loopback only (127.0.0.1 or ::1)\n");
+    return 2;
+  }
+  int fd = socket(family, SOCK_DGRAM, 0);
+  if (fd < 0 || connect(fd, (struct sockaddr *)&ss, len) < 0) { perror("udpload"); return 1; }
+  char *payload = calloc(1, size > 0 ? size : 1);
+  struct mmsghdr msgs[BATCH];
+  struct iovec iov = { payload, (size_t)size };
+  memset(msgs, 0, sizeof msgs);
+  for (int i = 0; i < BATCH; i++) { msgs[i].msg_hdr.msg_iov = &iov; msgs[i].msg_hdr.msg_iovlen = 1; }
+  unsigned long long sent = 0, refused = 0;
+  double start = now(), end = start + seconds;
+  while (now() < end) {
+    for (int k = 0; k < 16; k++) {
+      int n = sendmmsg(fd, msgs, BATCH, 0);
+      if (n > 0) sent += n; else refused++;  /* ECONNREFUSED while the receiver starts: try again */
+    }
+  }
+  printf("{\"sent\":%llu,\"seconds\":%.3f,\"refused\":%llu}\n", sent, now() - start, refused);
+  return 0;
+}
+
+static int count(int port, double seconds) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  int rcvbuf = 16 << 20;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+  inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+  if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0) { perror("udpload"); return 1; }
+  struct timeval tv = { 0, 100000 };
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  static char bufs[BATCH][2048];
+  struct iovec iovs[BATCH];
+  struct mmsghdr msgs[BATCH];
+  memset(msgs, 0, sizeof msgs);
+  for (int i = 0; i < BATCH; i++) {
+    iovs[i].iov_base = bufs[i]; iovs[i].iov_len = sizeof bufs[i];
+    msgs[i].msg_hdr.msg_iov = &iovs[i]; msgs[i].msg_hdr.msg_iovlen = 1;
+  }
+  socklen_t len = sizeof sin;
+  getsockname(fd, (struct sockaddr *)&sin, &len);
+  printf("{\"ready\":true,\"port\":%d}\n", ntohs(sin.sin_port));
+  fflush(stdout);
+  unsigned long long received = 0;
+  double end = now() + seconds;
+  while (now() < end) {
+    int n = recvmmsg(fd, msgs, BATCH, MSG_WAITFORONE, NULL);
+    if (n > 0) received += n;
+  }
+  printf("{\"received\":%llu}\n", received);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc == 6 && strcmp(argv[1], "blast") == 0) return blast(argv[2], atoi(argv[3]), atoi(argv[4]), atof(argv[5]));
+  if (argc == 4 && strcmp(argv[1], "count") == 0) return count(atoi(argv[2]), atof(argv[3]));
+  fprintf(stderr, "usage: udpload blast <host> <port> <size> <seconds> | udpload count <port> <seconds>\n");
+  return 2;
+}
