@@ -175,6 +175,14 @@ export interface HostSpec {
   routes?: readonly (readonly string[])[]
   /** Extra sysctls inside the namespace, e.g. `{ 'net.ipv4.conf.all.rp_filter': 0 }`. */
   sysctls?: Readonly<Record<string, string | number>>
+  /**
+   * A layer-2 switch rather than a host: every veth of this namespace
+   * becomes a port of one bridge `br0` (no STP, no forwarding delay, no
+   * multicast snooping, so it floods multicast and broadcast to every port
+   * like a hub). It has no addresses and IPv6 is off in it: it is part of the
+   * link, not a host on it, so the hosts linked to it share one segment.
+   */
+  switch?: boolean
 }
 
 /** A veth pair between hosts `a` and `b`. */
@@ -187,11 +195,13 @@ export interface LinkSpec {
   /**
    * IPv4 addresses with prefix, `[a, b]`; default: link i uses the i-th of
    * 198.51.100.0/24, 203.0.113.0/24, 192.0.2.0/24 with .1 for a and .2 for b.
-   * `null`: no IPv4 on this link.
+   * `null`: no IPv4 on this link; a `null` end: none on that end. The end at
+   * a switch never has one, and a link to a switch has no default: give the
+   * other end's address explicitly (`['198.51.100.1/24', null]`).
    */
-  ipv4?: readonly [string, string] | null
-  /** IPv6 addresses with prefix; default `2001:db8:<i+1>::1/64` and `::2/64`. `null`: none. */
-  ipv6?: readonly [string, string] | null
+  ipv4?: readonly [string | null, string | null] | null
+  /** IPv6 addresses with prefix; default `2001:db8:<i+1>::1/64` and `::2/64`. `null`: none. As for `ipv4`. */
+  ipv6?: readonly [string | null, string | null] | null
 }
 
 export interface TopologySpec {
@@ -470,23 +480,40 @@ export class Hosts {
   }
 }
 
-function buildLinks(spec: TopologySpec, hostNames: readonly string[]) {
+type Pair = readonly [string | null, string | null] | null
+
+function buildLinks(spec: TopologySpec, hostSpecs: Readonly<Record<string, HostSpec>>) {
+  const hostNames = Object.keys(hostSpecs)
   return (spec.links ?? []).map((link, i) => {
     for (const end of [link.a, link.b]) if (!hostNames.includes(end)) throw new Error(`link ${i}: no host ${end}`)
     const ifA = link.ifA ?? `to${link.b}`
     const ifB = link.ifB ?? `to${link.a}`
     for (const name of [ifA, ifB]) if (name.length > 15) throw new Error(`interface name ${name} is longer than 15`)
-    let ipv4 = link.ipv4
+    const switched = [Boolean(hostSpecs[link.a].switch), Boolean(hostSpecs[link.b].switch)] as const
+    const check = (pair: Pair, what: string): Pair => {
+      switched.forEach((isSwitch, end) => {
+        if (isSwitch && pair?.[end]) throw new Error(`link ${i}: the ${what} end at switch ${end ? link.b : link.a} cannot have an address`)
+      })
+      return pair
+    }
+    let ipv4: Pair | undefined = link.ipv4
     if (ipv4 === undefined) {
       const base = DEFAULT_V4[i]
+      if (switched[0] || switched[1]) throw new Error(`link ${i}: a link to a switch needs explicit ipv4 addresses (or null)`)
       if (base === undefined) throw new Error(`link ${i}: give ipv4 addresses explicitly (only ${DEFAULT_V4.length} default subnets)`)
       ipv4 = [`${base}.1/24`, `${base}.2/24`]
     }
-    let ipv6 = link.ipv6
-    if (ipv6 === undefined) ipv6 = [`2001:db8:${i + 1}::1/64`, `2001:db8:${i + 1}::2/64`]
-    return { a: link.a, b: link.b, ifA, ifB, ipv4, ipv6 }
+    let ipv6: Pair | undefined = link.ipv6
+    if (ipv6 === undefined) {
+      if (switched[0] || switched[1]) throw new Error(`link ${i}: a link to a switch needs explicit ipv6 addresses (or null)`)
+      ipv6 = [`2001:db8:${i + 1}::1/64`, `2001:db8:${i + 1}::2/64`]
+    }
+    return { a: link.a, b: link.b, ifA, ifB, ipv4: check(ipv4, 'ipv4'), ipv6: check(ipv6, 'ipv6') }
   })
 }
+
+/** The bridge of a switch host. */
+export const SWITCH_BRIDGE = 'br0'
 
 /**
  * Builds the namespaces, veth pairs, addresses, forwarding and routes of
@@ -503,7 +530,7 @@ export async function createHosts(spec: TopologySpec): Promise<Hosts> {
   for (const host of hostNames) {
     if (!/^[A-Za-z0-9_]{1,12}$/.test(host)) throw new Error(`bad host name ${JSON.stringify(host)}`)
   }
-  const links = buildLinks(spec, hostNames)
+  const links = buildLinks(spec, hostSpecs)
 
   await deleteStaleNamespaces()
   registerExitHook()
@@ -541,6 +568,12 @@ export async function createHosts(spec: TopologySpec): Promise<Hosts> {
           settings['net.ipv4.ip_forward'] = 1
           settings['net.ipv6.conf.all.forwarding'] = 1
         }
+        if (h.switch) {
+          // No IPv6 on the ports nor on the bridge: a switch sends nothing
+          // of its own (no router or neighbour solicitations, no MLD).
+          settings['net.ipv6.conf.all.disable_ipv6'] = 1
+          settings['net.ipv6.conf.default.disable_ipv6'] = 1
+        }
         Object.assign(settings, h.sysctls ?? {})
         const argv = Object.entries(settings).map(([key, value]) => `${key}=${value}`)
         return must(IP, ['netns', 'exec', hosts.ns(host), SYSCTL, '-q', '-w', ...argv])
@@ -552,14 +585,21 @@ export async function createHosts(spec: TopologySpec): Promise<Hosts> {
         const h = hostSpecs[host]
         const batch = ['link set lo up']
         if (h.loopbackMulticast) batch.push('link set lo multicast on', 'route add 224.0.0.0/4 dev lo')
+        if (h.switch) {
+          batch.push(
+            `link add ${SWITCH_BRIDGE} type bridge stp_state 0 forward_delay 0 mcast_snooping 0`,
+            `link set ${SWITCH_BRIDGE} up`,
+          )
+        }
         for (const link of links) {
           for (const [end, dev, index] of [
             [link.a, link.ifA, 0],
             [link.b, link.ifB, 1],
           ] as const) {
             if (end !== host) continue
-            if (link.ipv4) batch.push(`addr add ${link.ipv4[index]} broadcast + dev ${dev}`)
-            if (link.ipv6) batch.push(`addr add ${link.ipv6[index]} dev ${dev} nodad`)
+            if (h.switch) batch.push(`link set ${dev} master ${SWITCH_BRIDGE}`)
+            if (link.ipv4?.[index]) batch.push(`addr add ${link.ipv4[index]} broadcast + dev ${dev}`)
+            if (link.ipv6?.[index]) batch.push(`addr add ${link.ipv6[index]} dev ${dev} nodad`)
             batch.push(`link set ${dev} up`)
           }
         }
@@ -572,8 +612,9 @@ export async function createHosts(spec: TopologySpec): Promise<Hosts> {
         for (const route of hostSpecs[host].routes ?? []) await must(IP, ['-n', hosts.ns(host), ...route])
       }),
     )
-    // 4. Wait until each veth has a non-tentative fe80:: address (bounded).
-    await Promise.all(hostNames.map((host) => settle(hosts, host, links)))
+    // 4. Wait until each veth has a non-tentative fe80:: address, and each
+    //    switch port forwards (bounded).
+    await Promise.all(hostNames.map((host) => (hostSpecs[host].switch ? settleSwitch(hosts, host) : settle(hosts, host, links))))
     return hosts
   } catch (error) {
     await hosts.destroy()
@@ -587,6 +628,37 @@ interface IpAddrJson {
   flags?: string[]
   address?: string
   addr_info?: { family: string; local: string; prefixlen: number; scope: string; tentative?: boolean; dadfailed?: boolean }[]
+}
+
+interface IpLinkJson {
+  ifname: string
+  flags?: string[]
+  linkinfo?: { info_slave_kind?: string; info_slave_data?: { state?: string } }
+}
+
+/** Waits until every port of a switch's bridge is up and forwarding. */
+async function settleSwitch(hosts: Hosts, host: string): Promise<void> {
+  const deadline = Date.now() + 3_000
+  for (;;) {
+    const out = await must(IP, ['-j', '-d', '-n', hosts.ns(host), 'link', 'show', 'master', SWITCH_BRIDGE])
+    const ports = JSON.parse(out.stdout || '[]') as IpLinkJson[]
+    const waiting = ports.filter((p) => p.flags?.includes('NO-CARRIER') || p.linkinfo?.info_slave_data?.state !== 'forwarding')
+    const list = await must(IP, ['-j', '-n', hosts.ns(host), 'link', 'show'])
+    hosts._setIfaces(
+      host,
+      (JSON.parse(list.stdout) as (IpLinkJson & { ifindex: number; address?: string })[]).map((l) => ({
+        host,
+        name: l.ifname,
+        ifindex: l.ifindex,
+        mac: l.address,
+      })),
+    )
+    if (waiting.length === 0) return
+    if (Date.now() > deadline) {
+      throw new Error(`${host}: switch ports not forwarding after 3 s: ${waiting.map((p) => `${p.ifname} ${p.linkinfo?.info_slave_data?.state}`).join(', ')}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
 }
 
 async function settle(hosts: Hosts, host: string, links: ReturnType<typeof buildLinks>): Promise<void> {

@@ -13,6 +13,16 @@ export type Step = Record<string, unknown> & { op: string }
 /** `'$port:<sock>'`: the port `sock` is bound to, resolved inside the fixture. */
 export const portOf = (sock: string): string => `$port:${sock}`
 
+/** `Buffer.from(text)` inside the fixture, for `step.call` arguments (`try_send`, `try_send_many`). */
+export const buffer = (text: string): { $buffer: string } => ({ $buffer: text })
+
+export interface RecvOptions {
+  /** `start_recv(cb, { pktinfo: true })`; each datagram's sixth argument is recorded as `info`. */
+  pktinfo?: boolean
+  /** Sends each datagram back to its sender as `'echo:<data>'`; the callback's error is recorded as `echo`. */
+  echo?: boolean
+}
+
 export const step = {
   /** `new UDP(loop, family)`; family `'inet'`, `'inet6'` or omitted (AF_UNSPEC). */
   new: (sock: string, family?: 'inet' | 'inet6'): Step => ({ op: 'new', sock, family }),
@@ -21,9 +31,21 @@ export const step = {
   /** `sock[prop] = value`. */
   set: (sock: string, prop: string, value: unknown): Step => ({ op: 'set', sock, prop, value }),
   /** `start_recv`, recording each datagram with the current phase. */
-  recv: (sock: string): Step => ({ op: 'recv', sock }),
-  /** `count` sends of `'<data>#<i>'` to `to`; waits for every callback. */
-  send: (sock: string, to: readonly unknown[], data: string, count = 1): Step => ({ op: 'send', sock, to, data, count }),
+  recv: (sock: string, options: RecvOptions = {}): Step => ({ op: 'recv', sock, ...options }),
+  /** `count` sends of `'<data>#<i>'` to `to` (`null`: a connected handle's peer); waits for every callback. */
+  send: (sock: string, to: readonly unknown[] | null, data: string, count = 1): Step => ({ op: 'send', sock, to, data, count }),
+  /**
+   * `sources` fresh handles, each on its own port, send `count` rounds of one
+   * datagram each, `'<data>#<source>.<round>'`, to `to`; each round waits for
+   * its callbacks, then `pauseMs` (a paced burst of `sources * count` datagrams).
+   */
+  spray: (
+    to: readonly unknown[],
+    data: string,
+    sources: number,
+    count: number,
+    options: { family?: 'inet' | 'inet6'; pauseMs?: number } = {},
+  ): Step => ({ op: 'spray', to, data, sources, count, ...options }),
   /** Labels what is received from now on. */
   phase: (name: string): Step => ({ op: 'phase', name }),
   /** Waits until `count` datagrams arrived in this phase, at most `ms`. */
@@ -58,12 +80,16 @@ export interface Received {
   flags: number
   data: string | null
   error: number | null
+  /** With `recv(sock, { pktinfo: true })`: the callback's sixth argument. */
+  info?: { local_address: string; interface_index: number } | null
+  /** With `recv(sock, { echo: true })`: the echo's send error (`null`: sent). */
+  echo?: number | null | 'pending' | ErrorInfo
 }
 
 export interface SendRecord {
   sock: string
   phase: string
-  to: unknown[]
+  to: unknown[] | null
   count: number
   errors: (number | null)[]
 }
