@@ -180,14 +180,25 @@ pub fn interface_index(name: &str) -> Result<u32, AddressError> {
         return name.parse::<u32>().map_err(|_| unknown());
     }
     let c_name = CString::new(name).map_err(|_| unknown())?;
-    // SAFETY: `c_name` is a valid NUL-terminated string that outlives the
-    // call; `if_nametoindex` only reads it and keeps no pointer to it.
-    let index = unsafe { libc::if_nametoindex(c_name.as_ptr()) };
-    if index == 0 {
-        Err(unknown())
-    } else {
-        Ok(index)
+    match index_of_name(&c_name) {
+        0 => Err(unknown()),
+        index => Ok(index),
     }
+}
+
+/// `if_nametoindex(3)`: 0 when there is no such interface.
+#[cfg(unix)]
+fn index_of_name(name: &CString) -> u32 {
+    // SAFETY: `name` is a valid NUL-terminated string that outlives the
+    // call; `if_nametoindex` only reads it and keeps no pointer to it.
+    unsafe { libc::if_nametoindex(name.as_ptr()) }
+}
+
+/// The libc crate has no `if_nametoindex` for Windows: there, zones are
+/// interface numbers (`fe80::1%12`), as `ipconfig` shows them.
+#[cfg(not(unix))]
+fn index_of_name(_name: &CString) -> u32 {
+    0
 }
 
 #[cfg(test)]

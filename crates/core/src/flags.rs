@@ -17,8 +17,16 @@ pub const UV_JOIN_GROUP: u32 = 1;
 pub const UV_LEAVE_GROUP: u32 = 0;
 
 /// The platform's `AF_UNSPEC`.
-pub const AF_UNSPEC: i32 = libc::AF_UNSPEC;
+pub const AF_UNSPEC: i32 = 0;
 /// The platform's `AF_INET`.
-pub const AF_INET: i32 = libc::AF_INET;
-/// The platform's `AF_INET6`.
+pub const AF_INET: i32 = 2;
+/// The platform's `AF_INET6`: Linux 10, the BSDs and macOS 30, Windows 23
+/// (the libc crate does not define these for Windows).
+#[cfg(unix)]
 pub const AF_INET6: i32 = libc::AF_INET6;
+/// The platform's `AF_INET6` (Windows' ws2def.h).
+#[cfg(windows)]
+pub const AF_INET6: i32 = 23;
+
+#[cfg(unix)]
+const _: () = assert!(AF_UNSPEC == libc::AF_UNSPEC && AF_INET == libc::AF_INET);

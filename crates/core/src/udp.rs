@@ -3,7 +3,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6};
 use std::sync::Arc;
 
-use socket2::{Domain, Protocol, SockRef, Socket, Type};
+use socket2::{Domain, Protocol, SockAddr, SockAddrStorage, SockRef, Socket, Type};
 use tokio::task::JoinHandle;
 
 use crate::error::{EALREADY, EBADF, EBUSY, EDESTADDRREQ, EINVAL, EISCONN, ENOTCONN};
@@ -546,31 +546,22 @@ fn set_reuse_port(_sock: &SockRef<'_>) -> Result<(), UvError> {
     Err(crate::error::ENOTSUP)
 }
 
-/// Dissolves a UDP association: `connect(2)` to an `AF_UNSPEC` address, as
-/// libuv's `uv__udp_disconnect` does (some BSDs answer `EAFNOSUPPORT` while
-/// doing it, which is success).
-#[cfg(unix)]
+/// Dissolves a UDP association: `connect` to an all-zero address, whose
+/// family is `AF_UNSPEC` (0) everywhere, as libuv's `uv__udp_disconnect`
+/// does. Some BSDs answer `EAFNOSUPPORT` while doing it, which is success.
 fn disconnect(sock: &SockRef<'_>) -> Result<(), UvError> {
-    use std::os::fd::AsRawFd;
-    // SAFETY: all-zero is a valid sockaddr; only its family is read.
-    let mut unspec: libc::sockaddr = unsafe { std::mem::zeroed() };
-    unspec.sa_family = libc::AF_UNSPEC as libc::sa_family_t;
-    // SAFETY: the pointer and length describe `unspec`, alive for the call.
-    let rc = unsafe {
-        libc::connect(
-            sock.as_raw_fd(),
-            &unspec,
-            std::mem::size_of::<libc::sockaddr>() as libc::socklen_t,
-        )
-    };
-    if rc == 0 {
-        return Ok(());
+    // The size of a plain `struct sockaddr` (16 on every platform).
+    const SOCKADDR_LEN: u32 = 16;
+    // SAFETY: a zeroed storage is a valid address of family 0 (AF_UNSPEC);
+    // the length stays within the storage.
+    let unspec = unsafe { SockAddr::new(SockAddrStorage::zeroed(), SOCKADDR_LEN as _) };
+    match sock.connect(&unspec) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::Unsupported => Ok(()),
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(libc::EAFNOSUPPORT) => Ok(()),
+        Err(e) => Err(e.into()),
     }
-    let err = std::io::Error::last_os_error();
-    if err.raw_os_error() == Some(libc::EAFNOSUPPORT) {
-        return Ok(());
-    }
-    Err(err.into())
 }
 
 /// Drops the socket once the aborted `tasks` have let go of it, so that the
