@@ -11,5 +11,8 @@ export type AddressParts = [host: string, port: number, flowinfo: number, scopeI
 export declare function checkInteger(value: unknown, what: string, min: number, max: number): number;
 /** Checks an address tuple; the host's IP syntax is checked by the core. */
 export declare function addressParts(value: unknown, what?: string): AddressParts;
-/** A short description of a value for error messages. */
+/**
+ * A short description of a value for error messages. It reads no property
+ * of the value: a getter that throws, or a Proxy, cannot run from here.
+ */
 export declare function describe(value: unknown): string;

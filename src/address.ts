@@ -35,11 +35,17 @@ export function addressParts(value: unknown, what = 'address'): AddressParts {
   return [host, port, flowinfo, scopeId]
 }
 
-/** A short description of a value for error messages. */
+/**
+ * A short description of a value for error messages. It reads no property
+ * of the value: a getter that throws, or a Proxy, cannot run from here.
+ */
 export function describe(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'object') return `an instance of ${value.constructor?.name ?? 'Object'}`
-  if (typeof value === 'string') return `a string`
+  if (typeof value === 'function') return 'a function'
+  if (typeof value === 'object') return 'an object'
+  if (typeof value === 'string') return 'a string'
+  if (typeof value === 'symbol') return 'a symbol'
+  if (typeof value === 'bigint') return `bigint ${value}n`
   return `${typeof value} ${String(value)}`
 }

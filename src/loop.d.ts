@@ -1,4 +1,3 @@
-/** pyuv's `Loop`, on Node's own event loop. */
 import type { UDP } from './udp';
 /**
  * A group of handles. Every loop runs on Node's event loop: callbacks come on
@@ -10,9 +9,11 @@ export declare class Loop {
     static default_loop(): Loop;
     /**
      * Where a callback's exception goes. `null` (the default): it surfaces as
-     * an uncaught exception, as in any Node callback.
+     * an uncaught exception, as in any Node callback. A function or `null`;
+     * anything else throws `TypeError`.
      */
-    excepthook: ((error: unknown) => void) | null;
+    get excepthook(): ((error: unknown) => void) | null;
+    set excepthook(hook: ((error: unknown) => void) | null);
     /** Handles not yet fully closed (a copy). */
     get handles(): UDP[];
     /** Resolves once none of the loop's handles is active and referenced. */

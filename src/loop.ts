@@ -1,4 +1,5 @@
 /** pyuv's `Loop`, on Node's own event loop. */
+import { describe } from './address'
 import type { UDP } from './udp'
 
 let defaultLoop: Loop | undefined
@@ -14,11 +15,23 @@ export class Loop {
     return defaultLoop
   }
 
+  #excepthook: ((error: unknown) => void) | null = null
+
   /**
    * Where a callback's exception goes. `null` (the default): it surfaces as
-   * an uncaught exception, as in any Node callback.
+   * an uncaught exception, as in any Node callback. A function or `null`;
+   * anything else throws `TypeError`.
    */
-  excepthook: ((error: unknown) => void) | null = null
+  get excepthook(): ((error: unknown) => void) | null {
+    return this.#excepthook
+  }
+
+  set excepthook(hook: ((error: unknown) => void) | null) {
+    if (hook !== null && typeof hook !== 'function') {
+      throw new TypeError(`excepthook must be a function or null, got ${describe(hook)}`)
+    }
+    this.#excepthook = hook
+  }
 
   // Weak, so that an unreachable idle handle can be collected (and its
   // socket closed); active handles are held strongly in #active, as libuv's
@@ -71,7 +84,7 @@ export class Loop {
 
   /** @internal Hands a callback's exception to `excepthook`, or rethrows it uncaught. */
   _report(error: unknown): void {
-    const hook = this.excepthook
+    const hook = this.#excepthook
     if (hook !== null) {
       try {
         hook(error)

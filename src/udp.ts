@@ -2,7 +2,7 @@
 import { NativeUdp, SEND_QUEUED } from '../binding'
 
 import { type Address, type Address4, type Address6, addressParts, checkInteger, describe } from './address'
-import { AF_UNSPEC, UV_JOIN_GROUP, UV_LEAVE_GROUP } from './constants'
+import { AF_INET, AF_INET6, AF_UNSPEC, UV_JOIN_GROUP, UV_LEAVE_GROUP } from './constants'
 import { type Data, payloadBytes, viewBytes } from './data'
 import { errno } from './errno'
 import { HandleClosedError, UDPError, fromNative } from './errors'
@@ -127,6 +127,9 @@ export class UDP {
   constructor(loop: Loop, family: number = AF_UNSPEC) {
     if (!(loop instanceof Loop)) throw new TypeError(`loop must be a Loop, got ${describe(loop)}`)
     if (typeof family !== 'number') throw new TypeError(`family must be a number, got ${describe(family)}`)
+    // Checked here, not after the conversion to a C int, which would make 0
+    // (AF_UNSPEC) of NaN or 2**32.
+    if (family !== AF_UNSPEC && family !== AF_INET && family !== AF_INET6) throw new UDPError(errno.UV_EINVAL)
     const self = new WeakRef<UDP>(this)
     try {
       this.#native = new NativeUdp(family, (kind, data, count, extra, locals) => {
