@@ -35,21 +35,19 @@ fn ipv6_interface(iface: Option<&str>) -> Result<u32, UvError> {
     parse_ipv6_interface(iface.unwrap_or("")).map_err(uv_error)
 }
 
+/// `UV_JOIN_GROUP` is a join, `UV_LEAVE_GROUP` a leave; anything else `UV_EINVAL`.
+fn is_join(membership: u32) -> Result<bool, UvError> {
+    match membership {
+        UV_JOIN_GROUP => Ok(true),
+        UV_LEAVE_GROUP => Ok(false),
+        _ => Err(EINVAL),
+    }
+}
+
 impl Udp {
-    /// Joins or leaves `group` (`IP_ADD_MEMBERSHIP` / `IPV6_JOIN_GROUP` and
-    /// their drops). An unbound handle binds to the group family's wildcard
-    /// with `UV_UDP_REUSEADDR`, as libuv does.
-    pub fn set_membership(
-        &mut self,
-        group: &str,
-        iface: Option<&str>,
-        membership: u32,
-    ) -> Result<(), UvError> {
-        let join = match membership {
-            UV_JOIN_GROUP => true,
-            UV_LEAVE_GROUP => false,
-            _ => return Err(EINVAL),
-        };
+    /// A multicast group of this socket's family, binding an unbound handle
+    /// to the group family's wildcard with `UV_UDP_REUSEADDR`, as libuv does.
+    fn group(&mut self, group: &str) -> Result<IpAddr, UvError> {
         let (group, _) = parse_ip(group).map_err(uv_error)?;
         if !group.is_multicast() {
             return Err(EINVAL);
@@ -59,6 +57,20 @@ impl Udp {
         if self.family()? != family {
             return Err(EINVAL);
         }
+        Ok(group)
+    }
+
+    /// Joins or leaves `group` (`IP_ADD_MEMBERSHIP` / `IPV6_JOIN_GROUP` and
+    /// their drops). An unbound handle binds to the group family's wildcard
+    /// with `UV_UDP_REUSEADDR`, as libuv does.
+    pub fn set_membership(
+        &mut self,
+        group: &str,
+        iface: Option<&str>,
+        membership: u32,
+    ) -> Result<(), UvError> {
+        let join = is_join(membership)?;
+        let group = self.group(group)?;
         let sock = self.sock_ref()?;
         match group {
             IpAddr::V4(group) => {
@@ -90,19 +102,10 @@ impl Udp {
         source: &str,
         membership: u32,
     ) -> Result<(), UvError> {
-        let join = match membership {
-            UV_JOIN_GROUP => true,
-            UV_LEAVE_GROUP => false,
-            _ => return Err(EINVAL),
-        };
-        let (group, _) = parse_ip(group).map_err(uv_error)?;
+        let join = is_join(membership)?;
         let (source, _) = parse_ip(source).map_err(uv_error)?;
-        if !group.is_multicast() || group.is_ipv4() != source.is_ipv4() {
-            return Err(EINVAL);
-        }
-        let family = if group.is_ipv4() { AF_INET } else { AF_INET6 };
-        self.ensure_bound(family, UV_UDP_REUSEADDR)?;
-        if self.family()? != family {
+        let group = self.group(group)?;
+        if group.is_ipv4() != source.is_ipv4() {
             return Err(EINVAL);
         }
         let sock = self.sock_ref()?;
