@@ -25,8 +25,13 @@ pub(crate) async fn receive(io: Registration, sink: Arc<dyn EventSink>, queue: A
     let mut slots = vec![0u8; BATCH * SLOT];
     let mut metas = [RecvMeta::default(); BATCH];
     loop {
-        if io.ready().await.is_err() {
-            return;
+        match io.ready().await {
+            Err(_) => return,
+            Ok(Some(error)) => {
+                sink.emit(Event::RecvError(UvError::from_io(&error)));
+                continue;
+            }
+            Ok(None) => {}
         }
         for _ in 0..READS_PER_TURN {
             let read = io.try_io(|socket| read_batch(socket, &mut slots, &mut metas));

@@ -54,11 +54,25 @@ impl Registration {
         Registration::new(Arc::new(socket.try_clone()?), Interest::WRITABLE)
     }
 
-    /// Waits until the socket may be ready.
-    pub(crate) async fn ready(&self) -> io::Result<()> {
-        let mut guard = self.fd.ready(self.interest).await?;
+    /// Waits until the socket may be ready. A reader is also woken by a
+    /// pending socket error (EPOLLERR: an ICMP error on a connected socket),
+    /// which it takes (SO_ERROR) and returns, as libuv's read path reports it;
+    /// left pending, it would fail the next unrelated send instead.
+    pub(crate) async fn ready(&self) -> io::Result<Option<io::Error>> {
+        if self.interest != Interest::READABLE {
+            let mut guard = self.fd.ready(self.interest).await?;
+            guard.retain_ready();
+            return Ok(None);
+        }
+        let mut guard = self.fd.ready(Interest::READABLE | Interest::ERROR).await?;
+        if guard.ready().is_error() {
+            guard.clear_ready_matching(tokio::io::Ready::ERROR);
+            if let Ok(Some(error)) = self.fd.get_ref().0.take_error() {
+                return Ok(Some(error));
+            }
+        }
         guard.retain_ready();
-        Ok(())
+        Ok(None)
     }
 
     /// Runs a non-blocking operation; a `WouldBlock` clears the readiness so
@@ -92,8 +106,8 @@ impl PortableRegistration {
         PortableRegistration::new(socket, Interest::WRITABLE)
     }
 
-    pub(crate) async fn ready(&self) -> io::Result<()> {
-        self.io.ready(self.interest).await.map(|_| ())
+    pub(crate) async fn ready(&self) -> io::Result<Option<io::Error>> {
+        self.io.ready(self.interest).await.map(|_| None)
     }
 
     pub(crate) fn try_io<R>(&self, f: impl FnOnce(&Socket) -> io::Result<R>) -> io::Result<R> {
