@@ -18,7 +18,7 @@ const FLOOD_SECONDS = Number(process.env.BENCH_FLOOD_SECONDS ?? 10)
 const PINGPONG_ROUNDS = 20_000
 const SIZES = [64, 1200]
 // BENCH_ONLY=receive,send,pingpong,flood runs a subset (for profiling).
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'receive,send,pingpong,flood').split(','))
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'receive,send,pingpong,flood,bun').split(','))
 const BATCH = 64
 const RCVBUF = 4 << 20
 const root = path.join(__dirname, '..')
@@ -312,8 +312,15 @@ async function main() {
   }
   const flooded = ONLY.has('flood') ? await flood('uv-udp') : null
   if (flooded) results.scenarios[`flood ${FLOOD_SECONDS} s`] = { 'uv-udp': flooded }
+  const bun = ONLY.has('bun') ? underBun() : null
+  if (bun) {
+    results.bun = bun
+    for (const [name, figures] of Object.entries(bun.results)) {
+      row(`Bun ${bun.bun}: ${name} (vs Bun.udpSocket${name.startsWith('send') ? ' sendMany' : ''})`, 'dgrams/s', figures['uv-udp'], figures['Bun.udpSocket'])
+    }
+  }
 
-  const header = ['scenario', 'unit', 'uv-udp', 'dgram', 'uv-udp / dgram']
+  const header = ['scenario', 'unit', 'uv-udp', 'dgram (or Bun)', 'ratio']
   const table = [header, ...rows.map(([n, u, a, b, r]) => [n, u, fmt(a), b === undefined ? '' : fmt(b), Number.isFinite(r) && u ? r.toFixed(2) : ''])]
   const widths = header.map((_, i) => Math.max(...table.map((r) => String(r[i]).length)))
   for (const r of table) console.log(r.map((c, i) => String(c).padEnd(widths[i])).join('  '))
@@ -322,6 +329,17 @@ async function main() {
     `worst 10 ms timer lateness ${flooded.worst_timer_lateness_ms.toFixed(1)} ms`)
   fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
   console.log(`\n${JSON.stringify(results)}`)
+}
+
+/** The uv-udp vs Bun.udpSocket scenarios, run by Bun itself (from the bun devDependency). */
+function underBun() {
+  const bun = path.join(root, 'node_modules', '.bin', 'bun')
+  if (!fs.existsSync(bun)) {
+    console.log('(Bun is not installed: no Bun.udpSocket rows)')
+    return null
+  }
+  const out = execFileSync(bun, [path.join(__dirname, 'bun.js')], { encoding: 'utf8', env: { ...process.env, BENCH_SECONDS: String(SECONDS) } })
+  return JSON.parse(out.trim().split('\n').pop())
 }
 
 function machine() {
