@@ -44,6 +44,15 @@ const SENDS_DONE = 2
 // Per-datagram header words of a received batch (crates/core/src/recv_batch.rs).
 const HEADER_WORDS = 5
 const NO_PEER = 0xffffffff
+// Datagrams delivered per turn of the event loop. Node's threadsafe-function
+// dispatch runs up to 1000 queued batches per wake-up without returning to
+// the loop, and the reactor refills the queue meanwhile: without a budget a
+// flood would starve timers and I/O. What is over the budget waits for the
+// next turn (setImmediate), bounded below; beyond that it is dropped and
+// counted in recv_dropped, as the kernel drops with a full receive buffer.
+const DELIVER_PER_TURN = 4096
+const HELD_DATAGRAMS = 16384
+const HELD_BYTES = 16 << 20
 
 type PeerTuple = [string, number] | [string, number, number, number]
 
@@ -117,6 +126,11 @@ export class UDP {
   // delivered on the next start_recv, so nothing read is lost.
   #held: Batch[] = []
   #heldScheduled = false
+  #heldDatagrams = 0
+  #heldBytes = 0
+  #budget = DELIVER_PER_TURN
+  #budgetResetScheduled = false
+  #dropped = 0
   // Every send's callback, in call order; #queued are those whose outcome
   // the native send queue has yet to report, in the same order.
   #callbacks = new Fifo<SendRequest>()
@@ -426,7 +440,7 @@ export class UDP {
 
   /** Datagrams uv-udp dropped because JS fell behind its bounded receive queue. */
   get recv_dropped(): number {
-    return this.#open().recvDropped()
+    return this.#open().recvDropped() + this.#dropped
   }
 
   /** `AF_INET` or `AF_INET6`. */
@@ -445,6 +459,8 @@ export class UDP {
     this.#closed = true
     this.#onRecv = null
     this.#held = []
+    this.#heldDatagrams = 0
+    this.#heldBytes = 0
     native.close()
     this.#native = null
     for (let request = this.#queued.shift(); request; request = this.#queued.shift()) {
@@ -515,9 +531,10 @@ export class UDP {
     if (kind === RECEIVED && data !== null) {
       const peers = (extra as PeerTuple[]).map((peer) => Object.freeze(peer) as Address4 | Address6)
       const batch: Batch = { data, count, peers, locals, next: 0, offset: count * HEADER_WORDS * 4 }
-      // Behind held batches, or cut short by a stop_recv inside a callback:
-      // kept for the next start_recv, in order.
-      if (this.#held.length > 0 || !this.#deliver(batch)) this.#held.push(batch)
+      // Behind held batches, or cut short (stop_recv inside a callback, or
+      // the turn's budget spent): kept for later, in order.
+      if (this.#held.length > 0 || !this.#deliver(batch)) this.#hold(batch)
+      else this.#release(batch)
     } else if (kind === RECV_ERROR) {
       const onRecv = this.#onRecv
       if (onRecv !== null) this.#run(this.#loop, () => onRecv(this, null, 0, null, count))
@@ -534,14 +551,20 @@ export class UDP {
     }
   }
 
-  // Calls the receive callback per datagram until the batch ends or the
-  // callback stops receiving; returns false when the rest must be held.
+  // Calls the receive callback per datagram until the batch ends, the
+  // callback stops receiving, or the turn's budget is spent; returns false
+  // when the rest must be held.
   #deliver(batch: Batch): boolean {
     const words = headerWords(batch.data, batch.count)
     const loop = this.#loop
     while (batch.next < batch.count) {
       const onRecv = this.#onRecv
       if (onRecv === null) return false
+      if (this.#budget === 0) {
+        this.#scheduleHeld()
+        return false
+      }
+      if (this.#budget-- === DELIVER_PER_TURN) this.#scheduleBudgetReset()
       const at = batch.next * HEADER_WORDS
       const length = words[at]
       const flags = words[at + 1]
@@ -559,6 +582,35 @@ export class UDP {
     return true
   }
 
+  // Keeps a batch for later delivery; the first one always (it may be cut
+  // short mid-batch), the rest while the held set is within its bounds.
+  #hold(batch: Batch): void {
+    const datagrams = batch.count - batch.next
+    const bytes = batch.data.byteLength
+    if (this.#held.length > 0 && (this.#heldDatagrams + datagrams > HELD_DATAGRAMS || this.#heldBytes + bytes > HELD_BYTES)) {
+      this.#dropped += datagrams
+      this.#release(batch)
+      return
+    }
+    this.#held.push(batch)
+    this.#heldDatagrams += datagrams
+    this.#heldBytes += bytes
+  }
+
+  // Gives the batch's place in the native receive queue back.
+  #release(batch: Batch): void {
+    this.#native?.recvRelease(batch.count, batch.data.byteLength)
+  }
+
+  #scheduleBudgetReset(): void {
+    if (this.#budgetResetScheduled) return
+    this.#budgetResetScheduled = true
+    setImmediate(() => {
+      this.#budgetResetScheduled = false
+      this.#budget = DELIVER_PER_TURN
+    })
+  }
+
   #scheduleHeld(): void {
     if (this.#heldScheduled) return
     this.#heldScheduled = true
@@ -566,8 +618,13 @@ export class UDP {
       this.#heldScheduled = false
       while (this.#held.length > 0 && this.#onRecv !== null && !this.#closed) {
         const batch = this.#held[0]
-        if (!this.#deliver(batch)) return
+        const before = batch.count - batch.next
+        const done = this.#deliver(batch)
+        this.#heldDatagrams -= before - (batch.count - batch.next)
+        if (!done) return
         this.#held.shift()
+        this.#heldBytes -= batch.data.byteLength
+        this.#release(batch)
       }
     })
   }

@@ -102,6 +102,12 @@ impl RecvBatch {
         }
     }
 
+    /// Takes the batch's place in the bounded queue out of it (see
+    /// [`QueueSlot::into_counts`]); dropping the batch then frees nothing.
+    pub fn take_slot(&mut self) -> Option<QueueSlot> {
+        self._slot.take()
+    }
+
     /// The header of datagram `i`.
     pub fn header(&self, i: usize) -> Header {
         let word = |w: usize| {

@@ -43,27 +43,51 @@ impl ReceiveQueue {
         self.datagrams.fetch_add(datagrams, Ordering::AcqRel);
         self.bytes.fetch_add(bytes, Ordering::AcqRel);
         Some(QueueSlot {
-            queue: Arc::clone(self),
+            queue: Some(Arc::clone(self)),
             bytes,
             datagrams,
         })
+    }
+
+    /// Gives back the room of a batch whose slot was turned into counts with
+    /// [`QueueSlot::into_counts`], once the owner is done with it.
+    pub fn release(&self, datagrams: usize, bytes: usize) {
+        // Saturating: a caller that releases more than it took must not
+        // wrap the counters into "full forever".
+        let sub = |counter: &AtomicUsize, n: usize| {
+            let _ = counter.fetch_update(Ordering::AcqRel, Ordering::Acquire, |v| {
+                Some(v.saturating_sub(n))
+            });
+        };
+        sub(&self.datagrams, datagrams);
+        sub(&self.bytes, bytes);
     }
 }
 
 /// A batch's place in the [`ReceiveQueue`]; dropping it frees the place.
 #[derive(Debug)]
 pub struct QueueSlot {
-    queue: Arc<ReceiveQueue>,
+    queue: Option<Arc<ReceiveQueue>>,
     bytes: usize,
     datagrams: usize,
 }
 
+impl QueueSlot {
+    /// Keeps the place taken past this slot's life: the owner gives it back
+    /// later with [`ReceiveQueue::release`] and these counts. The Node
+    /// binding does this so that a batch holds its place until JS has called
+    /// back for every datagram of it, not only until it was copied to JS.
+    pub fn into_counts(mut self) -> (usize, usize) {
+        self.queue = None;
+        (self.datagrams, self.bytes)
+    }
+}
+
 impl Drop for QueueSlot {
     fn drop(&mut self) {
-        self.queue
-            .datagrams
-            .fetch_sub(self.datagrams, Ordering::AcqRel);
-        self.queue.bytes.fetch_sub(self.bytes, Ordering::AcqRel);
+        if let Some(queue) = &self.queue {
+            queue.release(self.datagrams, self.bytes);
+        }
     }
 }
 
@@ -82,6 +106,26 @@ mod tests {
         drop(slots);
         assert!(queue.reserve(10, 1).is_some());
         assert_eq!(queue.dropped(), 5);
+    }
+
+    #[test]
+    fn a_slot_turned_into_counts_holds_its_place_until_released() {
+        let queue = Arc::new(ReceiveQueue::default());
+        let (datagrams, bytes) = queue
+            .reserve(100, MAX_DATAGRAMS)
+            .expect("room")
+            .into_counts();
+        assert!(
+            queue.reserve(1, 1).is_none(),
+            "still full after the slot is gone"
+        );
+        queue.release(datagrams, bytes);
+        assert!(queue.reserve(1, 1).is_some());
+        queue.release(usize::MAX, usize::MAX);
+        assert!(
+            queue.reserve(1, 1).is_some(),
+            "over-release saturates, never wraps"
+        );
     }
 
     #[test]

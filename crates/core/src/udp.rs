@@ -503,6 +503,12 @@ impl Udp {
         self.receive_queue.dropped()
     }
 
+    /// Gives back the place of a received batch the owner is done with
+    /// (see [`crate::recv_queue::QueueSlot::into_counts`]).
+    pub fn release_received(&self, datagrams: usize, bytes: usize) {
+        self.receive_queue.release(datagrams, bytes);
+    }
+
     /// Sends waiting in the queue (as the reactor sees them).
     pub fn queued_sends(&self) -> usize {
         self.send_queue.len()

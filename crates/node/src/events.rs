@@ -65,8 +65,13 @@ fn to_js(event: Event) -> EventArgs {
         Event::Received(mut batch) => {
             let peers = batch.peers.iter().map(js_address).collect();
             let count = batch.count as i64;
-            // The batch (and its place in the bounded queue) is released when
-            // this closure returns, i.e. once the bytes are copied into JS.
+            // The batch keeps its place in the bounded queue until JS has
+            // delivered (or dropped) every datagram of it and calls
+            // `recvRelease`: a JS thread that falls behind then makes the
+            // reactor drop before anything is copied into JS memory.
+            if let Some(slot) = batch.take_slot() {
+                let _ = slot.into_counts();
+            }
             let bytes = std::mem::take(&mut batch.bytes);
             let locals = (!batch.locals.is_empty())
                 .then(|| batch.locals.iter().map(|ip| ip.to_string()).collect());

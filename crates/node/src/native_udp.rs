@@ -310,6 +310,14 @@ impl NativeUdp {
             .map_err(thrown::uv)
     }
 
+    /// Frees the place of a received batch JS is done with: its datagram
+    /// count and its buffer's byte length.
+    #[napi(catch_unwind)]
+    pub fn recv_release(&self, datagrams: u32, bytes: u32) {
+        self.udp()
+            .release_received(datagrams as usize, bytes as usize);
+    }
+
     /// Datagrams dropped because JS fell behind.
     #[napi(catch_unwind)]
     pub fn recv_dropped(&self) -> f64 {
