@@ -271,7 +271,7 @@ export class UDP {
     if (!Array.isArray(messages)) throw new TypeError(`messages must be an array, got ${describe(messages)}`)
     const count = messages.length
     const dests: ([string, number, number, number] | null)[] = []
-    const which: number[] = new Array<number>(count)
+    const which = new Uint32Array(count)
     const datas: Uint8Array[] = new Array<Uint8Array>(count)
     // Consecutive messages to the same address object share one parsed
     // destination: the usual burst costs one address conversion, not one each.

@@ -4,7 +4,7 @@ use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{BufferSlice, Function};
+use napi::bindgen_prelude::{BufferSlice, Function, Uint32ArraySlice};
 use napi::{Env, Result};
 use napi_derive::napi;
 use uv_udp_core::address::parse_address;
@@ -157,7 +157,7 @@ impl NativeUdp {
         #[napi(ts_arg_type = "Array<[string, number, number, number] | null>")] dests: Vec<
             Option<(String, u32, u32, i64)>,
         >,
-        which: Vec<u32>,
+        which: Uint32ArraySlice<'_>,
         #[napi(ts_arg_type = "Uint8Array[]")] datas: Vec<BufferSlice<'_>>,
     ) -> Result<u32> {
         let dests = dests
