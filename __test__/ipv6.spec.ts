@@ -6,27 +6,9 @@ import test, { type ExecutionContext } from 'ava'
 
 import { AF_INET, AF_INET6, type Address, Loop, UDP, UDPError, UV_UDP_IPV6ONLY, errno } from '../index.js'
 
+import { sleep, until, handle } from './support/handles.js'
+
 const INDEX = fileURLToPath(new URL('../index.js', import.meta.url))
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-/** Waits until `done()` holds, polling; throws after `ms`. */
-async function until(done: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
-    await sleep(2)
-  }
-}
-
-/** A handle closed when the test ends. */
-function handle(t: ExecutionContext, loop: Loop, family?: number): UDP {
-  const udp = new UDP(loop, family)
-  t.teardown(() => {
-    if (!udp.closed) udp.close()
-  })
-  return udp
-}
 
 /** A handle bound to `address` that records what it receives. */
 function receiver(t: ExecutionContext, loop: Loop, address: Address = ['::1', 0]) {

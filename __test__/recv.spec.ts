@@ -2,25 +2,7 @@ import test, { type ExecutionContext } from 'ava'
 
 import { type Address, Loop, UDP, UDPError, errno } from '../index.js'
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-/** Waits until `done()` holds, polling; throws after `ms`. */
-async function until(done: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
-    await sleep(2)
-  }
-}
-
-/** A handle closed when the test ends. */
-function handle(t: ExecutionContext, loop: Loop, family?: number): UDP {
-  const udp = new UDP(loop, family)
-  t.teardown(() => {
-    if (!udp.closed) udp.close()
-  })
-  return udp
-}
+import { sleep, until, handle } from './support/handles.js'
 
 function bound(t: ExecutionContext, loop: Loop, host = '127.0.0.1'): UDP {
   const udp = handle(t, loop)

@@ -2,43 +2,18 @@
 // Bun.udpSocket side by side in one Bun process. Prints one JSON line.
 // Load comes from the same udpload program as the Node scenarios.
 'use strict'
-const { spawn } = require('node:child_process')
-const path = require('node:path')
 
 const { Loop, UDP, errno } = require('..')
+const load = require('./load')
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
 const BATCH = 64
-const udpload = path.join(__dirname, '..', 'target', 'bench', 'udpload')
 const loop = Loop.default_loop()
 const now = () => Number(process.hrtime.bigint()) / 1e9
 const immediate = () => new Promise((resolve) => setImmediate(resolve))
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
-function runLoad(args, onLine) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(udpload, args, { stdio: ['ignore', 'pipe', 'inherit'] })
-    const lines = []
-    let buffered = ''
-    child.stdout.on('data', (chunk) => {
-      buffered += chunk
-      let at
-      while ((at = buffered.indexOf('\n')) >= 0) {
-        const line = JSON.parse(buffered.slice(0, at))
-        buffered = buffered.slice(at + 1)
-        lines.push(line)
-        onLine?.(line)
-      }
-    })
-    const guard = setTimeout(() => child.kill('SIGKILL'), (SECONDS + 30) * 1000)
-    child.on('error', reject)
-    child.on('exit', (code) => {
-      clearTimeout(guard)
-      if (code === 0) resolve(lines)
-      else reject(new Error(`udpload exited with ${code}`))
-    })
-  })
-}
+const runLoad = (args, onLine) => load.runLoad(args, SECONDS + 30, onLine)
 
 async function receive(lib, size) {
   let received = 0

@@ -2,16 +2,17 @@
 // loopback. Prints a table of absolute figures and ratios (uv-udp / dgram)
 // and writes bench/results.json. Not a test: nothing here asserts a timing.
 //
-// Load comes from bench/udpload.c (compiled on first use), the same program
-// for both libraries, so the receive figures compare like with like.
+// Load comes from bench/udpload.c (compiled on first use, bench/load.js), the
+// same program for both libraries, so the receive figures compare like with like.
 'use strict'
-const { execFileSync, spawn } = require('node:child_process')
+const { execFileSync } = require('node:child_process')
 const dgram = require('node:dgram')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 
 const { Loop, UDP, errno } = require('..')
+const load = require('./load')
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
 const FLOOD_SECONDS = Number(process.env.BENCH_FLOOD_SECONDS ?? 10)
@@ -24,46 +25,13 @@ const RCVBUF = 4 << 20
 const root = path.join(__dirname, '..')
 const loop = Loop.default_loop()
 
-function loadTool() {
-  const binary = path.join(root, 'target', 'bench', 'udpload')
-  const source = path.join(__dirname, 'udpload.c')
-  if (!fs.existsSync(binary) || fs.statSync(binary).mtimeMs < fs.statSync(source).mtimeMs) {
-    fs.mkdirSync(path.dirname(binary), { recursive: true })
-    execFileSync('gcc', ['-O2', '-Wall', '-o', binary, source], { stdio: 'inherit' })
-  }
-  return binary
-}
-const udpload = loadTool()
 
 const immediate = () => new Promise((resolve) => setImmediate(resolve))
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const now = () => Number(process.hrtime.bigint()) / 1e9
 
-/** Runs udpload; resolves with its JSON lines once it exits (bounded). */
-function runLoad(args, onLine) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(udpload, args, { stdio: ['ignore', 'pipe', 'inherit'] })
-    const lines = []
-    let buffered = ''
-    child.stdout.on('data', (chunk) => {
-      buffered += chunk
-      let at
-      while ((at = buffered.indexOf('\n')) >= 0) {
-        const line = JSON.parse(buffered.slice(0, at))
-        buffered = buffered.slice(at + 1)
-        lines.push(line)
-        onLine?.(line)
-      }
-    })
-    const guard = setTimeout(() => child.kill('SIGKILL'), (SECONDS + FLOOD_SECONDS + 30) * 1000)
-    child.on('error', reject)
-    child.on('exit', (code) => {
-      clearTimeout(guard)
-      if (code === 0) resolve(lines)
-      else reject(new Error(`udpload ${args.join(' ')} exited with ${code}`))
-    })
-  })
-}
+/** Runs udpload, bounded well past the longest scenario. */
+const runLoad = (args, onLine) => load.runLoad(args, SECONDS + FLOOD_SECONDS + 30, onLine)
 
 // ---- receivers: the same shape for both libraries -------------------------
 

@@ -1,0 +1,46 @@
+// The load generator's driver, shared by bench/run.js (Node) and bench/bun.js
+// (Bun): builds bench/udpload.c on first use and runs it.
+'use strict'
+const { execFileSync, spawn } = require('node:child_process')
+const fs = require('node:fs')
+const path = require('node:path')
+
+const binary = path.join(__dirname, '..', 'target', 'bench', 'udpload')
+
+/** The udpload binary, compiled from bench/udpload.c when missing or stale. */
+function udpload() {
+  const source = path.join(__dirname, 'udpload.c')
+  if (!fs.existsSync(binary) || fs.statSync(binary).mtimeMs < fs.statSync(source).mtimeMs) {
+    fs.mkdirSync(path.dirname(binary), { recursive: true })
+    execFileSync('gcc', ['-O2', '-Wall', '-o', binary, source], { stdio: 'inherit' })
+  }
+  return binary
+}
+
+/** Runs udpload with `args`; resolves with its JSON lines once it exits, killed after `limitSeconds`. */
+function runLoad(args, limitSeconds, onLine) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(udpload(), args, { stdio: ['ignore', 'pipe', 'inherit'] })
+    const lines = []
+    let buffered = ''
+    child.stdout.on('data', (chunk) => {
+      buffered += chunk
+      let at
+      while ((at = buffered.indexOf('\n')) >= 0) {
+        const line = JSON.parse(buffered.slice(0, at))
+        buffered = buffered.slice(at + 1)
+        lines.push(line)
+        onLine?.(line)
+      }
+    })
+    const guard = setTimeout(() => child.kill('SIGKILL'), limitSeconds * 1000)
+    child.on('error', reject)
+    child.on('exit', (code) => {
+      clearTimeout(guard)
+      if (code === 0) resolve(lines)
+      else reject(new Error(`udpload ${args.join(' ')} exited with ${code}`))
+    })
+  })
+}
+
+module.exports = { udpload, runLoad }
