@@ -20,7 +20,8 @@ export declare class HandleClosedError extends HandleError {
 }
 /**
  * Rethrows an error of the native binding as the API's class: `uv:<code>`
- * becomes `UDPError`, `type:<text>` a `TypeError`; anything else (a panic
- * caught in Rust) stays as it is.
+ * becomes `UDPError`, `type:<text>` a `TypeError` (prefixed with the
+ * `argument` it is about, when given); anything else (a panic caught in
+ * Rust) stays as it is.
  */
-export declare function fromNative(error: unknown): unknown;
+export declare function fromNative(error: unknown, argument?: string): unknown;

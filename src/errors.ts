@@ -34,13 +34,14 @@ export class HandleClosedError extends HandleError {
 
 /**
  * Rethrows an error of the native binding as the API's class: `uv:<code>`
- * becomes `UDPError`, `type:<text>` a `TypeError`; anything else (a panic
- * caught in Rust) stays as it is.
+ * becomes `UDPError`, `type:<text>` a `TypeError` (prefixed with the
+ * `argument` it is about, when given); anything else (a panic caught in
+ * Rust) stays as it is.
  */
-export function fromNative(error: unknown): unknown {
+export function fromNative(error: unknown, argument?: string): unknown {
   if (!(error instanceof Error)) return error
   const { message } = error
   if (message.startsWith('uv:')) return new UDPError(Number(message.slice(3)))
-  if (message.startsWith('type:')) return new TypeError(message.slice(5))
+  if (message.startsWith('type:')) return new TypeError(argument ? `${argument}: ${message.slice(5)}` : message.slice(5))
   return error
 }

@@ -38,6 +38,9 @@ export class Loop {
   // loop holds active handles.
   #handles = new Set<WeakRef<UDP>>()
   #active = new Set<UDP>()
+  // Closing handles keep run() going until their close callback ran, as
+  // libuv's closing handles keep uv_run going.
+  #closing = new Set<UDP>()
   #waiters: (() => void)[] = []
   #checkScheduled = false
   #forget = new FinalizationRegistry<WeakRef<UDP>>((ref) => this.#handles.delete(ref))
@@ -68,10 +71,16 @@ export class Loop {
     return ref
   }
 
+  /** @internal close() was called; the close callback is pending. */
+  _closing(handle: UDP): void {
+    this.#closing.add(handle)
+  }
+
   /** @internal The handle's close callback has run. */
   _forget(handle: UDP, ref: WeakRef<UDP>): void {
     this.#handles.delete(ref)
     this.#forget.unregister(ref)
+    this.#closing.delete(handle)
     this._setActive(handle, false)
   }
 
@@ -104,6 +113,7 @@ export class Loop {
     this.#checkScheduled = true
     setImmediate(() => {
       this.#checkScheduled = false
+      if (this.#closing.size > 0) return
       for (const handle of this.#active) if (handle.ref && handle.active) return
       const waiters = this.#waiters
       this.#waiters = []

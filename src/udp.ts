@@ -136,6 +136,9 @@ export class UDP {
   #callbacks = new Fifo<SendRequest>()
   #queued = new Fifo<SendRequest>()
   #queuedBytes = 0
+  // Bytes of every send whose callback has not run (libuv's send_queue_size).
+  #pendingBytes = 0
+  #closedPromise: Promise<void> | null = null
   #flushScheduled = false
 
   constructor(loop: Loop, family: number = AF_UNSPEC) {
@@ -169,7 +172,7 @@ export class UDP {
 
   /** True while receiving or while sends are queued. */
   get active(): boolean {
-    return !this.#closed && (this.#onRecv !== null || this.#queued.length > 0)
+    return !this.#closed && (this.#onRecv !== null || this.#callbacks.length > 0)
   }
 
   /** Whether the handle keeps the process alive while active. */
@@ -191,7 +194,7 @@ export class UDP {
     try {
       native.bind(host, port, flowinfo, scopeId, flags)
     } catch (error) {
-      throw fromNative(error)
+      throw fromNative(error, 'address')
     }
   }
 
@@ -221,18 +224,19 @@ export class UDP {
     try {
       result = native.send(host, port, flowinfo, scopeId, bytes)
     } catch (error) {
-      throw fromNative(error)
+      throw fromNative(error, 'address')
     }
     const request: SendRequest = { callback, size: bytes.byteLength, status: undefined }
     this.#callbacks.push(request)
+    this.#pendingBytes += request.size
     if (result === SEND_QUEUED) {
       this.#queued.push(request)
       this.#queuedBytes += request.size
-      this.#activity()
     } else {
       request.status = result < 0 ? result : 0
       this.#scheduleFlush()
     }
+    if (this.#callbacks.length === 1) this.#activity()
   }
 
   /** Sends now or not at all: the bytes sent, or throws `UV_EAGAIN`. `address` is `null` on a connected handle. */
@@ -244,7 +248,7 @@ export class UDP {
     try {
       return native.trySend(host, port, flowinfo, scopeId, bytes)
     } catch (error) {
-      throw fromNative(error)
+      throw fromNative(error, 'address')
     }
   }
 
@@ -252,7 +256,11 @@ export class UDP {
   connect(address: Address | null): void {
     const native = this.#open()
     const [host, port, flowinfo, scopeId] = destinationParts(address)
-    this.#call(() => native.connect(host, port, flowinfo, scopeId))
+    try {
+      native.connect(host, port, flowinfo, scopeId)
+    } catch (error) {
+      throw fromNative(error, 'address')
+    }
   }
 
   /** The connected peer; `UV_ENOTCONN` when not connected. */
@@ -297,7 +305,7 @@ export class UDP {
     try {
       return native.trySendMany(dests, which, datas)
     } catch (error) {
-      throw fromNative(error)
+      throw fromNative(error, 'messages')
     }
   }
 
@@ -411,7 +419,8 @@ export class UDP {
   set send_buffer_size(value: number) {
     const native = this.#open()
     checkInteger(value, 'send_buffer_size', 0, 0x7fffffff)
-    this.#call(() => native.setSendBufferSize(value))
+    // 0 sets nothing: libuv's uv_send_buffer_size reads when given 0.
+    if (value !== 0) this.#call(() => native.setSendBufferSize(value))
   }
 
   /** SO_RCVBUF as the OS reports it (Linux doubles what is set). */
@@ -423,19 +432,20 @@ export class UDP {
   set receive_buffer_size(value: number) {
     const native = this.#open()
     checkInteger(value, 'receive_buffer_size', 0, 0x7fffffff)
-    this.#call(() => native.setReceiveBufferSize(value))
+    // 0 sets nothing: libuv's uv_recv_buffer_size reads when given 0.
+    if (value !== 0) this.#call(() => native.setReceiveBufferSize(value))
   }
 
   /** Bytes waiting in the send queue. */
   get send_queue_size(): number {
     this.#open()
-    return this.#queuedBytes
+    return this.#pendingBytes
   }
 
   /** Sends waiting in the send queue. */
   get send_queue_count(): number {
     this.#open()
-    return this.#queued.length
+    return this.#callbacks.length
   }
 
   /** Datagrams uv-udp dropped because JS fell behind its bounded receive queue. */
@@ -468,19 +478,25 @@ export class UDP {
     }
     this.#queuedBytes = 0
     this.#activity()
-    setImmediate(() => {
-      this.#flushCallbacks()
-      const loop = this.#loop
-      this.#loop = null
-      loop?._forget(this, this.#token)
-      if (callback) this.#run(loop, () => callback(this))
+    const loop = this.#loop
+    loop?._closing(this)
+    this.#closedPromise = new Promise((resolve) => {
+      setImmediate(() => {
+        this.#flushCallbacks()
+        // As pyuv: the callback sees the handle with its loop; then the
+        // handle leaves the loop.
+        if (callback) this.#run(loop, () => callback(this))
+        this.#loop = null
+        loop?._forget(this, this.#token)
+        resolve()
+      })
     })
   }
 
   /** Closes the handle; resolves after the close callback (`await using udp = new UDP(loop)`). */
   [Symbol.asyncDispose](): Promise<void> {
-    if (this.#closed) return Promise.resolve()
-    return new Promise((resolve) => this.close(() => resolve()))
+    if (!this.#closed) this.close()
+    return this.#closedPromise ?? Promise.resolve()
   }
 
   #open(): NativeUdp {
@@ -641,10 +657,14 @@ export class UDP {
   // Runs finished sends' callbacks in call order, stopping at the first
   // whose outcome is not known yet.
   #flushCallbacks(): void {
+    let ran = false
     for (let request = this.#callbacks.peek(); request && request.status !== undefined; request = this.#callbacks.peek()) {
       this.#callbacks.shift()
+      this.#pendingBytes -= request.size
+      ran = true
       const { callback, status } = request
       if (callback) this.#run(this.#loop, () => callback(this, status === 0 ? null : status))
     }
+    if (ran && this.#callbacks.length === 0) this.#activity()
   }
 }

@@ -32,10 +32,23 @@ pub enum AddressError {
 impl fmt::Display for AddressError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            AddressError::InvalidIp(text) => write!(f, "invalid IP address: '{text}'"),
+            AddressError::InvalidIp(text) => write!(f, "invalid IP address: '{}'", Shortened(text)),
             AddressError::UnknownInterface(name) => {
-                write!(f, "unknown network interface: '{name}'")
+                write!(f, "unknown network interface: '{}'", Shortened(name))
             }
+        }
+    }
+}
+
+/// The caller's text in a message, cut after 64 characters: a message must
+/// not grow with whatever was passed (a 100,000-character "host").
+struct Shortened<'a>(&'a str);
+
+impl fmt::Display for Shortened<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.char_indices().nth(64) {
+            Some((cut, _)) => write!(f, "{}...", &self.0[..cut]),
+            None => f.write_str(self.0),
         }
     }
 }
@@ -154,7 +167,9 @@ pub fn parse_ipv6_interface(selector: &str) -> Result<u32, AddressError> {
         Some((literal, zone)) => (literal, Some(zone)),
         None => (selector, None),
     };
-    if !matches!(literal, "" | "::") {
+    // libuv parses any IPv6 literal here and uses only its scope: a zone-less
+    // literal (`'::1'`, `'fe80::1'`) is interface 0, the OS's choice.
+    if !literal.is_empty() && literal.parse::<std::net::Ipv6Addr>().is_err() {
         return Err(invalid());
     }
     match zone {
@@ -470,6 +485,14 @@ mod tests {
     }
 
     #[test]
+    fn a_long_host_is_cut_in_the_message() {
+        let long = "x".repeat(100_000);
+        let message = parse_ip(&long).unwrap_err().to_string();
+        assert!(message.len() < 100, "{} characters", message.len());
+        assert!(message.ends_with("...'"));
+    }
+
+    #[test]
     fn ipv6_interface_selectors() {
         let (lo, index) = loopback();
         assert_eq!(parse_ipv6_interface(""), Ok(0));
@@ -478,7 +501,11 @@ mod tests {
         assert_eq!(parse_ipv6_interface(&format!("::%{lo}")), Ok(index));
         assert_eq!(parse_ipv6_interface("::%3"), Ok(3));
         assert_eq!(parse_ipv6_interface("%3"), Ok(3));
-        for bad in ["::1", "fe80::1%3", "127.0.0.1", "::%", "%", "eth0", "lo"] {
+        // As libuv: any IPv6 literal, its zone (or none: 0) naming the interface.
+        assert_eq!(parse_ipv6_interface("fe80::1%3"), Ok(3));
+        assert_eq!(parse_ipv6_interface(&format!("fe80::1%{lo}")), Ok(index));
+        assert_eq!(parse_ipv6_interface("::1"), Ok(0));
+        for bad in ["127.0.0.1", "::%", "%", "eth0", "lo", "fe80::g%3"] {
             assert_eq!(
                 parse_ipv6_interface(bad),
                 Err(AddressError::InvalidIp(bad.to_owned())),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use socket2::{Domain, Protocol, SockAddr, SockAddrStorage, SockRef, Socket, Type};
 use tokio::task::JoinHandle;
 
-use crate::error::{EALREADY, EBADF, EBUSY, EDESTADDRREQ, EINVAL, EISCONN, ENOTCONN};
+use crate::error::{EALREADY, EBADF, EBUSY, EDESTADDRREQ, EEXIST, EINVAL, EISCONN, ENOTCONN};
 use crate::event::EventSink;
 use crate::flags::{
     AF_INET, AF_INET6, AF_UNSPEC, BIND_FLAGS, UV_UDP_IPV6ONLY, UV_UDP_REUSEADDR, UV_UDP_REUSEPORT,
@@ -92,7 +92,51 @@ fn wildcard(family: i32) -> SocketAddr {
 /// [`crate::registration`]).
 fn register(socket: Socket) -> Result<Arc<Socket>, UvError> {
     socket.set_nonblocking(true)?;
+    owned_fds::insert(raw_fd(&socket));
     Ok(Arc::new(socket))
+}
+
+/// The descriptor as a number (a `SOCKET` on Windows).
+fn raw_fd(socket: &Socket) -> i64 {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        i64::from(socket.as_raw_fd())
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::io::AsRawSocket;
+        socket.as_raw_socket() as i64
+    }
+}
+
+/// Descriptors owned by live handles, process-wide, so that `open()` can
+/// refuse one that a handle already owns.
+mod owned_fds {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, MutexGuard};
+
+    static OWNED: Mutex<Option<HashSet<i64>>> = Mutex::new(None);
+
+    fn set() -> MutexGuard<'static, Option<HashSet<i64>>> {
+        OWNED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(super) fn insert(fd: i64) {
+        set().get_or_insert_with(HashSet::new).insert(fd);
+    }
+
+    pub(super) fn remove(fd: i64) {
+        if let Some(owned) = set().as_mut() {
+            owned.remove(&fd);
+        }
+    }
+
+    pub(super) fn contains(fd: i64) -> bool {
+        set().as_ref().is_some_and(|owned| owned.contains(&fd))
+    }
 }
 
 fn new_socket(family: i32) -> Result<Arc<Socket>, UvError> {
@@ -152,6 +196,8 @@ impl Udp {
             Some(SocketAddr::V6(_)) => AF_INET6,
             _ => AF_INET,
         };
+        // A connected socket stays connected (libuv: UV_HANDLE_UDP_CONNECTED).
+        self.connected = io.peer_addr().is_ok();
         self.io = Some(io);
         self.bound = bound;
     }
@@ -180,7 +226,9 @@ impl Udp {
         };
         let result = self.bind_existing(addr, flags);
         if result.is_err() && created {
-            self.io = None;
+            if let Some(io) = self.io.take() {
+                owned_fds::remove(raw_fd(&io));
+            }
         }
         result
     }
@@ -227,10 +275,16 @@ impl Udp {
         }
         let local = probe.local_addr()?;
         let bound = local.as_socket().is_some_and(|a| a.port() != 0);
+        // Another live handle owns this descriptor: adopting it too would let
+        // one handle close the other's socket (libuv: UV_EEXIST).
+        if owned_fds::contains(i64::from(fd)) {
+            return Err(EEXIST);
+        }
         // Everything that can fail is done before ownership is taken, so a
         // failed open() leaves the caller's descriptor open and theirs.
         probe.set_nonblocking(true)?;
-        reactor::handle()?;
+        // As uv_udp_open: "keep backward compatibility, always set REUSEADDR".
+        probe.set_reuse_address(true)?;
         // SAFETY: `fd` is an open datagram socket (checked above) and the API
         // contract hands its ownership to this handle, which closes it once.
         let socket = unsafe { Socket::from_raw_fd(fd) };
@@ -265,8 +319,12 @@ impl Udp {
             .ok()
             .and_then(|local| local.as_socket())
             .is_some_and(|a| a.port() != 0);
+        if owned_fds::contains(raw as i64) {
+            return Err(EEXIST);
+        }
         // As on Unix: everything that can fail comes before ownership is taken.
         probe.set_nonblocking(true)?;
+        probe.set_reuse_address(true)?;
         reactor::handle()?;
         // SAFETY: `raw` is an open datagram socket (checked above) and the API
         // contract hands its ownership to this handle, which closes it once.
@@ -524,7 +582,13 @@ impl Udp {
             self.retired.push(task);
         }
         let cancelled = self.send_queue.cancel_all();
-        release(self.io.take(), std::mem::take(&mut self.retired));
+        let io = self.io.take();
+        // Forgotten before the descriptor is closed (release waits for that),
+        // so a new socket that gets the number again can be adopted.
+        if let Some(io) = &io {
+            owned_fds::remove(raw_fd(io));
+        }
+        release(io, std::mem::take(&mut self.retired));
         self.bound = false;
         self.connected = false;
         cancelled

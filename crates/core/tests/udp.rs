@@ -256,3 +256,25 @@ fn pktinfo_reports_the_destination_address_and_interface() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn open_refuses_a_descriptor_another_handle_owns_and_keeps_a_connected_socket_connected() {
+    let (mut owner, _) = handle(AF_INET);
+    owner.bind(addr("127.0.0.1:0"), 0).expect("bind");
+    let fd = owner.fileno().expect("fileno") as i32;
+    let (mut thief, _) = handle(AF_UNSPEC);
+    assert_eq!(thief.open(fd).map_err(|e| e.name), Err("EEXIST"));
+    drop(owner);
+
+    use std::os::fd::IntoRawFd;
+    let peer = std::net::UdpSocket::bind("127.0.0.1:0").expect("peer");
+    let std_socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    std_socket
+        .connect(peer.local_addr().expect("addr"))
+        .expect("connect");
+    let (mut adopted, _) = handle(AF_UNSPEC);
+    adopted.open(std_socket.into_raw_fd()).expect("open");
+    assert_eq!(adopted.peer_addr(), Ok(peer.local_addr().expect("addr")));
+    assert_eq!(adopted.try_send(None, b"connected"), Ok(9));
+}

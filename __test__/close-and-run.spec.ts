@@ -1,0 +1,93 @@
+import test from 'ava'
+
+import { Loop, UDP, UDPError, errno, type Address } from '../index.js'
+
+test('the close callback sees the handle still in its loop; the handle leaves it once the callback returned', async (t) => {
+  const loop = new Loop()
+  const udp = new UDP(loop)
+  const seen = await new Promise<{ loop: Loop | null; listed: boolean; after: Promise<[Loop | null, boolean]> }>((resolve) => {
+    udp.close((handle) => {
+      const after = new Promise<[Loop | null, boolean]>((done) => queueMicrotask(() => done([handle.loop, loop.handles.includes(handle)])))
+      resolve({ loop: handle.loop, listed: loop.handles.includes(handle), after })
+    })
+  })
+  t.is(seen.loop, loop)
+  t.true(seen.listed)
+  t.deepEqual(await seen.after, [null, false])
+})
+
+test('loop.run() waits for a close whose callback is pending, as uv_run waits for closing handles', async (t) => {
+  const loop = new Loop()
+  const sink = new UDP(loop)
+  sink.bind(['127.0.0.1', 0])
+  const events: string[] = []
+  const udp = new UDP(loop)
+  udp.send(sink.getsockname(), Buffer.from('x'), (handle) => {
+    events.push('send cb')
+    handle.close(() => events.push('close cb'))
+  })
+  sink.close()
+  await loop.run()
+  events.push('run resolved')
+  t.deepEqual(events, ['send cb', 'close cb', 'run resolved'])
+})
+
+test('a send that went out at once counts in active and send_queue_count/size until its callback ran (libuv)', async (t) => {
+  const loop = new Loop()
+  const sink = new UDP(loop)
+  sink.bind(['127.0.0.1', 0])
+  t.teardown(() => sink.close())
+  const udp = new UDP(loop)
+  t.teardown(() => { if (!udp.closed) udp.close() })
+  const during = await new Promise<[boolean, number, number]>((resolve) => {
+    udp.send(sink.getsockname(), Buffer.from('hello'), (handle) => resolve([handle.active, handle.send_queue_count, handle.send_queue_size]))
+    t.true(udp.active)
+    t.is(udp.send_queue_count, 1)
+    t.is(udp.send_queue_size, 5)
+  })
+  // Inside its own callback the request is no longer counted.
+  t.deepEqual(during, [false, 0, 0])
+})
+
+test('setting a buffer size to 0 changes nothing, as libuv reads when given 0', (t) => {
+  const udp = new UDP(new Loop())
+  t.teardown(() => udp.close())
+  udp.bind(['127.0.0.1', 0])
+  const send = udp.send_buffer_size
+  const receive = udp.receive_buffer_size
+  udp.send_buffer_size = 0
+  udp.receive_buffer_size = 0
+  t.is(udp.send_buffer_size, send)
+  t.is(udp.receive_buffer_size, receive)
+})
+
+test('Symbol.asyncDispose on a handle already closing resolves after its close callback', async (t) => {
+  const udp = new UDP(new Loop())
+  const events: string[] = []
+  udp.close(() => events.push('close cb'))
+  await udp[Symbol.asyncDispose]()
+  events.push('disposed')
+  t.deepEqual(events, ['close cb', 'disposed'])
+})
+
+test('an invalid IP literal names its argument, and a huge one does not make a huge message', (t) => {
+  const udp = new UDP(new Loop())
+  t.teardown(() => udp.close())
+  const good: Address = ['127.0.0.1', 9]
+  t.throws(() => udp.try_send_many([[good, Buffer.from('a')], [['nope', 9], Buffer.from('b')]]), { instanceOf: TypeError, message: /^messages: invalid IP address: 'nope'/ })
+  t.throws(() => udp.send(['nope', 9], Buffer.from('x')), { instanceOf: TypeError, message: /^address: / })
+  const error = t.throws(() => udp.bind(['x'.repeat(100_000), 0]), { instanceOf: TypeError })
+  t.true((error?.message.length ?? 0) < 120, `${error?.message.length} characters`)
+})
+
+test('open() refuses a descriptor another live handle owns with UV_EEXIST', (t) => {
+  const loop = new Loop()
+  const owner = new UDP(loop)
+  owner.bind(['127.0.0.1', 0])
+  t.teardown(() => owner.close())
+  const other = new UDP(loop)
+  t.teardown(() => other.close())
+  const error = t.throws(() => other.open(owner.fileno()), { instanceOf: UDPError })
+  t.is(error?.errno, errno.UV_EEXIST)
+  t.deepEqual(owner.getsockname()[0], '127.0.0.1', 'the owner is untouched')
+})
