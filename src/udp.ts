@@ -135,7 +135,6 @@ export class UDP {
   // the native send queue has yet to report, in the same order.
   #callbacks = new Fifo<SendRequest>()
   #queued = new Fifo<SendRequest>()
-  #queuedBytes = 0
   // Bytes of every send whose callback has not run (libuv's send_queue_size).
   #pendingBytes = 0
   #closedPromise: Promise<void> | null = null
@@ -231,7 +230,6 @@ export class UDP {
     this.#pendingBytes += request.size
     if (result === SEND_QUEUED) {
       this.#queued.push(request)
-      this.#queuedBytes += request.size
     } else {
       request.status = result < 0 ? result : 0
       this.#scheduleFlush()
@@ -476,7 +474,6 @@ export class UDP {
     for (let request = this.#queued.shift(); request; request = this.#queued.shift()) {
       request.status = errno.UV_ECANCELED
     }
-    this.#queuedBytes = 0
     this.#activity()
     const loop = this.#loop
     loop?._closing(this)
@@ -545,7 +542,9 @@ export class UDP {
   ): void {
     if (this.#closed) return
     if (kind === RECEIVED && data !== null) {
-      const peers = (extra as PeerTuple[]).map((peer) => Object.freeze(peer) as Address4 | Address6)
+      // The binding made these arrays for this batch alone: frozen in place.
+      const peers = extra as (Address4 | Address6)[]
+      for (const peer of peers) Object.freeze(peer)
       const batch: Batch = { data, count, peers, locals, next: 0, offset: count * HEADER_WORDS * 4 }
       // Behind held batches, or cut short (stop_recv inside a callback, or
       // the turn's budget spent): kept for later, in order.
@@ -560,7 +559,6 @@ export class UDP {
         const request = this.#queued.shift()
         if (request === undefined) break
         request.status = codes[i] === 0 ? 0 : codes[i]
-        this.#queuedBytes -= request.size
       }
       this.#activity()
       this.#flushCallbacks()

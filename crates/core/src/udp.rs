@@ -551,11 +551,6 @@ impl Udp {
         }
     }
 
-    /// True while the receive task runs.
-    pub fn is_receiving(&self) -> bool {
-        self.receiver.is_some()
-    }
-
     /// Datagrams dropped because the owner fell behind the bounded receive queue.
     pub fn recv_dropped(&self) -> u64 {
         self.receive_queue.dropped()
@@ -565,11 +560,6 @@ impl Udp {
     /// (see [`crate::recv_queue::QueueSlot::into_counts`]).
     pub fn release_received(&self, datagrams: usize, bytes: usize) {
         self.receive_queue.release(datagrams, bytes);
-    }
-
-    /// Sends waiting in the queue (as the reactor sees them).
-    pub fn queued_sends(&self) -> usize {
-        self.send_queue.len()
     }
 
     /// Stops everything and closes the socket; returns how many queued sends
