@@ -5,17 +5,19 @@ const { execFileSync, spawn } = require('node:child_process')
 const fs = require('node:fs')
 const path = require('node:path')
 
-const binary = path.join(__dirname, '..', 'target', 'bench', 'udpload')
-
-/** The udpload binary, compiled from bench/udpload.c when missing or stale. */
-function udpload() {
-  const source = path.join(__dirname, 'udpload.c')
+/** The binary of bench/<name>.c, compiled into target/bench when missing or stale. */
+function compiled(name, flags = []) {
+  const binary = path.join(__dirname, '..', 'target', 'bench', name)
+  const source = path.join(__dirname, `${name}.c`)
   if (!fs.existsSync(binary) || fs.statSync(binary).mtimeMs < fs.statSync(source).mtimeMs) {
     fs.mkdirSync(path.dirname(binary), { recursive: true })
-    execFileSync('gcc', ['-O2', '-Wall', '-o', binary, source], { stdio: 'inherit' })
+    execFileSync('gcc', ['-O2', '-Wall', ...flags, '-o', binary, source], { stdio: 'inherit' })
   }
   return binary
 }
+
+/** The udpload binary (bench/udpload.c). */
+const udpload = () => compiled('udpload')
 
 /** Runs udpload with `args`; resolves with its JSON lines once it exits, killed after `limitSeconds`. */
 function runLoad(args, limitSeconds, onLine) {
@@ -43,4 +45,4 @@ function runLoad(args, limitSeconds, onLine) {
   })
 }
 
-module.exports = { udpload, runLoad }
+module.exports = { compiled, udpload, runLoad }

@@ -13,6 +13,7 @@ const path = require('node:path')
 
 const { Loop, UDP, errno } = require('..')
 const load = require('./load')
+const { percentile, pingpongUv, pingpongDgram } = require('./pingpong')
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
 const FLOOD_SECONDS = Number(process.env.BENCH_FLOOD_SECONDS ?? 10)
@@ -144,62 +145,10 @@ async function send(variant, size) {
   return { rate: sender.completed() / seconds, received_rate: received / seconds, received, sent: sender.completed() }
 }
 
-// ---- 3. ping-pong -------------------------------------------------------------
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
-}
-
-async function pingpongUv() {
-  const server = new UDP(loop)
-  server.bind(['127.0.0.1', 0])
-  server.start_recv((handle, peer, _flags, data) => handle.send(peer, data))
-  const client = new UDP(loop)
-  const to = server.getsockname()
-  const payload = Buffer.alloc(64, 1)
-  const rtts = new Float64Array(PINGPONG_ROUNDS)
-  await new Promise((resolve) => {
-    let round = 0
-    let sentAt = process.hrtime.bigint()
-    client.start_recv(() => {
-      rtts[round++] = Number(process.hrtime.bigint() - sentAt) / 1000
-      if (round === PINGPONG_ROUNDS) return resolve()
-      sentAt = process.hrtime.bigint()
-      client.send(to, payload)
-    })
-    client.send(to, payload)
-  })
-  client.close()
-  server.close()
-  return rtts
-}
-
-async function pingpongDgram() {
-  const server = dgram.createSocket('udp4')
-  server.on('message', (data, rinfo) => server.send(data, rinfo.port, rinfo.address))
-  await new Promise((resolve) => server.bind(0, '127.0.0.1', resolve))
-  const client = dgram.createSocket('udp4')
-  const port = server.address().port
-  const payload = Buffer.alloc(64, 1)
-  const rtts = new Float64Array(PINGPONG_ROUNDS)
-  await new Promise((resolve) => {
-    let round = 0
-    let sentAt = process.hrtime.bigint()
-    client.on('message', () => {
-      rtts[round++] = Number(process.hrtime.bigint() - sentAt) / 1000
-      if (round === PINGPONG_ROUNDS) return resolve()
-      sentAt = process.hrtime.bigint()
-      client.send(payload, port, '127.0.0.1')
-    })
-    client.send(payload, port, '127.0.0.1')
-  })
-  client.close()
-  server.close()
-  return rtts
-}
+// ---- 3. ping-pong (bench/pingpong.js) ----------------------------------------
 
 async function pingpong(lib) {
-  const rtts = await (lib === 'uv-udp' ? pingpongUv() : pingpongDgram())
+  const rtts = await (lib === 'uv-udp' ? pingpongUv(loop, PINGPONG_ROUNDS) : pingpongDgram(PINGPONG_ROUNDS))
   const sorted = Array.from(rtts).sort((a, b) => a - b)
   return { p50_us: percentile(sorted, 0.5), p99_us: percentile(sorted, 0.99) }
 }

@@ -4,7 +4,7 @@ use std::io;
 use std::sync::Arc;
 
 use crate::event::{Event, EventSink};
-use crate::recv_batch::{RecvBatch, RecvMeta, BATCH, SLOT};
+use crate::recv_batch::{reader, RecvBatch, RecvMeta, BATCH, SLOT};
 use crate::recv_queue::ReceiveQueue;
 use crate::registration::Registration;
 use crate::UvError;
@@ -13,17 +13,13 @@ use crate::UvError;
 /// the others on the reactor thread.
 const READS_PER_TURN: usize = 16;
 
-#[cfg(target_os = "linux")]
-use crate::recv_batch::recv_many as read_batch;
-#[cfg(not(target_os = "linux"))]
-use crate::recv_batch::recv_one as read_batch;
-
 /// Runs until aborted (by `stop_recv` or `close`).
 pub(crate) async fn receive(io: Registration, sink: Arc<dyn EventSink>, queue: Arc<ReceiveQueue>) {
     // Zeroed pages are not touched until written: a receiving socket costs
     // what its datagrams use, not the full BATCH * SLOT.
     let mut slots = vec![0u8; BATCH * SLOT];
     let mut metas = [RecvMeta::default(); BATCH];
+    let mut read_batch = reader();
     loop {
         match io.ready().await {
             Err(_) => return,

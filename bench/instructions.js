@@ -1,0 +1,65 @@
+// Instructions per ping-pong round trip, uv-udp against node:dgram, counted
+// by valgrind's callgrind (user space, every thread; repeatable whatever else
+// the machine does, unlike a timing). Each library runs the ping-pong of
+// bench/pingpong.js twice, FEW and MANY round trips, in a fresh process under
+// callgrind; (instructions(MANY) - instructions(FEW)) / (MANY - FEW) is the
+// steady-state cost of one round trip, start-up and JIT warm-up cancelled.
+//
+//   node bench/instructions.js        prints a table, writes bench/instructions.json
+//
+// With `child <lib> <rounds>` it is the process measured.
+'use strict'
+const { spawnSync } = require('node:child_process')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+
+const FEW = 1000
+const MANY = 6000
+
+async function child(lib, rounds) {
+  const { Loop } = require('..')
+  const { pingpongUv, pingpongDgram } = require('./pingpong')
+  await (lib === 'uv-udp' ? pingpongUv(Loop.default_loop(), rounds) : pingpongDgram(rounds))
+}
+
+function count(lib, rounds) {
+  const out = path.join(os.tmpdir(), `uv-udp-callgrind.${process.pid}.${lib}.${rounds}`)
+  try {
+    const run = spawnSync(
+      'valgrind',
+      ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, __filename, 'child', lib, String(rounds)],
+      { encoding: 'utf8', timeout: 600_000 },
+    )
+    if (run.status !== 0) throw new Error(`callgrind ${lib} ${rounds} exited with ${run.status}: ${run.stderr.slice(-2000)}`)
+    const total = /^summary:\s+(\d+)/m.exec(fs.readFileSync(out, 'utf8'))
+    if (!total) throw new Error(`no summary line in ${out}`)
+    return Number(total[1])
+  } finally {
+    fs.rmSync(out, { force: true })
+  }
+}
+
+function main() {
+  if (spawnSync('valgrind', ['--version']).status !== 0) {
+    console.log('valgrind is not installed (apt-get install valgrind): nothing counted')
+    return
+  }
+  const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, kernel: os.release(), node: process.version }, few: FEW, many: MANY }
+  const rows = [['library', 'instructions per round trip', 'ratio to dgram']]
+  for (const lib of ['dgram', 'uv-udp']) results[lib] = Math.round((count(lib, MANY) - count(lib, FEW)) / (MANY - FEW))
+  for (const lib of ['uv-udp', 'dgram']) rows.push([lib, results[lib].toLocaleString('en-US'), (results[lib] / results.dgram).toFixed(2)])
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)))
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '))
+  fs.writeFileSync(path.join(__dirname, 'instructions.json'), JSON.stringify(results, null, 2) + '\n')
+  console.log(JSON.stringify(results))
+}
+
+if (process.argv[2] === 'child') {
+  child(process.argv[3], Number(process.argv[4])).catch((error) => {
+    console.error(error)
+    process.exit(1)
+  })
+} else {
+  main()
+}
