@@ -37,6 +37,7 @@ interface SoakReport {
   closedLanes: number
   undrained: number
   floods: number
+  kernelFloods: number
   ops: { send: number; gather: number; try_send: number; try_send_many: number }
   kernel: { RcvbufErrors: number; InErrors: number; NoPorts: number; InDatagrams: number }
   rss: { warmupMiB: number; maxAfterWarmupMiB: number; endMiB: number; growthMiB: number }
@@ -77,7 +78,7 @@ test(`a ${SECONDS} s soak mixing send, try_send, try_send_many, receive and clos
   t.log(
     `${out.sent} sent, ${out.received} received, ${out.recvDropped} dropped by uv-udp, ${out.kernelDropped} by the kernel (per socket), kernel ${JSON.stringify(out.kernel)}; ` +
       `ops ${JSON.stringify(out.ops)} (try_send_many ${out.haveTrySendMany ? 'native' : 'emulated with try_send'}), ${out.wouldBlock} would-block; ` +
-      `${out.closedLanes} lanes closed, ${out.floods} floods`,
+      `${out.closedLanes} lanes closed, ${out.floods} floods (${out.kernelFloods} with the receiver stopped)`,
   )
   t.log(`RSS ${out.rss.warmupMiB} MiB after warm-up, max ${out.rss.maxAfterWarmupMiB}, end ${out.rss.endMiB}; descriptors ${JSON.stringify(out.fds)}`)
   t.log(`samples [ms, RSS MiB, fds]: ${JSON.stringify(out.samples)}`)
@@ -89,6 +90,7 @@ test(`a ${SECONDS} s soak mixing send, try_send, try_send_many, receive and clos
   if (netnsAvailable) {
     t.true(out.floods > 0, 'the receivers were flooded')
     t.true(out.recvDropped > 0, 'a flood overflowed uv-udp’s receive queue: the drop count was exercised')
+    t.true(out.kernelFloods > 0 && out.kernelDropped > 0, 'a flood overflowed a stopped receiver’s socket buffer: the kernel’s drops were counted')
   }
   // Every datagram accounted for.
   const kernelDrops = netnsAvailable ? out.kernel.RcvbufErrors + out.kernel.NoPorts : 0
