@@ -59,6 +59,25 @@ function output(result: RunResult): string {
 // ---------------------------------------------------------------------------
 // What the packages are made of
 
+test('each target links its C runtime as an addon must: musl dynamically (else rustc drops the cdylib), MSVC statically', (t) => {
+  // .cargo/config.toml; `npm run check:targets` and the release workflow compile them.
+  const config = readFileSync(join(REPO, '.cargo', 'config.toml'), 'utf8')
+  // The rustflags line of each [target.<triple>] section.
+  const sections = new Map<string, string>()
+  let current: string | null = null
+  for (const line of config.split('\n').map((l) => l.trim())) {
+    const header = /^\[target\.(.+)\]$/.exec(line)
+    if (header) current = header[1]
+    else if (current !== null && line.startsWith('rustflags')) sections.set(current, line.slice(line.indexOf('=') + 1).trim())
+  }
+  for (const target of Object.keys(TARGETS)) {
+    const flags = sections.get(target)
+    if (target.endsWith('-musl')) t.is(flags, '["-C", "target-feature=-crt-static"]', target)
+    else if (target.endsWith('-msvc')) t.is(flags, '["-C", "target-feature=+crt-static"]', target)
+    else t.is(flags, undefined, `${target} keeps rustc's default`)
+  }
+})
+
 test('napi.targets lists every shipped target and npm/ has exactly one package per target', (t) => {
   t.deepEqual([...pkg.napi.targets].sort(), Object.keys(TARGETS).sort())
   const dirs = readdirSync(join(REPO, 'npm')).filter((entry) => statSync(join(REPO, 'npm', entry)).isDirectory())

@@ -220,7 +220,10 @@ fn index_of_name(_name: &CString) -> u32 {
 mod tests {
     use super::*;
 
-    /// The loopback interface's name and index, from libc directly.
+    /// The loopback interface's name and index, from libc directly. Unix
+    /// only, as are the tests that use it: elsewhere interface names are not
+    /// resolved (see `index_of_name`).
+    #[cfg(unix)]
     fn loopback() -> (&'static str, u32) {
         for name in ["lo", "lo0"] {
             let c_name = CString::new(name).unwrap();
@@ -270,6 +273,7 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
     fn ipv6_zone_by_name_sets_scope_id() {
         let (lo, index) = loopback();
@@ -344,6 +348,7 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
     #[test]
     fn zone_on_ipv4_is_invalid() {
         let (lo, _) = loopback();
@@ -469,6 +474,7 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
     #[test]
     fn format_drops_zone_and_keeps_scope_as_fourth() {
         let (lo, index) = loopback();
@@ -492,6 +498,7 @@ mod tests {
         assert!(message.ends_with("...'"));
     }
 
+    #[cfg(unix)]
     #[test]
     fn ipv6_interface_selectors() {
         let (lo, index) = loopback();
@@ -518,6 +525,7 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
     fn interface_index_of_name_and_number() {
         let (lo, index) = loopback();
@@ -526,6 +534,7 @@ mod tests {
         assert_eq!(interface_index("0"), Ok(0));
     }
 
+    #[cfg(unix)]
     #[test]
     fn addresses_round_trip() {
         let (lo, index) = loopback();

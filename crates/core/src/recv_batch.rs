@@ -9,7 +9,7 @@
 //! [`RecvBatch::locals`] (the destination address, with `pktinfo` only).
 
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 
 use crate::flags::UV_UDP_PARTIAL;
 use crate::recv_queue::QueueSlot;
@@ -234,7 +234,8 @@ pub(crate) fn recv_many(
             socket.as_raw_fd(),
             hdrs.as_mut_ptr(),
             BATCH as libc::c_uint,
-            libc::MSG_DONTWAIT,
+            // The flags are a c_int in glibc's prototype, a c_uint in musl's.
+            libc::MSG_DONTWAIT as _,
             std::ptr::null_mut(),
         )
     };
@@ -276,6 +277,7 @@ const CONTROL_WORDS: usize = 8;
 /// `msg` must describe a control buffer filled by `recvmsg`/`recvmmsg`.
 #[cfg(target_os = "linux")]
 unsafe fn packet_info(msg: &libc::msghdr) -> Option<(IpAddr, u32)> {
+    use std::net::{Ipv4Addr, Ipv6Addr};
     // SAFETY: per this function's contract the CMSG_* walk stays inside the buffer.
     let mut cmsg = unsafe { libc::CMSG_FIRSTHDR(msg) };
     while !cmsg.is_null() {
@@ -376,7 +378,7 @@ pub(crate) fn recv_one(
     Ok(1)
 }
 
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 fn sockaddr_to_std(storage: &libc::sockaddr_storage) -> Option<SocketAddr> {
     use std::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
     match storage.ss_family as libc::c_int {

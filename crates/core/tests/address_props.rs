@@ -7,6 +7,7 @@
 //! keeps `flowinfo` inside `SocketAddrV6` (network order, see
 //! `parse_address`) is checked by what goes in and what comes out.
 
+#[cfg(unix)]
 use std::ffi::CString;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
@@ -16,7 +17,9 @@ use uv_udp_core::address::{
     AddressTuple,
 };
 
-/// The loopback interface's name and index, from libc directly.
+/// The loopback interface's name and index, from libc directly. Unix only,
+/// as is the property that uses it: elsewhere interface names are not resolved.
+#[cfg(unix)]
 fn loopback() -> (&'static str, u32) {
     for name in ["lo", "lo0"] {
         let c_name = CString::new(name).expect("no NUL");
@@ -242,6 +245,7 @@ proptest! {
     }
 
     /// A zone by name is the interface's index; formatting drops it.
+    #[cfg(unix)]
     #[test]
     fn named_zone_is_the_interface_index(ip in any_ipv6(), port in any::<u16>()) {
         let (lo, index) = loopback();

@@ -6,7 +6,9 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use uv_udp_core::error::{EALREADY, EBADF, EDESTADDRREQ, EINVAL, EISCONN, ENOTCONN, ENOTSOCK};
+#[cfg(unix)]
+use uv_udp_core::error::ENOTSOCK;
+use uv_udp_core::error::{EALREADY, EBADF, EDESTADDRREQ, EINVAL, EISCONN, ENOTCONN};
 use uv_udp_core::flags::{AF_INET, AF_INET6, AF_UNSPEC, UV_UDP_IPV6ONLY, UV_UDP_REUSEADDR};
 use uv_udp_core::{Event, EventSink, SendOutcome, Udp};
 
