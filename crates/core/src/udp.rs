@@ -143,9 +143,14 @@ fn new_socket(family: i32) -> Result<Arc<Socket>, UvError> {
     let socket = Socket::new(domain_of(family)?, Type::DGRAM, Some(Protocol::UDP))?;
     // Linux delivers a group's datagrams to every socket bound to the port
     // unless this is off; a socket should only see the groups it joined.
+    // Best effort: where the kernel (or an emulator: qemu-user, WSL 1) does
+    // not know the option, the socket behaves as libuv's, which never sets it.
     #[cfg(target_os = "linux")]
     if family == AF_INET {
-        socket.set_multicast_all_v4(false)?;
+        match socket.set_multicast_all_v4(false) {
+            Err(e) if e.raw_os_error() == Some(libc::ENOPROTOOPT) => {}
+            other => other?,
+        }
     }
     register(socket)
 }
