@@ -111,8 +111,7 @@ static void direct(void) {
 
 struct hop {
   int a, b, wake; /* wake: eventfd the poller writes, the main thread reads */
-  volatile int which; /* the socket the poller last read from */
-  volatile int stop;
+  _Atomic int stop;
 };
 
 static void *poller(void *arg) {
@@ -134,7 +133,6 @@ static void *poller(void *arg) {
     struct epoll_event ev;
     if (epoll_wait(ep, &ev, 1, 100) < 1) continue;
     if (recvmmsg(ev.data.fd, msgs, 32, MSG_DONTWAIT, NULL) < 1) continue;
-    h->which = ev.data.fd;
     uint64_t one = 1;
     if (write(h->wake, &one, sizeof one) != sizeof one) die("write");
   }

@@ -1,6 +1,8 @@
 // Instructions per ping-pong round trip, uv-udp against node:dgram, counted
-// by valgrind's callgrind (user space, every thread; repeatable whatever else
-// the machine does, unlike a timing). Each library runs the ping-pong of
+// by valgrind's callgrind (user space, every thread together; unlike a
+// timing, it does not depend on what else the machine does, though V8's
+// background compilation and GC make one count differ from the next by a
+// few percent: one sample each). Each library runs the ping-pong of
 // bench/pingpong.js twice, FEW and MANY round trips, in a fresh process under
 // callgrind; (instructions(MANY) - instructions(FEW)) / (MANY - FEW) is the
 // steady-state cost of one round trip, start-up and JIT warm-up cancelled.

@@ -7,6 +7,19 @@ const dgram = require('node:dgram')
 
 const { UDP } = require('..')
 
+/** A datagram lost on loopback would stall a ping-pong for ever: bounded. */
+const LIMIT_MS = 60_000
+
+function bounded(lib, run) {
+  return new Promise((resolve, reject) => {
+    const guard = setTimeout(() => reject(new Error(`${lib} ping-pong: no reply within ${LIMIT_MS / 1000} s (a datagram was lost?)`)), LIMIT_MS)
+    run(() => {
+      clearTimeout(guard)
+      resolve()
+    })
+  })
+}
+
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
 }
@@ -19,7 +32,7 @@ async function pingpongUv(loop, rounds) {
   const to = server.getsockname()
   const payload = Buffer.alloc(64, 1)
   const rtts = new Float64Array(rounds)
-  await new Promise((resolve) => {
+  await bounded('uv-udp', (resolve) => {
     let round = 0
     let sentAt = process.hrtime.bigint()
     client.start_recv(() => {
@@ -43,7 +56,7 @@ async function pingpongDgram(rounds) {
   const port = server.address().port
   const payload = Buffer.alloc(64, 1)
   const rtts = new Float64Array(rounds)
-  await new Promise((resolve) => {
+  await bounded('dgram', (resolve) => {
     let round = 0
     let sentAt = process.hrtime.bigint()
     client.on('message', () => {

