@@ -190,11 +190,7 @@ export class UDP {
     const native = this.#open()
     const [host, port, flowinfo, scopeId] = addressParts(address)
     checkInteger(flags, 'flags', 0, 0xffffffff)
-    try {
-      native.bind(host, port, flowinfo, scopeId, flags)
-    } catch (error) {
-      throw fromNative(error, 'address')
-    }
+    this.#call(() => native.bind(host, port, flowinfo, scopeId, flags), 'address')
   }
 
   /** Adopts an open datagram socket; the handle closes it on `close()`. */
@@ -254,11 +250,7 @@ export class UDP {
   connect(address: Address | null): void {
     const native = this.#open()
     const [host, port, flowinfo, scopeId] = destinationParts(address)
-    try {
-      native.connect(host, port, flowinfo, scopeId)
-    } catch (error) {
-      throw fromNative(error, 'address')
-    }
+    this.#call(() => native.connect(host, port, flowinfo, scopeId), 'address')
   }
 
   /** The connected peer; `UV_ENOTCONN` when not connected. */
@@ -501,11 +493,14 @@ export class UDP {
     return this.#native
   }
 
-  #call<T>(fn: () => T): T {
+  // Native errors as this library's (`argument` names the argument a
+  // TypeError is about). send, try_send and try_send_many inline the same
+  // try/catch: on the hot paths, no closure per call.
+  #call<T>(fn: () => T, argument?: string): T {
     try {
       return fn()
     } catch (error) {
-      throw fromNative(error)
+      throw fromNative(error, argument)
     }
   }
 
