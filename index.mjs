@@ -4,6 +4,7 @@ import uvUdp from './index.js'
 export const {
   Loop,
   UDP,
+  backend,
   UVError,
   HandleError,
   UDPError,

@@ -6,6 +6,7 @@
  * line by line.
  */
 export { Loop } from './src/loop'
+export { backend } from './src/backend'
 export { UDP, type RecvCallback, type RecvOptions, type PacketInfo, type SendCallback, type CloseCallback } from './src/udp'
 export { UVError, HandleError, UDPError, HandleClosedError } from './src/errors'
 export { errno, type Errno } from './src/errno'

@@ -41,6 +41,8 @@ export class Loop {
   // Closing handles keep run() going until their close callback ran, as
   // libuv's closing handles keep uv_run going.
   #closing = new Set<UDP>()
+  // Handles with send callbacks pending.
+  #sending = new Set<UDP>()
   #waiters: (() => void)[] = []
   #checkScheduled = false
   #forget = new FinalizationRegistry<WeakRef<UDP>>((ref) => this.#handles.delete(ref))
@@ -81,6 +83,7 @@ export class Loop {
     this.#handles.delete(ref)
     this.#forget.unregister(ref)
     this.#closing.delete(handle)
+    this.#sending.delete(handle)
     this._setActive(handle, false)
   }
 
@@ -89,6 +92,23 @@ export class Loop {
     if (active) this.#active.add(handle)
     else this.#active.delete(handle)
     if (this.#waiters.length > 0) this.#scheduleCheck()
+  }
+
+  /** @internal A handle has send callbacks pending (`true`), or none any more. */
+  _sending(handle: UDP, pending: boolean): void {
+    if (pending) this.#sending.add(handle)
+    else this.#sending.delete(handle)
+  }
+
+  /**
+   * @internal Runs the callbacks of every completed send of this loop's
+   * handles. Called before any receive callback: as libuv runs completed
+   * writes before it polls for input, a reply is never seen before its
+   * request's send callback.
+   */
+  _flushSends(): void {
+    if (this.#sending.size === 0) return
+    for (const handle of this.#sending) handle._flushSends()
   }
 
   /** @internal Hands a callback's exception to `excepthook`, or rethrows it uncaught. */

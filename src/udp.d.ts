@@ -1,13 +1,8 @@
 import { type Address, type Address4, type Address6 } from './address';
 import { type Data } from './data';
+import { type PacketInfo } from './delivery';
 import { Loop } from './loop';
-/** Where a datagram arrived: `start_recv(cb, { pktinfo: true })` passes it as the sixth argument. */
-export interface PacketInfo {
-    /** The address the datagram was sent to. */
-    local_address: string;
-    /** The index of the interface it came in on. */
-    interface_index: number;
-}
+export type { PacketInfo } from './delivery';
 /** Options of `start_recv`. */
 export interface RecvOptions {
     /** Report each datagram's destination address and interface (IP_PKTINFO / IPV6_RECVPKTINFO). */
@@ -22,6 +17,11 @@ export type CloseCallback = (handle: UDP) => void;
 /**
  * A UDP socket with pyuv's API: same method names, address tuples, callbacks
  * and error codes. Callbacks run on the JS thread that made the handle.
+ *
+ * The native side owns the socket, the send requests (and so
+ * `send_queue_count`/`send_queue_size`, `active`, `ref`) and the strong
+ * reference that keeps an active handle alive; this class keeps the user's
+ * callbacks, in call order, and the pyuv shapes.
  */
 export declare class UDP {
     #private;
@@ -30,9 +30,9 @@ export declare class UDP {
     get loop(): Loop | null;
     /** True from the `close()` call on. */
     get closed(): boolean;
-    /** True while receiving or while sends are queued. */
+    /** True while receiving or while sends' callbacks are pending. */
     get active(): boolean;
-    /** Whether the handle keeps the process alive while active. */
+    /** Whether the handle keeps the process alive while active (settable after close, to no effect). */
     get ref(): boolean;
     set ref(value: boolean);
     /** Binds to `address`; `flags` are `UV_UDP_IPV6ONLY | UV_UDP_REUSEADDR | UV_UDP_REUSEPORT`. */
@@ -46,7 +46,11 @@ export declare class UDP {
      * runs once, later. `address` is `null` on a connected handle.
      */
     send(address: Address | null, data: Data | readonly Data[], callback?: SendCallback): void;
-    /** Sends now or not at all: the bytes sent, or throws `UV_EAGAIN`. `address` is `null` on a connected handle. */
+    /**
+     * Sends now or not at all: the bytes sent, or throws `UV_EAGAIN` (also
+     * while any send's callback is pending, as libuv). `address` is `null` on
+     * a connected handle.
+     */
     try_send(address: Address | null, data: Data): number;
     /** Connects to `address` (libuv's `uv_udp_connect`); `null` disconnects. */
     connect(address: Address | null): void;
@@ -88,17 +92,18 @@ export declare class UDP {
     /** SO_RCVBUF as the OS reports it (Linux doubles what is set). */
     get receive_buffer_size(): number;
     set receive_buffer_size(value: number);
-    /** Bytes waiting in the send queue. */
+    /** Bytes of sends whose callback has not run (libuv's `send_queue_size`); readable after close. */
     get send_queue_size(): number;
-    /** Sends waiting in the send queue. */
+    /** Sends whose callback has not run (libuv's `send_queue_count`); readable after close. */
     get send_queue_count(): number;
     /** Datagrams uv-udp dropped because JS fell behind its bounded receive queue. */
     get recv_dropped(): number;
     /** `AF_INET` or `AF_INET6`. */
     get family(): number;
     /**
-     * Closes the handle: pending sends complete with `UV_ECANCELED`, then
-     * `callback` runs; a second `close()` throws `HandleClosedError`.
+     * Closes the handle: sends the kernel has not taken complete with
+     * `UV_ECANCELED` (those it took, with their own outcome), then `callback`
+     * runs; a second `close()` throws `HandleClosedError`.
      */
     close(callback?: CloseCallback): void;
     /** Closes the handle; resolves after the close callback (`await using udp = new UDP(loop)`). */

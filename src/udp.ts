@@ -1,21 +1,28 @@
 /** pyuv's `UDP` handle. */
-import { NativeUdp, SEND_QUEUED } from '../binding'
+import { NativeUdp, RECEIVED, RECV_ERROR, SENDS_DONE, SEND_QUEUED } from '../binding'
 
 import { type Address, type Address4, type Address6, addressParts, checkInteger, describe } from './address'
+import { checkBoolean, checkCallback, checkInterface, checkNumber, checkString } from './checks'
 import { AF_INET, AF_INET6, AF_UNSPEC, UV_JOIN_GROUP, UV_LEAVE_GROUP } from './constants'
 import { type Data, payloadBytes, viewBytes } from './data'
+import {
+  type Batch,
+  type PacketInfo,
+  HELD_BYTES,
+  HELD_DATAGRAMS,
+  TURN_BUDGET_MS,
+  flagsOf,
+  makeBatch,
+  packetInfoOf,
+  peerOf,
+  takePayload,
+} from './delivery'
 import { errno } from './errno'
 import { HandleClosedError, UDPError, fromNative } from './errors'
 import { Fifo } from './fifo'
 import { Loop } from './loop'
 
-/** Where a datagram arrived: `start_recv(cb, { pktinfo: true })` passes it as the sixth argument. */
-export interface PacketInfo {
-  /** The address the datagram was sent to. */
-  local_address: string
-  /** The index of the interface it came in on. */
-  interface_index: number
-}
+export type { PacketInfo } from './delivery'
 
 /** Options of `start_recv`. */
 export interface RecvOptions {
@@ -37,108 +44,48 @@ export type SendCallback = (handle: UDP, error: number | null) => void
 /** Called once when the handle is closed. */
 export type CloseCallback = (handle: UDP) => void
 
-// Event kinds of the native threadsafe function (crates/node/src/events.rs).
-const RECEIVED = 0
-const RECV_ERROR = 1
-const SENDS_DONE = 2
-// Per-datagram header words of a received batch (crates/core/src/recv_batch.rs).
-const HEADER_WORDS = 5
-const NO_PEER = 0xffffffff
-// Datagrams delivered per turn of the event loop. Node's threadsafe-function
-// dispatch runs up to 1000 queued batches per wake-up without returning to
-// the loop, and the reactor refills the queue meanwhile: without a budget a
-// flood would starve timers and I/O. What is over the budget waits for the
-// next turn (setImmediate), bounded below; beyond that it is dropped and
-// counted in recv_dropped, as the kernel drops with a full receive buffer.
-const DELIVER_PER_TURN = 4096
-const HELD_DATAGRAMS = 16384
-const HELD_BYTES = 16 << 20
-
-type PeerTuple = [string, number] | [string, number, number, number]
-
-/** Datagrams read in one go, delivered from `next` on. */
-interface Batch {
-  data: Buffer
-  count: number
-  peers: readonly (Address4 | Address6)[]
-  locals: readonly string[] | null
-  next: number
-  offset: number
-}
-
-/** One `send`: `status` is undefined until the outcome is known. */
-interface SendRequest {
-  callback: SendCallback | undefined
-  size: number
-  status: number | undefined
-}
-
 /** An address or `null` (a connected handle's peer) taken apart for the binding. */
 function destinationParts(address: unknown): [string | null, number, number, number | undefined] {
   return address === null ? [null, 0, 0, undefined] : addressParts(address)
 }
 
-function checkCallback(value: unknown, what: string): void {
-  if (typeof value !== 'function') throw new TypeError(`${what} must be a function, got ${describe(value)}`)
-}
-
-function checkBoolean(value: unknown, what: string): boolean {
-  if (typeof value !== 'boolean') throw new TypeError(`${what} must be a boolean, got ${describe(value)}`)
-  return value
-}
-
-function checkInterface(value: unknown, what: string): string | undefined {
-  if (value === undefined || value === null) return undefined
-  if (typeof value !== 'string') throw new TypeError(`${what} must be a string, got ${describe(value)}`)
-  return value
-}
-
-function packetInfo(batch: Batch, words: Uint32Array, at: number): PacketInfo {
-  const local = words[at + 3]
-  return {
-    local_address: local === NO_PEER || batch.locals === null ? '' : batch.locals[local],
-    interface_index: words[at + 4],
-  }
-}
-
-function headerWords(data: Buffer, count: number): Uint32Array {
-  // A fresh Buffer from the binding starts at offset 0 of its own
-  // ArrayBuffer; copy the header if some runtime hands over an unaligned one.
-  const bytes = count * HEADER_WORDS * 4
-  if (data.byteOffset % 4 === 0) return new Uint32Array(data.buffer, data.byteOffset, count * HEADER_WORDS)
-  return new Uint32Array(Uint8Array.prototype.slice.call(data, 0, bytes).buffer)
+function checkMembership(value: unknown): number {
+  const membership = checkNumber(value, 'membership')
+  if (membership !== UV_JOIN_GROUP && membership !== UV_LEAVE_GROUP) throw new UDPError(errno.UV_EINVAL)
+  return membership
 }
 
 /**
  * A UDP socket with pyuv's API: same method names, address tuples, callbacks
  * and error codes. Callbacks run on the JS thread that made the handle.
+ *
+ * The native side owns the socket, the send requests (and so
+ * `send_queue_count`/`send_queue_size`, `active`, `ref`) and the strong
+ * reference that keeps an active handle alive; this class keeps the user's
+ * callbacks, in call order, and the pyuv shapes.
  */
 export class UDP {
-  #native: NativeUdp | null
+  readonly #native: NativeUdp
   #loop: Loop | null
   readonly #token: WeakRef<UDP>
   #closed = false
-  #ref = true
-  #keptAlive = false
   #onRecv: RecvCallback | null = null
   #pktinfo = false
-  // Batches read while not receiving (stop_recv with datagrams in flight):
-  // delivered on the next start_recv, so nothing read is lost.
+  // Batches read but not delivered (stop_recv inside a callback, or the
+  // turn's time spent): delivered in order on the next turn or start_recv.
   #held: Batch[] = []
   #heldScheduled = false
   #heldDatagrams = 0
   #heldBytes = 0
-  #budget = DELIVER_PER_TURN
-  #budgetResetScheduled = false
+  #turnStarted = -1
   #dropped = 0
-  // Every send's callback, in call order; #queued are those whose outcome
-  // the native send queue has yet to report, in the same order.
-  #callbacks = new Fifo<SendRequest>()
-  #queued = new Fifo<SendRequest>()
-  // Bytes of every send whose callback has not run (libuv's send_queue_size).
-  #pendingBytes = 0
-  #closedPromise: Promise<void> | null = null
+  // Every send's callback, in call order; the binding reports outcomes in
+  // the same order (takeCompleted).
+  #callbacks = new Fifo<SendCallback | undefined>()
+  #codes = new Int32Array(256)
   #flushScheduled = false
+  #flushing = false
+  #closedPromise: Promise<void> | null = null
 
   constructor(loop: Loop, family: number = AF_UNSPEC) {
     if (!(loop instanceof Loop)) throw new TypeError(`loop must be a Loop, got ${describe(loop)}`)
@@ -148,9 +95,9 @@ export class UDP {
     if (family !== AF_UNSPEC && family !== AF_INET && family !== AF_INET6) throw new UDPError(errno.UV_EINVAL)
     const self = new WeakRef<UDP>(this)
     try {
-      this.#native = new NativeUdp(family, (kind, data, count, extra, locals) => {
-        const handle = self.deref()
-        if (handle !== undefined) handle.#onEvent(kind, data, count, extra, locals)
+      this.#native = new NativeUdp(family, this, (kind, data, count, peers, locals) => {
+        const udp = self.deref()
+        if (udp !== undefined) udp.#onEvent(kind, data, count, peers, locals)
       })
     } catch (error) {
       throw fromNative(error)
@@ -169,19 +116,18 @@ export class UDP {
     return this.#closed
   }
 
-  /** True while receiving or while sends are queued. */
+  /** True while receiving or while sends' callbacks are pending. */
   get active(): boolean {
-    return !this.#closed && (this.#onRecv !== null || this.#callbacks.length > 0)
+    return !this.#closed && this.#native.active()
   }
 
-  /** Whether the handle keeps the process alive while active. */
+  /** Whether the handle keeps the process alive while active (settable after close, to no effect). */
   get ref(): boolean {
-    return this.#ref
+    return this.#native.getRef()
   }
 
   set ref(value: boolean) {
-    this.#open()
-    this.#ref = checkBoolean(value, 'ref')
+    this.#call(() => this.#native.setRef(checkBoolean(value, 'ref')))
     this.#activity()
   }
 
@@ -221,24 +167,25 @@ export class UDP {
     } catch (error) {
       throw fromNative(error, 'address')
     }
-    const request: SendRequest = { callback, size: bytes.byteLength, status: undefined }
-    this.#callbacks.push(request)
-    this.#pendingBytes += request.size
-    if (result === SEND_QUEUED) {
-      this.#queued.push(request)
-    } else {
-      request.status = result < 0 ? result : 0
-      this.#scheduleFlush()
+    this.#callbacks.push(callback)
+    if (this.#callbacks.length === 1) {
+      this.#loop?._sending(this, true)
+      this.#activity()
     }
-    if (this.#callbacks.length === 1) this.#activity()
+    // Known at once: its callback runs on the next turn, or before any
+    // receive callback that comes first (the loop flushes sends first).
+    if (result !== SEND_QUEUED) this.#scheduleFlush()
   }
 
-  /** Sends now or not at all: the bytes sent, or throws `UV_EAGAIN`. `address` is `null` on a connected handle. */
+  /**
+   * Sends now or not at all: the bytes sent, or throws `UV_EAGAIN` (also
+   * while any send's callback is pending, as libuv). `address` is `null` on
+   * a connected handle.
+   */
   try_send(address: Address | null, data: Data): number {
     const native = this.#open()
     const [host, port, flowinfo, scopeId] = destinationParts(address)
     const bytes = viewBytes(data, 'data')
-    if (this.#queued.length > 0) throw new UDPError(errno.UV_EAGAIN)
     try {
       return native.trySend(host, port, flowinfo, scopeId, bytes)
     } catch (error) {
@@ -291,7 +238,6 @@ export class UDP {
       which[i] = dests.length - 1
       datas[i] = viewBytes(message[1], `messages[${i}] data`)
     }
-    if (this.#queued.length > 0) throw new UDPError(errno.UV_EAGAIN)
     try {
       return native.trySendMany(dests, which, datas)
     } catch (error) {
@@ -322,21 +268,19 @@ export class UDP {
   /** Stops receiving; no receive callback runs after it returns. */
   stop_recv(): void {
     const native = this.#open()
-    native.stopRecv()
     this.#onRecv = null
+    this.#call(() => native.stopRecv())
     this.#activity()
   }
 
   /** Joins (`UV_JOIN_GROUP`) or leaves (`UV_LEAVE_GROUP`) a multicast group. */
   set_membership(multicast_address: string, membership: number, interface_address?: string): void {
     const native = this.#open()
-    if (typeof multicast_address !== 'string') {
-      throw new TypeError(`multicast_address must be a string, got ${describe(multicast_address)}`)
-    }
-    if (typeof membership !== 'number') throw new TypeError(`membership must be a number, got ${describe(membership)}`)
+    const group = checkString(multicast_address, 'multicast_address')
+    const join = checkNumber(membership, 'membership')
     const iface = checkInterface(interface_address, 'interface_address')
-    if (membership !== UV_JOIN_GROUP && membership !== UV_LEAVE_GROUP) throw new UDPError(errno.UV_EINVAL)
-    this.#call(() => native.setMembership(multicast_address, membership, iface))
+    checkMembership(join)
+    this.#call(() => native.setMembership(group, join, iface))
   }
 
   /** Joins or leaves a source-specific multicast group (IGMPv3 / MLDv2), in libuv's argument order. */
@@ -347,16 +291,11 @@ export class UDP {
     membership: number,
   ): void {
     const native = this.#open()
-    if (typeof multicast_address !== 'string') {
-      throw new TypeError(`multicast_address must be a string, got ${describe(multicast_address)}`)
-    }
+    const group = checkString(multicast_address, 'multicast_address')
     const iface = checkInterface(interface_address, 'interface_address')
-    if (typeof source_address !== 'string') {
-      throw new TypeError(`source_address must be a string, got ${describe(source_address)}`)
-    }
-    if (typeof membership !== 'number') throw new TypeError(`membership must be a number, got ${describe(membership)}`)
-    if (membership !== UV_JOIN_GROUP && membership !== UV_LEAVE_GROUP) throw new UDPError(errno.UV_EINVAL)
-    this.#call(() => native.setSourceMembership(multicast_address, iface, source_address, membership))
+    const source = checkString(source_address, 'source_address')
+    const join = checkMembership(membership)
+    this.#call(() => native.setSourceMembership(group, iface, source, join))
   }
 
   /** The interface multicast leaves by; omitted: the OS default. */
@@ -426,16 +365,14 @@ export class UDP {
     if (value !== 0) this.#call(() => native.setReceiveBufferSize(value))
   }
 
-  /** Bytes waiting in the send queue. */
+  /** Bytes of sends whose callback has not run (libuv's `send_queue_size`); readable after close. */
   get send_queue_size(): number {
-    this.#open()
-    return this.#pendingBytes
+    return this.#native.sendQueueSize()
   }
 
-  /** Sends waiting in the send queue. */
+  /** Sends whose callback has not run (libuv's `send_queue_count`); readable after close. */
   get send_queue_count(): number {
-    this.#open()
-    return this.#callbacks.length
+    return this.#native.sendQueueCount()
   }
 
   /** Datagrams uv-udp dropped because JS fell behind its bounded receive queue. */
@@ -450,8 +387,9 @@ export class UDP {
   }
 
   /**
-   * Closes the handle: pending sends complete with `UV_ECANCELED`, then
-   * `callback` runs; a second `close()` throws `HandleClosedError`.
+   * Closes the handle: sends the kernel has not taken complete with
+   * `UV_ECANCELED` (those it took, with their own outcome), then `callback`
+   * runs; a second `close()` throws `HandleClosedError`.
    */
   close(callback?: CloseCallback): void {
     const native = this.#open()
@@ -462,16 +400,12 @@ export class UDP {
     this.#heldDatagrams = 0
     this.#heldBytes = 0
     native.close()
-    this.#native = null
-    for (let request = this.#queued.shift(); request; request = this.#queued.shift()) {
-      request.status = errno.UV_ECANCELED
-    }
     this.#activity()
     const loop = this.#loop
     loop?._closing(this)
     this.#closedPromise = new Promise((resolve) => {
       setImmediate(() => {
-        this.#flushCallbacks()
+        this._flushSends()
         // As pyuv: the callback sees the handle with its loop; then the
         // handle leaves the loop.
         if (callback) this.#run(loop, () => callback(this))
@@ -488,8 +422,36 @@ export class UDP {
     return this.#closedPromise ?? Promise.resolve()
   }
 
+  /**
+   * @internal Runs the callbacks of sends whose outcome is known, in call
+   * order. The loop calls it before any receive callback, so that a reply
+   * is never seen before its request's send callback (libuv's order).
+   */
+  _flushSends(): void {
+    if (this.#flushing) return
+    this.#flushing = true
+    try {
+      for (;;) {
+        const n = this.#native.takeCompleted(this.#codes)
+        if (n === 0) break
+        const codes = n === 1 ? [this.#codes[0]] : Array.from(this.#codes.subarray(0, n))
+        for (let i = 0; i < n; i++) {
+          const callback = this.#callbacks.shift()
+          const code = codes[i]
+          if (callback) this.#run(this.#loop, () => callback(this, code === 0 ? null : code))
+        }
+      }
+    } finally {
+      this.#flushing = false
+    }
+    if (this.#callbacks.length === 0) {
+      this.#loop?._sending(this, false)
+      this.#activity()
+    }
+  }
+
   #open(): NativeUdp {
-    if (this.#native === null) throw new HandleClosedError()
+    if (this.#closed) throw new HandleClosedError()
     return this.#native
   }
 
@@ -516,79 +478,73 @@ export class UDP {
     }
   }
 
-  // Keeps Node alive exactly while active and ref'd, and tells the loop.
+  // Tells the loop that this handle's activity (or ref) may have changed.
   #activity(): void {
-    const active = this.active
-    const keep = active && this.#ref
-    if (keep !== this.#keptAlive && this.#native !== null) {
-      this.#native.setKeepAlive(keep)
-      this.#keptAlive = keep
-    }
-    if (!this.#closed) this.#loop?._setActive(this, active)
-    else this.#keptAlive = false
+    if (!this.#closed) this.#loop?._setActive(this, this.active)
   }
 
   #onEvent(
     kind: number,
     data: Buffer | null,
     count: number,
-    extra: PeerTuple[] | number[] | null,
+    peers: (Address4 | Address6)[] | null,
     locals: string[] | null,
   ): void {
     if (this.#closed) return
-    if (kind === RECEIVED && data !== null) {
-      // The binding made these arrays for this batch alone: frozen in place.
-      const peers = extra as (Address4 | Address6)[]
-      for (const peer of peers) Object.freeze(peer)
-      const batch: Batch = { data, count, peers, locals, next: 0, offset: count * HEADER_WORDS * 4 }
+    if (kind === RECEIVED && data !== null && peers !== null) {
+      this.#loop?._flushSends()
+      const batch = makeBatch(data, count, peers, locals)
       // Behind held batches, or cut short (stop_recv inside a callback, or
-      // the turn's budget spent): kept for later, in order.
+      // the turn's time spent): kept for later, in order.
       if (this.#held.length > 0 || !this.#deliver(batch)) this.#hold(batch)
       else this.#release(batch)
     } else if (kind === RECV_ERROR) {
+      this.#loop?._flushSends()
       const onRecv = this.#onRecv
       if (onRecv !== null) this.#run(this.#loop, () => onRecv(this, null, 0, null, count))
     } else if (kind === SENDS_DONE) {
-      const codes = extra as number[]
-      for (let i = 0; i < count; i++) {
-        const request = this.#queued.shift()
-        if (request === undefined) break
-        request.status = codes[i] === 0 ? 0 : codes[i]
-      }
-      this.#activity()
-      this.#flushCallbacks()
+      this._flushSends()
     }
   }
 
   // Calls the receive callback per datagram until the batch ends, the
-  // callback stops receiving, or the turn's budget is spent; returns false
+  // callback stops receiving, or the turn's time is spent; returns false
   // when the rest must be held.
   #deliver(batch: Batch): boolean {
-    const words = headerWords(batch.data, batch.count)
     const loop = this.#loop
     while (batch.next < batch.count) {
       const onRecv = this.#onRecv
       if (onRecv === null) return false
-      if (this.#budget === 0) {
+      if (TURN_BUDGET_MS !== Infinity && this.#turnSpent()) {
         this.#scheduleHeld()
         return false
       }
-      if (this.#budget-- === DELIVER_PER_TURN) this.#scheduleBudgetReset()
-      const at = batch.next * HEADER_WORDS
-      const length = words[at]
-      const flags = words[at + 1]
-      const peer = words[at + 2] === NO_PEER ? null : batch.peers[words[at + 2]]
-      const payload = batch.data.subarray(batch.offset, batch.offset + length)
-      batch.next++
-      batch.offset += length
+      const peer = peerOf(batch)
+      const flags = flagsOf(batch)
+      const info = this.#pktinfo ? packetInfoOf(batch) : undefined
+      const payload = takePayload(batch)
       try {
-        if (this.#pktinfo) onRecv(this, peer, flags, payload, null, packetInfo(batch, words, at))
+        if (info !== undefined) onRecv(this, peer, flags, payload, null, info)
         else onRecv(this, peer, flags, payload, null)
       } catch (error) {
         loop?._report(error)
       }
     }
     return true
+  }
+
+  // True once this turn's delivery time is spent; the turn starts with the
+  // first delivery after an immediate.
+  #turnSpent(): boolean {
+    const now = performance.now()
+    if (this.#turnStarted < 0) {
+      this.#turnStarted = now
+      setImmediate(() => {
+        this.#turnStarted = -1
+      })
+      return false
+    }
+    return now - this.#turnStarted > TURN_BUDGET_MS
   }
 
   // Keeps a batch for later delivery; the first one always (it may be cut
@@ -606,18 +562,10 @@ export class UDP {
     this.#heldBytes += bytes
   }
 
-  // Gives the batch's place in the native receive queue back.
+  // Gives the batch's place in the reactor's receive queue back (a no-op
+  // with the 'uv' backend, which has no such queue).
   #release(batch: Batch): void {
-    this.#native?.recvRelease(batch.count, batch.data.byteLength)
-  }
-
-  #scheduleBudgetReset(): void {
-    if (this.#budgetResetScheduled) return
-    this.#budgetResetScheduled = true
-    setImmediate(() => {
-      this.#budgetResetScheduled = false
-      this.#budget = DELIVER_PER_TURN
-    })
+    if (TURN_BUDGET_MS !== Infinity && !this.#closed) this.#native.recvRelease(batch.count, batch.data.byteLength)
   }
 
   #scheduleHeld(): void {
@@ -643,21 +591,7 @@ export class UDP {
     this.#flushScheduled = true
     setImmediate(() => {
       this.#flushScheduled = false
-      this.#flushCallbacks()
+      this._flushSends()
     })
-  }
-
-  // Runs finished sends' callbacks in call order, stopping at the first
-  // whose outcome is not known yet.
-  #flushCallbacks(): void {
-    let ran = false
-    for (let request = this.#callbacks.peek(); request && request.status !== undefined; request = this.#callbacks.peek()) {
-      this.#callbacks.shift()
-      this.#pendingBytes -= request.size
-      ran = true
-      const { callback, status } = request
-      if (callback) this.#run(this.#loop, () => callback(this, status === 0 ? null : status))
-    }
-    if (ran && this.#callbacks.length === 0) this.#activity()
   }
 }

@@ -10,9 +10,9 @@ pub enum Event {
     Received(RecvBatch),
     /// A read failed; receiving goes on.
     RecvError(UvError),
-    /// Queued sends finished, oldest first: `0` for success or a negative
-    /// libuv code, one entry per send.
-    SendsDone(Vec<i32>),
+    /// This many queued sends finished; their outcomes wait in the handle's
+    /// send requests ([`crate::Udp::take_completed`]).
+    SendsDone(usize),
 }
 
 /// Where a socket's events go. The Node binding forwards them through one

@@ -2,9 +2,11 @@
 //!
 //! It knows nothing of JavaScript: `crates/node` turns these types into the
 //! pyuv-shaped `UDP` class. Sockets are made with socket2 so that every option
-//! (multicast, buffer sizes, IPv6 scope) can be set before and after `bind`,
-//! and registered with one tokio reactor for the receive task and the send
-//! queue. The owner's thread does the non-blocking fast path itself.
+//! (multicast, buffer sizes, IPv6 scope) can be set before and after `bind`.
+//! One core, two drivers: the owner's thread either polls the socket on its
+//! own event loop and calls [`Udp::read`] / [`Udp::drain`], or a tokio
+//! reactor thread does and reports through an [`EventSink`]. The owner's
+//! thread does the non-blocking send fast path itself either way.
 #![deny(missing_docs)]
 
 pub mod address;
@@ -14,12 +16,12 @@ pub mod flags;
 mod multicast;
 mod options;
 pub mod reactor;
+mod reactor_tasks;
 pub mod recv_batch;
-mod recv_loop;
 pub mod recv_queue;
 mod registration;
 pub mod send_many;
-pub mod send_queue;
+pub mod send_requests;
 mod udp;
 
 pub use error::UvError;

@@ -80,19 +80,8 @@ impl RecvBatch {
 
     /// Packs datagram `i` of `metas`, found at `slots[i * SLOT..]`.
     pub(crate) fn pack(slots: &[u8], metas: &[RecvMeta], slot: Option<QueueSlot>) -> RecvBatch {
-        let mut bytes = Vec::with_capacity(Self::size_of(metas));
-        let mut peers: Vec<SocketAddr> = Vec::new();
-        let mut locals: Vec<IpAddr> = Vec::new();
-        for meta in metas {
-            let peer = intern(&mut peers, meta.peer);
-            let local = intern(&mut locals, meta.local);
-            for word in [meta.len as u32, meta.flags, peer, local, meta.ifindex] {
-                bytes.extend_from_slice(&word.to_ne_bytes());
-            }
-        }
-        for (i, meta) in metas.iter().enumerate() {
-            bytes.extend_from_slice(&slots[i * SLOT..i * SLOT + meta.len]);
-        }
+        let mut bytes = vec![0u8; Self::size_of(metas)];
+        let (peers, locals) = write_layout(slots, metas, &mut bytes);
         RecvBatch {
             bytes,
             count: metas.len(),
@@ -124,6 +113,34 @@ impl RecvBatch {
             ifindex: word(4),
         }
     }
+}
+
+/// Writes datagram `i` of `metas` (found at `slots[i * SLOT..]`) into `out`
+/// in the batch layout (see the module docs); `out` must be
+/// [`RecvBatch::size_of`] bytes. Returns the distinct peers and local
+/// addresses the headers index. The one writer of the layout: the reactor's
+/// batches and the `'uv'` driver's JS buffers both come from here.
+fn write_layout(
+    slots: &[u8],
+    metas: &[RecvMeta],
+    out: &mut [u8],
+) -> (Vec<SocketAddr>, Vec<IpAddr>) {
+    let mut peers: Vec<SocketAddr> = Vec::new();
+    let mut locals: Vec<IpAddr> = Vec::new();
+    let mut at = 0;
+    for meta in metas {
+        let peer = intern(&mut peers, meta.peer);
+        let local = intern(&mut locals, meta.local);
+        for word in [meta.len as u32, meta.flags, peer, local, meta.ifindex] {
+            out[at..at + 4].copy_from_slice(&word.to_ne_bytes());
+            at += 4;
+        }
+    }
+    for (i, meta) in metas.iter().enumerate() {
+        out[at..at + meta.len].copy_from_slice(&slots[i * SLOT..i * SLOT + meta.len]);
+        at += meta.len;
+    }
+    (peers, locals)
 }
 
 /// The index of `value` in `table`, adding it first if new; [`NO_PEER`] for none.
@@ -170,24 +187,95 @@ impl RecvHeaders {
     }
 }
 
-/// The receive task's reader: `recvmmsg` into headers kept across calls on
-/// Linux, one `recv_from` at a time elsewhere.
-#[cfg(target_os = "linux")]
-pub(crate) fn reader(
-) -> impl FnMut(&socket2::Socket, &mut [u8], &mut [RecvMeta; BATCH]) -> io::Result<usize> + Send {
-    let mut headers = RecvHeaders::new();
-    move |socket, slots, metas| recv_many(socket, slots, metas, &mut headers)
+/// A reader with its memory: [`BATCH`] slots of [`SLOT`] bytes, their
+/// metadata, and (on Linux) the `recvmmsg` headers, kept across reads.
+///
+/// One per thread ([`with_thread_reader`]), shared by every socket read on
+/// that thread: a read is copied out before the next one starts, so the
+/// 2 MiB of slots are paid once per thread, not once per receiving socket
+/// (issue E: 200 receivers used to keep 200 x 2 MiB resident after a burst).
+pub struct Reader {
+    slots: Vec<u8>,
+    metas: [RecvMeta; BATCH],
+    #[cfg(target_os = "linux")]
+    headers: Box<RecvHeaders>,
 }
 
-/// The receive task's reader: one `recv_from` at a time.
-#[cfg(not(target_os = "linux"))]
-pub(crate) fn reader(
-) -> impl FnMut(&socket2::Socket, &mut [u8], &mut [RecvMeta; BATCH]) -> io::Result<usize> + Send {
-    recv_one
+impl Default for Reader {
+    fn default() -> Reader {
+        Reader {
+            // Zeroed pages are not touched until written: the slots cost what
+            // the datagrams read into them use.
+            slots: vec![0u8; BATCH * SLOT],
+            metas: [RecvMeta::default(); BATCH],
+            #[cfg(target_os = "linux")]
+            headers: RecvHeaders::new(),
+        }
+    }
 }
 
-/// Reads up to [`BATCH`] datagrams into `slots` (one [`SLOT`] each) without
-/// blocking; `WouldBlock` when there is none. `headers` may hold anything a
+impl Reader {
+    /// Reads up to `max` datagrams (1 to [`BATCH`]) without blocking;
+    /// `WouldBlock` when there is none. `recvmmsg` on Linux, one
+    /// `recv_from` elsewhere.
+    pub fn read(&mut self, socket: &socket2::Socket, max: usize) -> io::Result<usize> {
+        let max = max.clamp(1, BATCH);
+        #[cfg(target_os = "linux")]
+        {
+            recv_many(
+                socket,
+                &mut self.slots,
+                &mut self.metas,
+                &mut self.headers,
+                max,
+            )
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = max;
+            recv_one(socket, &mut self.slots, &mut self.metas)
+        }
+    }
+
+    /// What the last read returned, `n` datagrams.
+    pub fn metas(&self, n: usize) -> &[RecvMeta] {
+        &self.metas[..n.min(BATCH)]
+    }
+
+    /// Bytes the last read's `n` datagrams take in the batch layout.
+    pub fn size(&self, n: usize) -> usize {
+        RecvBatch::size_of(self.metas(n))
+    }
+
+    /// Writes the last read's `n` datagrams into `out` (of [`Reader::size`]
+    /// bytes) in the batch layout; returns the distinct peers and local
+    /// addresses the headers index. The `'uv'` driver writes straight into
+    /// a JS-owned Buffer with it: one copy per read.
+    pub fn write(&self, n: usize, out: &mut [u8]) -> (Vec<SocketAddr>, Vec<IpAddr>) {
+        write_layout(&self.slots, self.metas(n), out)
+    }
+
+    /// The last read's `n` datagrams packed as one [`RecvBatch`].
+    pub fn pack(&self, n: usize, slot: Option<QueueSlot>) -> RecvBatch {
+        RecvBatch::pack(&self.slots, self.metas(n), slot)
+    }
+}
+
+thread_local! {
+    static THREAD_READER: std::cell::RefCell<Option<Reader>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's [`Reader`], made on first use. Not reentrant:
+/// `f` must not call it again (it would get a fresh reader, not a panic).
+pub fn with_thread_reader<R>(f: impl FnOnce(&mut Reader) -> R) -> R {
+    THREAD_READER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut reader) => f(reader.get_or_insert_with(Reader::default)),
+        Err(_) => f(&mut Reader::default()),
+    })
+}
+
+/// Reads up to `max` (at most [`BATCH`]) datagrams into `slots` (one
+/// [`SLOT`] each) without blocking; `WouldBlock` when there is none. `headers` may hold anything a
 /// previous call left: every field the kernel reads is set here first.
 #[cfg(target_os = "linux")]
 pub(crate) fn recv_many(
@@ -195,8 +283,10 @@ pub(crate) fn recv_many(
     slots: &mut [u8],
     metas: &mut [RecvMeta; BATCH],
     headers: &mut RecvHeaders,
+    max: usize,
 ) -> io::Result<usize> {
     use std::os::fd::AsRawFd;
+    let max = max.clamp(1, BATCH);
     assert!(
         slots.len() >= BATCH * SLOT,
         "recv_many needs BATCH * SLOT bytes"
@@ -213,6 +303,7 @@ pub(crate) fn recv_many(
         .zip(names.iter_mut())
         .zip(controls.iter_mut())
         .enumerate()
+        .take(max)
     {
         // A family the kernel did not overwrite reads as "no address".
         name.ss_family = 0;
@@ -233,7 +324,7 @@ pub(crate) fn recv_many(
         libc::recvmmsg(
             socket.as_raw_fd(),
             hdrs.as_mut_ptr(),
-            BATCH as libc::c_uint,
+            max as libc::c_uint,
             // The flags are a c_int in glibc's prototype, a c_uint in musl's.
             libc::MSG_DONTWAIT as _,
             std::ptr::null_mut(),
@@ -490,7 +581,7 @@ mod tests {
         let mut read = |slots: &mut [u8], metas: &mut [RecvMeta; BATCH]| {
             // Loopback delivers at once, but allow the softirq a moment.
             for _ in 0..1000 {
-                match recv_many(&rx, slots, metas, &mut headers) {
+                match recv_many(&rx, slots, metas, &mut headers, BATCH) {
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                         std::thread::sleep(std::time::Duration::from_millis(1))
                     }
@@ -525,7 +616,7 @@ mod tests {
             vec![(2, 0, Some(b_at), None, 0), (0, 0, Some(a_at), None, 0)]
         );
         assert_eq!(
-            recv_many(&rx, &mut slots, &mut metas, &mut headers)
+            recv_many(&rx, &mut slots, &mut metas, &mut headers, BATCH)
                 .expect_err("empty")
                 .kind(),
             io::ErrorKind::WouldBlock

@@ -1,24 +1,25 @@
-//! A socket's registration with the reactor, for one kind of readiness.
+//! A socket's one registration with the reactor, shared by its receive task
+//! and its send-queue drain.
 //!
-//! tokio's `UdpSocket` registers for reading *and* writing, edge-triggered:
-//! then every datagram sent frees send-buffer space, fires EPOLLOUT and wakes
-//! the reactor thread (measured: 326k wake-ups for 400k sends). libuv asks for
-//! POLLOUT only while sends are queued; so do we. The receive task registers
-//! the socket for READABLE; the send-queue drain, which runs only while
-//! something is queued, registers a duplicate descriptor for WRITABLE (one
-//! descriptor cannot be in one epoll set twice).
+//! One descriptor can be in one epoll set once, so both tasks share one
+//! registration for reading *and* writing; it lives only while a task runs
+//! (tasks hold it, the handle keeps a weak reference to find it again), so an
+//! idle socket costs the reactor nothing. While registered for writing,
+//! every datagram the socket sends fires EPOLLOUT (edge-triggered) and wakes
+//! the reactor thread; that cost is paid only by a socket that receives and
+//! sends at once, and it needs no duplicate descriptor (issue J: a queued send
+//! must work at the descriptor limit).
 
 use std::io;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use socket2::Socket;
 use tokio::io::Interest;
 
-/// Readiness of one kind for one socket; deregistered on drop.
+/// Readiness of one socket, for reading and writing; deregistered on drop.
 #[cfg(unix)]
 pub(crate) struct Registration {
     fd: tokio::io::unix::AsyncFd<Shared>,
-    interest: Interest,
 }
 
 /// An `Arc<Socket>` that epoll can watch: the registration keeps the socket
@@ -35,35 +36,25 @@ impl std::os::fd::AsRawFd for Shared {
 
 #[cfg(unix)]
 impl Registration {
-    fn new(socket: Arc<Socket>, interest: Interest) -> io::Result<Registration> {
+    fn new(socket: &Arc<Socket>) -> io::Result<Registration> {
+        let shared = Shared(Arc::clone(socket));
         // SAFETY: `Shared` owns an `Arc` of the socket, so the descriptor it
         // reports stays open, unchanged, for as long as the AsyncFd lives.
-        let fd =
-            unsafe { tokio::io::unix::AsyncFd::register_with_interest(Shared(socket), interest) }
-                .map_err(io::Error::from)?;
-        Ok(Registration { fd, interest })
-    }
-
-    /// Watches `socket` itself for readability. Call inside the reactor's context.
-    pub(crate) fn readable(socket: &Arc<Socket>) -> io::Result<Registration> {
-        Registration::new(Arc::clone(socket), Interest::READABLE)
-    }
-
-    /// Watches a duplicate of `socket` for writability. Call inside the reactor's context.
-    pub(crate) fn writable(socket: &Socket) -> io::Result<Registration> {
-        Registration::new(Arc::new(socket.try_clone()?), Interest::WRITABLE)
-    }
-
-    /// Waits until the socket may be ready. A reader is also woken by a
-    /// pending socket error (EPOLLERR: an ICMP error on a connected socket),
-    /// which it takes (SO_ERROR) and returns, as libuv's read path reports it;
-    /// left pending, it would fail the next unrelated send instead.
-    pub(crate) async fn ready(&self) -> io::Result<Option<io::Error>> {
-        if self.interest != Interest::READABLE {
-            let mut guard = self.fd.ready(self.interest).await?;
-            guard.retain_ready();
-            return Ok(None);
+        let fd = unsafe {
+            tokio::io::unix::AsyncFd::register_with_interest(
+                shared,
+                Interest::READABLE | Interest::WRITABLE,
+            )
         }
+        .map_err(io::Error::from)?;
+        Ok(Registration { fd })
+    }
+
+    /// Waits until the socket may be readable. Also woken by a pending
+    /// socket error (EPOLLERR: an ICMP error on a connected socket), which it
+    /// takes (SO_ERROR) and returns, as libuv's read path reports it; left
+    /// pending, it would fail the next unrelated send instead.
+    pub(crate) async fn readable(&self) -> io::Result<Option<io::Error>> {
         let mut guard = self.fd.ready(Interest::READABLE | Interest::ERROR).await?;
         if guard.ready().is_error() {
             guard.clear_ready_matching(tokio::io::Ready::ERROR);
@@ -75,49 +66,89 @@ impl Registration {
         Ok(None)
     }
 
-    /// Runs a non-blocking operation; a `WouldBlock` clears the readiness so
-    /// that the next [`Registration::ready`] really waits.
-    pub(crate) fn try_io<R>(&self, f: impl FnOnce(&Socket) -> io::Result<R>) -> io::Result<R> {
-        self.fd.try_io(self.interest, |shared| f(&shared.0))
+    /// Waits until the socket may be writable.
+    pub(crate) async fn writable(&self) -> io::Result<()> {
+        let mut guard = self.fd.ready(Interest::WRITABLE).await?;
+        guard.retain_ready();
+        Ok(())
+    }
+
+    /// Runs a non-blocking operation of one direction; a `WouldBlock` clears
+    /// that readiness so that the next wait really waits.
+    pub(crate) fn try_io<R>(
+        &self,
+        interest: Interest,
+        f: impl FnOnce(&Socket) -> io::Result<R>,
+    ) -> io::Result<R> {
+        self.fd.try_io(interest, |shared| f(&shared.0))
     }
 }
 
 /// Where there is no `AsyncFd` (Windows): a tokio `UdpSocket` over a
-/// duplicate of the socket. It watches both directions, which costs wake-ups
-/// but is correct. Compiled everywhere, so that it cannot rot on Linux.
+/// duplicate of the socket (Winsock handles have no epoll-set limitation,
+/// and tokio needs to own what it registers there). Compiled everywhere, so
+/// that it cannot rot on Linux.
 #[cfg_attr(unix, allow(dead_code))]
 pub(crate) struct PortableRegistration {
     io: tokio::net::UdpSocket,
-    interest: Interest,
 }
 
 #[cfg_attr(unix, allow(dead_code))]
 impl PortableRegistration {
-    fn new(socket: &Socket, interest: Interest) -> io::Result<PortableRegistration> {
+    fn new(socket: &Arc<Socket>) -> io::Result<PortableRegistration> {
         let io = tokio::net::UdpSocket::from_std(socket.try_clone()?.into())?;
-        Ok(PortableRegistration { io, interest })
+        Ok(PortableRegistration { io })
     }
 
-    pub(crate) fn readable(socket: &Arc<Socket>) -> io::Result<PortableRegistration> {
-        PortableRegistration::new(socket, Interest::READABLE)
+    pub(crate) async fn readable(&self) -> io::Result<Option<io::Error>> {
+        self.io.ready(Interest::READABLE).await.map(|_| None)
     }
 
-    pub(crate) fn writable(socket: &Socket) -> io::Result<PortableRegistration> {
-        PortableRegistration::new(socket, Interest::WRITABLE)
+    pub(crate) async fn writable(&self) -> io::Result<()> {
+        self.io.ready(Interest::WRITABLE).await.map(|_| ())
     }
 
-    pub(crate) async fn ready(&self) -> io::Result<Option<io::Error>> {
-        self.io.ready(self.interest).await.map(|_| None)
-    }
-
-    pub(crate) fn try_io<R>(&self, f: impl FnOnce(&Socket) -> io::Result<R>) -> io::Result<R> {
+    pub(crate) fn try_io<R>(
+        &self,
+        interest: Interest,
+        f: impl FnOnce(&Socket) -> io::Result<R>,
+    ) -> io::Result<R> {
         self.io
-            .try_io(self.interest, || f(&socket2::SockRef::from(&self.io)))
+            .try_io(interest, || f(&socket2::SockRef::from(&self.io)))
     }
 }
 
 #[cfg(not(unix))]
 pub(crate) use PortableRegistration as Registration;
+
+/// The registration the tasks of one socket share: found again while any
+/// task holds it, made anew (inside the reactor's context) otherwise.
+pub(crate) fn shared(
+    slot: &mut Weak<Registration>,
+    socket: &Arc<Socket>,
+) -> io::Result<Arc<Registration>> {
+    if let Some(registration) = slot.upgrade() {
+        return Ok(registration);
+    }
+    let reactor = crate::reactor::handle()?;
+    let _entered = reactor.enter();
+    // The last holder of an old registration may be dropping it on the
+    // reactor thread right now (strong count 0, epoll entry not yet
+    // removed): EEXIST for a moment, then the descriptor is free again.
+    let mut attempts = 0;
+    let registration = loop {
+        match Registration::new(socket) {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempts < 1000 => {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_micros(50));
+            }
+            other => break other?,
+        }
+    };
+    let registration = Arc::new(registration);
+    *slot = Arc::downgrade(&registration);
+    Ok(registration)
+}
 
 #[cfg(test)]
 mod tests {
@@ -138,9 +169,9 @@ mod tests {
     macro_rules! read_one {
         ($registration:expr) => {
             loop {
-                $registration.ready().await.expect("ready");
+                $registration.readable().await.expect("ready");
                 let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); 16];
-                match $registration.try_io(|s| s.recv(&mut buf)) {
+                match $registration.try_io(Interest::READABLE, |s| s.recv(&mut buf)) {
                     Ok(n) => break n,
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
                     Err(e) => panic!("recv: {e}"),
@@ -150,15 +181,22 @@ mod tests {
     }
 
     #[test]
-    fn readable_registrations_wake_on_a_datagram_and_read_it() {
+    fn one_registration_is_shared_while_held_and_reads() {
         let reactor = crate::reactor::handle().expect("reactor");
         let (socket, peer) = bound();
+        let mut slot = Weak::new();
+        let first = shared(&mut slot, &socket).expect("register");
+        let again = shared(&mut slot, &socket).expect("found again");
+        assert!(Arc::ptr_eq(&first, &again));
+        drop((first, again));
+        let registration =
+            shared(&mut slot, &socket).expect("registered anew after the last holder let go");
         let (tx, rx) = std::sync::mpsc::channel();
+        let portable_socket = Arc::clone(&socket);
         reactor.spawn(async move {
-            let registration = Registration::readable(&socket).expect("register");
             let _ = tx.send(read_one!(registration));
             // The portable flavour (Windows') sees the same socket through its duplicate.
-            let portable = PortableRegistration::readable(&socket).expect("register portable");
+            let portable = PortableRegistration::new(&portable_socket).expect("register portable");
             let _ = tx.send(read_one!(portable));
         });
         peer.send(b"hello").expect("send");

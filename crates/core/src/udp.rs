@@ -1,23 +1,20 @@
-//! The UDP handle: one socket, its receive task and its send queue.
+//! The UDP handle: one socket, its send requests, and who drives it.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6};
 use std::sync::Arc;
 
 use socket2::{Domain, Protocol, SockAddr, SockAddrStorage, SockRef, Socket, Type};
-use tokio::task::JoinHandle;
 
 use crate::error::{EALREADY, EBADF, EBUSY, EDESTADDRREQ, EEXIST, EINVAL, EISCONN, ENOTCONN};
 use crate::event::EventSink;
 use crate::flags::{
     AF_INET, AF_INET6, AF_UNSPEC, BIND_FLAGS, UV_UDP_IPV6ONLY, UV_UDP_REUSEADDR, UV_UDP_REUSEPORT,
 };
-use crate::recv_batch::set_packet_info;
-use crate::recv_loop::receive;
-use crate::recv_queue::ReceiveQueue;
-use crate::registration::Registration;
+use crate::reactor_tasks::ReactorTasks;
+use crate::recv_batch::{set_packet_info, Reader};
 use crate::send_many::{send_many, Message};
-use crate::send_queue::{drain, send_now, Datagram, SendQueue};
-use crate::{reactor, UvError};
+use crate::send_requests::{send_now, Datagram, Drained, SendRequests};
+use crate::UvError;
 
 /// What became of a [`Udp::send`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,16 +23,23 @@ pub enum SendOutcome {
     Sent(usize),
     /// The send itself failed (`UV_EMSGSIZE`, `UV_EACCES`, ...).
     Failed(UvError),
-    /// The socket would block: the datagram was copied into the send queue and
-    /// its outcome comes later as [`crate::Event::SendsDone`].
-    Queued,
+    /// The socket would block (or earlier sends wait): the datagram was
+    /// copied into the send queue. `start_drain` is true for the first
+    /// datagram of a queue: an owner that drives the socket itself must now
+    /// watch it for writability and call [`Udp::drain`].
+    Queued {
+        /// The queue was empty before this datagram.
+        start_drain: bool,
+    },
 }
 
 /// A UDP socket as libuv's `uv_udp_t` sees it.
 ///
-/// Owned by one thread (the JS thread in the binding). Background tasks on the
-/// [reactor](crate::reactor) do the waiting and report through the
-/// [`EventSink`] given at creation.
+/// Owned by one thread (the JS thread in the binding). Either the owner
+/// drives it ([`Udp::new_polled`]: it watches the descriptor on its own event
+/// loop and calls [`Udp::read`] and [`Udp::drain`]), or tasks on the
+/// [reactor](crate::reactor) do ([`Udp::new`]) and report through an
+/// [`EventSink`]. Both share everything else, send requests included.
 pub struct Udp {
     io: Option<Arc<Socket>>,
     // The socket's family, kept so that the send path makes no getsockname.
@@ -44,13 +48,10 @@ pub struct Udp {
     connected: bool,
     // UDP GSO for try_send_many, until the kernel refuses it once.
     gso: bool,
-    sink: Arc<dyn EventSink>,
-    receive_queue: Arc<ReceiveQueue>,
-    send_queue: Arc<SendQueue>,
-    receiver: Option<JoinHandle<()>>,
-    drainer: Option<JoinHandle<()>>,
-    // Aborted tasks that may still hold the socket until the reactor drops them.
-    retired: Vec<JoinHandle<()>>,
+    receiving: bool,
+    requests: Arc<SendRequests>,
+    // `None`: the owner drives the socket.
+    reactor: Option<ReactorTasks>,
 }
 
 impl std::fmt::Debug for Udp {
@@ -58,7 +59,7 @@ impl std::fmt::Debug for Udp {
         f.debug_struct("Udp")
             .field("io", &self.io)
             .field("bound", &self.bound)
-            .field("receiving", &self.receiver.is_some())
+            .field("receiving", &self.receiving)
             .finish()
     }
 }
@@ -156,9 +157,20 @@ fn new_socket(family: i32) -> Result<Arc<Socket>, UvError> {
 }
 
 impl Udp {
-    /// A handle with a socket of `family` (`AF_INET`, `AF_INET6`), or with
-    /// none yet for `AF_UNSPEC`. Any other family: `UV_EINVAL`.
+    /// A handle driven by tasks on the reactor, reporting to `sink`, with a
+    /// socket of `family` (`AF_INET`, `AF_INET6`), or with none yet for
+    /// `AF_UNSPEC`. Any other family: `UV_EINVAL`.
     pub fn new(family: i32, sink: Arc<dyn EventSink>) -> Result<Udp, UvError> {
+        Udp::with_driver(family, Some(ReactorTasks::new(sink)))
+    }
+
+    /// A handle its owner drives: nothing runs in the background; the owner
+    /// watches [`Udp::fileno`] and calls [`Udp::read`] and [`Udp::drain`].
+    pub fn new_polled(family: i32) -> Result<Udp, UvError> {
+        Udp::with_driver(family, None)
+    }
+
+    fn with_driver(family: i32, reactor: Option<ReactorTasks>) -> Result<Udp, UvError> {
         let io = match family {
             AF_UNSPEC => None,
             _ => Some(new_socket(family)?),
@@ -169,12 +181,9 @@ impl Udp {
             bound: false,
             connected: false,
             gso: true,
-            sink,
-            receive_queue: Arc::default(),
-            send_queue: Arc::default(),
-            receiver: None,
-            drainer: None,
-            retired: Vec::new(),
+            receiving: false,
+            requests: Arc::default(),
+            reactor,
         })
     }
 
@@ -330,7 +339,6 @@ impl Udp {
         // As on Unix: everything that can fail comes before ownership is taken.
         probe.set_nonblocking(true)?;
         probe.set_reuse_address(true)?;
-        reactor::handle()?;
         // SAFETY: `raw` is an open datagram socket (checked above) and the API
         // contract hands its ownership to this handle, which closes it once.
         let socket = unsafe { Socket::from_raw_socket(raw) };
@@ -403,11 +411,12 @@ impl Udp {
         }
     }
 
-    /// Sends now or not at all: the bytes sent, or `UV_EAGAIN`.
-    /// `dest` is `None` on a connected socket.
+    /// Sends now or not at all: the bytes sent, or `UV_EAGAIN`, which is
+    /// also the answer while any send's outcome has not been taken (libuv:
+    /// `send_queue_count > 0`). `dest` is `None` on a connected socket.
     pub fn try_send(&mut self, dest: Option<SocketAddr>, data: &[u8]) -> Result<usize, UvError> {
         let dest = self.destination(dest)?;
-        if !self.send_queue.is_empty() {
+        if self.requests.count() > 0 {
             return Err(crate::error::EAGAIN);
         }
         Ok(send_now(self.io()?, dest, data)?)
@@ -421,7 +430,7 @@ impl Udp {
         for (dest, _) in messages.iter_mut() {
             *dest = self.destination(*dest)?;
         }
-        if !self.send_queue.is_empty() {
+        if self.requests.count() > 0 {
             return Err(crate::error::EAGAIN);
         }
         if messages.is_empty() {
@@ -437,52 +446,87 @@ impl Udp {
 
     /// libuv's send: tried at once unless sends are queued; queued (copied)
     /// when the socket would block. Errors about the destination are returned;
-    /// errors of the send itself come back as [`SendOutcome::Failed`].
-    /// `dest` is `None` on a connected socket.
+    /// errors of the send itself come back as [`SendOutcome::Failed`]. Either
+    /// way the send is a request until its outcome is taken
+    /// ([`Udp::take_completed`]). `dest` is `None` on a connected socket.
     pub fn send(&mut self, dest: Option<SocketAddr>, data: &[u8]) -> Result<SendOutcome, UvError> {
         let dest = self.destination(dest)?;
-        if self.send_queue.is_empty() {
+        if !self.requests.has_unsent() {
             match send_now(self.io()?, dest, data) {
-                Ok(n) => return Ok(SendOutcome::Sent(n)),
+                Ok(n) => {
+                    self.requests.push_done(data.len(), 0);
+                    return Ok(SendOutcome::Sent(n));
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-                Err(e) => return Ok(SendOutcome::Failed(UvError::from_io(&e))),
+                Err(e) => {
+                    let error = UvError::from_io(&e);
+                    self.requests.push_done(data.len(), error.code);
+                    return Ok(SendOutcome::Failed(error));
+                }
             }
         }
-        self.enqueue(Datagram {
+        let io = Arc::clone(self.io()?);
+        let start_drain = self.requests.push_queued(Datagram {
             dest,
             data: data.to_vec(),
-        })?;
-        Ok(SendOutcome::Queued)
-    }
-
-    fn enqueue(&mut self, datagram: Datagram) -> Result<(), UvError> {
-        let io = Arc::clone(self.io()?);
-        if self.send_queue.push(datagram) {
-            // The queue was idle: start a drain, registered for writability
-            // only for as long as it runs.
-            let reactor = reactor::handle()?;
-            let registration = {
-                let _entered = reactor.enter();
-                Registration::writable(&io)
-            };
-            let registration = match registration {
-                Ok(registration) => registration,
-                Err(e) => {
-                    self.send_queue.cancel_all();
-                    return Err(UvError::from_io(&e));
+        });
+        if start_drain {
+            if let Some(reactor) = &mut self.reactor {
+                if let Err(error) = reactor.start_drain(&io, &self.requests) {
+                    // Nothing would ever drain the queue: its requests (this
+                    // one alone, as it was empty) fail now, and the next send
+                    // tries again.
+                    self.requests.fail_unsent(error.code);
+                    return Ok(SendOutcome::Failed(error));
                 }
-            };
-            let task = drain(
-                registration,
-                Arc::clone(&self.send_queue),
-                Arc::clone(&self.sink),
-            );
-            if let Some(finished) = self.drainer.replace(reactor.spawn(task)) {
-                self.retired.retain(|t| !t.is_finished());
-                self.retired.push(finished);
             }
         }
-        Ok(())
+        Ok(SendOutcome::Queued { start_drain })
+    }
+
+    /// For an owner that drives the socket: sends waiting requests until the
+    /// socket would block. The owner stops watching for writability once
+    /// [`Drained::unsent`] is 0.
+    pub fn drain(&self) -> Drained {
+        match &self.io {
+            Some(io) => self.requests.drain(|d| send_now(io, d.dest, &d.data)),
+            None => Drained {
+                completed: 0,
+                unsent: 0,
+            },
+        }
+    }
+
+    /// Gives every send still waiting for the socket the outcome `code`, for
+    /// an owner that cannot watch the socket; returns how many.
+    pub fn fail_unsent(&self, code: i32) -> usize {
+        self.requests.fail_unsent(code)
+    }
+
+    /// True while a send waits for the socket to become writable.
+    pub fn has_unsent(&self) -> bool {
+        self.requests.has_unsent()
+    }
+
+    /// Takes the known outcomes of sends, oldest first, into `out` (0 or a
+    /// negative libuv code each); returns how many.
+    pub fn take_completed(&self, out: &mut [i32]) -> usize {
+        self.requests.take_completed(out)
+    }
+
+    /// Sends whose outcome has not been taken (libuv's `send_queue_count`).
+    pub fn send_queue_count(&self) -> usize {
+        self.requests.count()
+    }
+
+    /// Their bytes (libuv's `send_queue_size`).
+    pub fn send_queue_size(&self) -> usize {
+        self.requests.bytes()
+    }
+
+    /// libuv's `uv_is_active`: receiving, or sends whose outcome has not been taken.
+    pub fn is_active(&self) -> bool {
+        self.io.is_some() && (self.receiving || self.requests.count() > 0)
     }
 
     /// libuv's `uv_udp_connect`: `Some` connects (`UV_EISCONN` when already
@@ -513,77 +557,96 @@ impl Udp {
         self.io()?.peer_addr()?.as_socket().ok_or(ENOTCONN)
     }
 
-    /// Starts the receive task; `UV_EALREADY` when receiving. An unbound
-    /// handle binds to `0.0.0.0:0` (or the socket's own wildcard) first.
-    /// With `pktinfo`, each datagram also reports its destination address and
-    /// interface ([`crate::recv_batch::RecvMeta::local`]).
+    /// Starts receiving; `UV_EALREADY` when receiving. An unbound handle
+    /// binds to `0.0.0.0:0` (or the socket's own wildcard) first. With
+    /// `pktinfo`, each datagram also reports its destination address and
+    /// interface ([`crate::recv_batch::RecvMeta::local`]). A reactor-driven
+    /// handle starts its receive task; an owner-driven one now watches for
+    /// readability and calls [`Udp::read`].
     pub fn start_recv(&mut self, pktinfo: bool) -> Result<(), UvError> {
-        if self.receiver.is_some() {
+        if self.receiving {
             return Err(EALREADY);
         }
         self.ensure_bound(AF_INET, 0)?;
         let ipv6 = self.family()? == AF_INET6;
         let sock = self.sock_ref()?;
         set_packet_info(&sock, ipv6, pktinfo).map_err(|e| UvError::from_io(&e))?;
-        // A receive task stopped a moment ago may still hold the socket's
-        // registration; one descriptor cannot be registered twice.
-        if !settle(std::mem::take(&mut self.retired)) {
-            return Err(EBUSY);
+        let io = Arc::clone(self.io()?);
+        if let Some(reactor) = &mut self.reactor {
+            reactor.start_recv(&io)?;
         }
-        let reactor = reactor::handle()?;
-        let registration = {
-            let _entered = reactor.enter();
-            Registration::readable(self.io()?)?
-        };
-        let task = receive(
-            registration,
-            Arc::clone(&self.sink),
-            Arc::clone(&self.receive_queue),
-        );
-        self.receiver = Some(reactor.spawn(task));
+        self.receiving = true;
         Ok(())
     }
 
-    /// Stops the receive task. Datagrams it already read stay with the owner;
-    /// the rest stay in the kernel.
+    /// Stops receiving. Datagrams already read stay with the owner; the rest
+    /// stay in the kernel.
     pub fn stop_recv(&mut self) {
-        if let Some(task) = self.receiver.take() {
-            // Cancellation lands at the task's awaits (readiness, yield),
-            // never between a read and its hand-over, so nothing read is lost.
-            task.abort();
-            self.retired.retain(|t| !t.is_finished());
-            self.retired.push(task);
+        if let Some(reactor) = &mut self.reactor {
+            reactor.stop_recv();
+        }
+        self.receiving = false;
+    }
+
+    /// True between `start_recv` and `stop_recv` (or `close`).
+    pub fn is_receiving(&self) -> bool {
+        self.receiving
+    }
+
+    /// For an owner that drives the socket: reads up to `max` datagrams into
+    /// `reader` without blocking (`WouldBlock` when there is none).
+    pub fn read(&self, reader: &mut Reader, max: usize) -> std::io::Result<usize> {
+        match &self.io {
+            Some(io) => reader.read(io, max),
+            None => Err(std::io::Error::from_raw_os_error(libc::EBADF)),
         }
     }
 
-    /// Datagrams dropped because the owner fell behind the bounded receive queue.
+    /// Takes the socket's pending error (`SO_ERROR`), as libuv does when
+    /// poll reports POLLERR.
+    pub fn take_error(&self) -> Option<UvError> {
+        let io = self.io.as_ref()?;
+        match io.take_error() {
+            Ok(Some(error)) => Some(UvError::from_io(&error)),
+            Ok(None) => None,
+            Err(error) => Some(UvError::from_io(&error)),
+        }
+    }
+
+    /// Datagrams dropped because the owner fell behind the bounded receive
+    /// queue (reactor driver only; an owner-driven socket leaves what it
+    /// cannot take in the kernel).
     pub fn recv_dropped(&self) -> u64 {
-        self.receive_queue.dropped()
+        self.reactor
+            .as_ref()
+            .map_or(0, |reactor| reactor.receive_queue.dropped())
     }
 
     /// Gives back the place of a received batch the owner is done with
     /// (see [`crate::recv_queue::QueueSlot::into_counts`]).
     pub fn release_received(&self, datagrams: usize, bytes: usize) {
-        self.receive_queue.release(datagrams, bytes);
+        if let Some(reactor) = &self.reactor {
+            reactor.receive_queue.release(datagrams, bytes);
+        }
     }
 
-    /// Stops everything and closes the socket; returns how many queued sends
-    /// were cancelled. As with libuv, the descriptor is closed when this
-    /// returns: the aborted tasks are waited for, since they hold the socket.
+    /// Stops everything and closes the socket; returns how many waiting sends
+    /// were cancelled (their outcome is `UV_ECANCELED`; sends the kernel took
+    /// keep theirs). As with libuv, the descriptor is closed when this
+    /// returns: aborted reactor tasks are waited for, since they hold the socket.
     pub fn close(&mut self) -> usize {
-        self.stop_recv();
-        if let Some(task) = self.drainer.take() {
-            task.abort();
-            self.retired.push(task);
-        }
-        let cancelled = self.send_queue.cancel_all();
+        self.receiving = false;
+        let cancelled = self.requests.cancel_unsent();
         let io = self.io.take();
-        // Forgotten before the descriptor is closed (release waits for that),
-        // so a new socket that gets the number again can be adopted.
+        // Forgotten before the descriptor is closed, so a new socket that
+        // gets the number again can be adopted.
         if let Some(io) = &io {
             owned_fds::remove(raw_fd(io));
         }
-        release(io, std::mem::take(&mut self.retired));
+        if let Some(reactor) = &mut self.reactor {
+            reactor.close();
+        }
+        drop(io);
         self.bound = false;
         self.connected = false;
         cancelled
@@ -627,36 +690,4 @@ fn disconnect(sock: &SockRef<'_>) -> Result<(), UvError> {
         Err(e) if e.raw_os_error() == Some(libc::EAFNOSUPPORT) => Ok(()),
         Err(e) => Err(e.into()),
     }
-}
-
-/// Drops the socket once the aborted `tasks` have let go of it, so that the
-/// descriptor is closed on return. Inside the reactor itself it cannot wait
-/// and the descriptor closes a moment later.
-fn release(io: Option<Arc<Socket>>, tasks: Vec<JoinHandle<()>>) {
-    settle(tasks);
-    drop(io);
-}
-
-/// Waits until aborted `tasks` are gone (a reactor turn: they were parked at
-/// an await), bounded so that a wedged reactor cannot hang the caller's
-/// thread. False if they are not gone (or it cannot wait: on the reactor).
-fn settle(tasks: Vec<JoinHandle<()>>) -> bool {
-    let pending: Vec<_> = tasks.into_iter().filter(|t| !t.is_finished()).collect();
-    if pending.is_empty() {
-        return true;
-    }
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return false;
-    }
-    let Ok(reactor) = reactor::handle() else {
-        return false;
-    };
-    let (done, wait) = std::sync::mpsc::channel();
-    reactor.spawn(async move {
-        for task in pending {
-            let _ = task.await;
-        }
-        let _ = done.send(());
-    });
-    wait.recv_timeout(std::time::Duration::from_secs(1)).is_ok()
 }

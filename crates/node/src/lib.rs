@@ -1,19 +1,25 @@
-//! uv-udp-node: the napi-rs glue between `index.ts` and uv-udp-core.
+//! uv-udp-node: the napi-rs glue between `src/*.ts` and uv-udp-core, and the
+//! two drivers of a handle's socket (see [`driver`]).
 //!
 //! Thin on purpose: JS values in, core calls, results out. Argument *types*
-//! were checked by `index.ts`; what is about sockets (is this an IP? which
-//! family?) is checked by the core. Errors cross as plain `Error`s whose
-//! message `index.ts` decodes (see [`thrown`]).
+//! were checked by `src/*.ts`; what is about sockets (is this an IP? which
+//! family?) is checked by the core. The contract between the layers (event
+//! kinds, batch layout, flags) is in [`contract`].
 #![deny(missing_docs)]
 
 mod constants;
+pub mod contract;
+mod driver;
 mod env_cleanup;
-mod events;
+mod handle;
 mod js_buffer;
+mod js_call;
 mod native_udp;
 mod test_hooks;
 mod thrown;
+mod uv_sys;
 
 pub use constants::{uv_errors, AF_INET, AF_INET6, AF_UNSPEC};
-pub use native_udp::{NativeUdp, SEND_QUEUED};
+pub use driver::select::select_backend;
+pub use native_udp::NativeUdp;
 pub use test_hooks::test_panic;

@@ -1,29 +1,32 @@
-//! The native class behind `index.ts`'s `UDP`.
+//! The native class behind `src/udp.ts`'s `UDP`: thin on purpose. JS values
+//! in, core calls, results out; the state lives in [`Handle`].
 
-use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{BufferSlice, Function, Uint32ArraySlice};
-use napi::{Env, Result};
+use napi::bindgen_prelude::{BufferSlice, Function, Int32Array, Object, Uint32ArraySlice};
+use napi::{sys, Env, JsValue, Result};
 use napi_derive::napi;
 use uv_udp_core::address::parse_address;
 use uv_udp_core::{SendOutcome, Udp};
 
-use crate::events::{event_fn, js_address, set_keep_alive, JsAddress, TsfnSink};
-use crate::{env_cleanup, thrown};
+use crate::contract::SEND_QUEUED;
+use crate::driver::reactor::{event_fn, js_address, JsAddress, TsfnSink};
+use crate::driver::select::{backend, Backend};
+use crate::driver::{Driver, ReactorLink, UvPoll};
+use crate::handle::Handle;
+use crate::{env_cleanup, thrown, uv_sys};
 
-/// What `send` returns when the datagram went to the send queue; its outcome
-/// then arrives as a `SENDS_DONE` event. Other results: bytes sent (>= 0) or
-/// a negative libuv code for the callback.
-#[napi]
-pub const SEND_QUEUED: i32 = i32::MIN;
-
-/// One UDP socket; `index.ts` wraps it in the pyuv-shaped `UDP`.
+/// One UDP socket; `src/udp.ts` wraps it in the pyuv-shaped `UDP`.
 #[napi]
 pub struct NativeUdp {
-    udp: Rc<RefCell<Udp>>,
-    events: Arc<TsfnSink>,
+    handle: Rc<Handle>,
+}
+
+impl Drop for NativeUdp {
+    fn drop(&mut self) {
+        self.handle.finalize();
+    }
 }
 
 fn port(port: u32) -> Result<u16> {
@@ -51,27 +54,81 @@ fn destination(
         .transpose()
 }
 
+fn reference(env: sys::napi_env, value: sys::napi_value, count: u32) -> Result<sys::napi_ref> {
+    let mut out = std::ptr::null_mut();
+    // SAFETY: a live value of the current call's env.
+    let status = unsafe { sys::napi_create_reference(env, value, count, &mut out) };
+    napi::check_status!(status, "creating a reference failed")?;
+    Ok(out)
+}
+
+/// The `'uv'` driver for a new handle, if this thread's backend is `'uv'`.
+fn uv_driver(env: &Env, on_event: &Function<'_, (), ()>) -> Result<Option<Driver>> {
+    let Some(api) = uv_sys::api().filter(|_| backend() == Backend::Uv) else {
+        return Ok(None);
+    };
+    let uv_loop = env.get_uv_event_loop()?.cast();
+    let on_event = reference(env.raw(), on_event.raw(), 1)?;
+    let mut context = std::ptr::null_mut();
+    let mut name = std::ptr::null_mut();
+    const NAME: &str = "uv-udp";
+    // SAFETY: a live env; the pointer and length describe NAME, which napi copies.
+    let status = unsafe {
+        sys::napi_create_string_utf8(
+            env.raw(),
+            NAME.as_ptr().cast(),
+            NAME.len() as isize,
+            &mut name,
+        )
+    };
+    napi::check_status!(status, "creating the async resource name failed")?;
+    // SAFETY: a live env and name; a null resource makes napi create one.
+    let status =
+        unsafe { sys::napi_async_init(env.raw(), std::ptr::null_mut(), name, &mut context) };
+    napi::check_status!(status, "napi_async_init failed")?;
+    Ok(Some(Driver::Uv(UvPoll::new(
+        api, uv_loop, on_event, context,
+    ))))
+}
+
 #[napi]
 impl NativeUdp {
-    /// A handle of `family` (AF_UNSPEC, AF_INET, AF_INET6) whose events go to `on_event`.
+    /// A handle of `family` (AF_UNSPEC, AF_INET, AF_INET6), owned by the JS
+    /// object `owner`, whose events go to `on_event`.
     #[napi(constructor, catch_unwind)]
     pub fn new(
         env: Env,
         family: i32,
+        owner: Object<'_>,
         #[napi(
-            ts_arg_type = "(kind: number, data: Buffer | null, count: number, extra: Array<[string, number] | [string, number, number, number]> | number[] | null, locals: string[] | null) => void"
+            ts_arg_type = "(kind: number, data: Buffer | null, count: number, peers: Array<[string, number] | [string, number, number, number]> | null, locals: string[] | null) => void"
         )]
         on_event: Function<'_, (), ()>,
     ) -> Result<Self> {
-        let events = Arc::new(TsfnSink(event_fn(&on_event)?));
-        let sink: Arc<dyn uv_udp_core::EventSink> = events.clone();
-        let udp = Rc::new(RefCell::new(Udp::new(family, sink).map_err(thrown::uv)?));
-        env_cleanup::track(&env, &udp)?;
-        Ok(NativeUdp { udp, events })
+        let (udp, driver) = match uv_driver(&env, &on_event)? {
+            Some(driver) => (Udp::new_polled(family), driver),
+            None => {
+                let sink = Arc::new(TsfnSink(event_fn(&on_event)?));
+                let core_sink: Arc<dyn uv_udp_core::EventSink> = sink.clone();
+                (
+                    Udp::new(family, core_sink),
+                    Driver::Reactor(ReactorLink::new(sink)),
+                )
+            }
+        };
+        let udp = udp.map_err(thrown::uv)?;
+        let owner = reference(env.raw(), owner.raw(), 0)?;
+        let handle = Rc::new(Handle::new(udp, env.raw(), owner, driver));
+        env_cleanup::track(env.raw(), &handle)?;
+        Ok(NativeUdp { handle })
     }
 
-    fn udp(&self) -> RefMut<'_, Udp> {
-        self.udp.borrow_mut()
+    fn udp(&self) -> std::cell::RefMut<'_, Udp> {
+        self.handle.udp.borrow_mut()
+    }
+
+    fn refresh(&self) -> Result<()> {
+        self.handle.refresh().map_err(thrown::uv)
     }
 
     /// `bind(2)` with libuv's flags.
@@ -115,7 +172,8 @@ impl NativeUdp {
         self.udp().fileno().map_err(thrown::uv)
     }
 
-    /// libuv's send: bytes sent, a negative code, or `SEND_QUEUED`.
+    /// libuv's send: bytes sent, a negative code, or `SEND_QUEUED`. Every
+    /// send is a request until its outcome is taken with `takeCompleted`.
     #[napi(catch_unwind)]
     pub fn send(
         &self,
@@ -126,11 +184,61 @@ impl NativeUdp {
         #[napi(ts_arg_type = "Uint8Array")] data: BufferSlice<'_>,
     ) -> Result<i32> {
         let addr = destination(host, port, flowinfo, scope_id)?;
-        Ok(match self.udp().send(addr, &data).map_err(thrown::uv)? {
+        let outcome = self.udp().send(addr, &data).map_err(thrown::uv)?;
+        if let Err(error) = self.handle.refresh() {
+            // Nothing can watch the socket: the waiting sends fail now
+            // rather than never, and JS hears of it as of any known outcome.
+            if self.udp().fail_unsent(error.code) > 0 {
+                return Ok(error.code);
+            }
+        }
+        Ok(match outcome {
             SendOutcome::Sent(n) => i32::try_from(n).unwrap_or(i32::MAX),
             SendOutcome::Failed(err) => err.code,
-            SendOutcome::Queued => SEND_QUEUED,
+            SendOutcome::Queued { .. } => SEND_QUEUED,
         })
+    }
+
+    /// Takes the known outcomes of sends, oldest first, into `out` (0 or a
+    /// negative libuv code each); returns how many.
+    #[napi(catch_unwind)]
+    pub fn take_completed(&self, mut out: Int32Array) -> Result<u32> {
+        // SAFETY: this runs on the JS thread, which is the only thread that
+        // can touch the array's memory, and no JS runs until this returns.
+        let out: &mut [i32] = unsafe { out.as_mut() };
+        let n = self.handle.udp.borrow().take_completed(out);
+        self.refresh()?;
+        Ok(n as u32)
+    }
+
+    /// Sends whose outcome JS has not taken (libuv's `send_queue_count`).
+    #[napi(catch_unwind)]
+    pub fn send_queue_count(&self) -> u32 {
+        u32::try_from(self.handle.udp.borrow().send_queue_count()).unwrap_or(u32::MAX)
+    }
+
+    /// Their bytes (libuv's `send_queue_size`).
+    #[napi(catch_unwind)]
+    pub fn send_queue_size(&self) -> f64 {
+        self.handle.udp.borrow().send_queue_size() as f64
+    }
+
+    /// libuv's `uv_is_active`: receiving, or sends whose outcome JS has not taken.
+    #[napi(catch_unwind)]
+    pub fn active(&self) -> bool {
+        self.handle.is_active()
+    }
+
+    /// Whether the handle keeps the event loop alive while active.
+    #[napi(catch_unwind, js_name = "getRef")]
+    pub fn get_ref(&self) -> bool {
+        self.handle.keeps_alive()
+    }
+
+    /// Sets `ref`.
+    #[napi(catch_unwind, js_name = "setRef")]
+    pub fn set_ref(&self, on: bool) -> Result<()> {
+        self.handle.set_keep_alive(on).map_err(thrown::uv)
     }
 
     /// Sends now or throws (`UV_EAGAIN` when it would block).
@@ -222,17 +330,24 @@ impl NativeUdp {
             .map_err(thrown::uv)
     }
 
-    /// Starts the receive task; with `pktinfo`, batches carry each
-    /// datagram's destination address and interface.
+    /// Starts receiving; with `pktinfo`, batches carry each datagram's
+    /// destination address and interface.
     #[napi(catch_unwind)]
     pub fn start_recv(&self, pktinfo: bool) -> Result<()> {
-        self.udp().start_recv(pktinfo).map_err(thrown::uv)
+        self.udp().start_recv(pktinfo).map_err(thrown::uv)?;
+        if let Err(error) = self.handle.refresh() {
+            self.udp().stop_recv();
+            let _ = self.handle.refresh();
+            return Err(thrown::uv(error));
+        }
+        Ok(())
     }
 
-    /// Stops the receive task.
+    /// Stops receiving: no read is delivered after this returns.
     #[napi(catch_unwind)]
-    pub fn stop_recv(&self) {
+    pub fn stop_recv(&self) -> Result<()> {
         self.udp().stop_recv();
+        self.refresh()
     }
 
     /// Joins (1) or leaves (0) a multicast group.
@@ -324,17 +439,11 @@ impl NativeUdp {
         self.udp().recv_dropped() as f64
     }
 
-    /// Whether the handle keeps Node's event loop alive.
+    /// Stops everything and closes the socket; returns how many waiting
+    /// sends were cancelled (their outcome, `UV_ECANCELED`, is taken with
+    /// `takeCompleted` like any other).
     #[napi(catch_unwind)]
-    pub fn set_keep_alive(&self, env: Env, on: bool) -> Result<()> {
-        set_keep_alive(&self.events.0, &env, on)
-    }
-
-    /// Stops everything and closes the socket; returns how many queued sends
-    /// were cancelled.
-    #[napi(catch_unwind)]
-    pub fn close(&self, env: Env) -> Result<u32> {
-        set_keep_alive(&self.events.0, &env, false)?;
-        Ok(u32::try_from(self.udp().close()).unwrap_or(u32::MAX))
+    pub fn close(&self) -> u32 {
+        u32::try_from(self.handle.close()).unwrap_or(u32::MAX)
     }
 }

@@ -1,26 +1,19 @@
-//! The one threadsafe function per handle that carries its events to JS.
-//!
-//! JS side (`index.ts`): `onEvent(kind, data, count, extra)` with
-//! - `RECEIVED`: `data` the batch buffer (see `uv_udp_core::recv_batch`),
-//!   `count` datagrams, `extra` the batch's distinct peers as address tuples,
-//!   `locals` its distinct destination addresses (with `pktinfo`);
-//! - `RECV_ERROR`: `count` the negative libuv code;
-//! - `SENDS_DONE`: `count` sends finished, `extra` their codes (0 = success).
+//! The `'reactor'` driver's link to JS: one threadsafe function per handle
+//! that carries the reactor's events to the JS thread, one call per batch.
 //!
 //! The function is created weak and referenced only while the handle is
 //! active and `ref` is true, so it keeps Node alive exactly as a libuv handle.
 
+use std::cell::Cell;
+
 use napi::bindgen_prelude::{Either, FnArgs, Function};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
-use napi::{Env, Status};
+use napi::{sys, Status};
 use uv_udp_core::address::{format_address, AddressTuple};
 use uv_udp_core::{Event, EventSink};
 
+use crate::contract::{RECEIVED, RECV_ERROR, SENDS_DONE};
 use crate::js_buffer::JsOwnedBuffer;
-
-const RECEIVED: u32 = 0;
-const RECV_ERROR: u32 = 1;
-const SENDS_DONE: u32 = 2;
 
 /// An address as JS sees it: `[ip, port]` or `[ip, port, flowinfo, scope_id]`.
 pub type JsAddress = Either<(String, u32), (String, u32, u32, u32)>;
@@ -42,7 +35,7 @@ type EventArgs = FnArgs<(
     u32,
     Option<JsOwnedBuffer>,
     i64,
-    Option<Either<Vec<JsAddress>, Vec<i32>>>,
+    Option<Vec<JsAddress>>,
     Option<Vec<String>>,
 )>;
 
@@ -50,7 +43,7 @@ type EventArgs = FnArgs<(
 pub type EventFn = ThreadsafeFunction<Event, (), EventArgs, Status, false, true, 0>;
 
 /// Builds the (weak) threadsafe function over the JS `onEvent` callback.
-pub fn event_fn(on_event: &Function<'_, (), ()>) -> napi::Result<EventFn> {
+pub(crate) fn event_fn(on_event: &Function<'_, (), ()>) -> napi::Result<EventFn> {
     on_event
         .build_threadsafe_function::<Event>()
         .callee_handled::<false>()
@@ -79,25 +72,18 @@ fn to_js(event: Event) -> EventArgs {
                 RECEIVED,
                 Some(JsOwnedBuffer(bytes)),
                 count,
-                Some(Either::A(peers)),
+                Some(peers),
                 locals,
             )
                 .into()
         }
         Event::RecvError(err) => (RECV_ERROR, None, i64::from(err.code), None, None).into(),
-        Event::SendsDone(codes) => (
-            SENDS_DONE,
-            None,
-            codes.len() as i64,
-            Some(Either::B(codes)),
-            None,
-        )
-            .into(),
+        Event::SendsDone(count) => (SENDS_DONE, None, count as i64, None, None).into(),
     }
 }
 
 /// Forwards core events to JS; never blocks the reactor.
-pub struct TsfnSink(pub EventFn);
+pub(crate) struct TsfnSink(pub(crate) EventFn);
 
 impl EventSink for TsfnSink {
     fn emit(&self, event: Event) {
@@ -107,20 +93,35 @@ impl EventSink for TsfnSink {
     }
 }
 
-/// Makes the handle keep Node's loop alive, or stop doing so.
-///
-/// Called on the JS thread that made the function. Both calls are idempotent
-/// in Node (a boolean on the underlying uv_async_t), so no count is kept.
-pub fn set_keep_alive(tsfn: &EventFn, env: &Env, on: bool) -> napi::Result<()> {
-    let raw = tsfn.raw();
-    // SAFETY: `env` is the env of the current call on the JS thread that
-    // created `raw`, and `raw` is alive: the caller holds the function.
-    let status = unsafe {
-        if on {
-            napi::sys::napi_ref_threadsafe_function(env.raw(), raw)
-        } else {
-            napi::sys::napi_unref_threadsafe_function(env.raw(), raw)
+/// A reactor-driven handle's side of the JS thread.
+pub(crate) struct ReactorLink {
+    sink: std::sync::Arc<TsfnSink>,
+    kept: Cell<bool>,
+}
+
+impl ReactorLink {
+    pub(crate) fn new(sink: std::sync::Arc<TsfnSink>) -> ReactorLink {
+        ReactorLink {
+            sink,
+            kept: Cell::new(false),
         }
-    };
-    napi::check_status!(status, "changing the handle's ref failed")
+    }
+
+    /// Makes the handle keep Node's loop alive, or stop doing so. Called on
+    /// the JS thread that made the function.
+    pub(crate) fn keep_alive(&self, env: sys::napi_env, on: bool) {
+        if self.kept.replace(on) == on {
+            return;
+        }
+        let raw = self.sink.0.raw();
+        // SAFETY: `env` is the env of the JS thread that created `raw`, and
+        // `raw` is alive: this link holds the function.
+        unsafe {
+            if on {
+                sys::napi_ref_threadsafe_function(env, raw);
+            } else {
+                sys::napi_unref_threadsafe_function(env, raw);
+            }
+        }
+    }
 }

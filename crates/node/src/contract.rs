@@ -1,0 +1,54 @@
+//! The contract between the binding and `src/*.ts`, written once, here, and
+//! exported with `#[napi]` so that the generated `binding.d.ts` carries it:
+//! event kinds, the received batch's layout, the send result's meaning and
+//! libuv's flag values.
+
+use napi_derive::napi;
+use uv_udp_core::{flags, recv_batch};
+
+/// Event kind: datagrams read in one go. Arguments after the kind: the batch
+/// Buffer (`HEADER_WORDS` u32 per datagram, then the payloads), the count,
+/// the distinct peers as address tuples, the distinct local addresses (with
+/// pktinfo) or null.
+#[napi]
+pub const RECEIVED: u32 = 0;
+/// Event kind: a read failed; the third argument is the negative libuv code.
+#[napi]
+pub const RECV_ERROR: u32 = 1;
+/// Event kind: queued sends completed; the third argument is how many. Their
+/// outcomes are taken with `takeCompleted`.
+#[napi]
+pub const SENDS_DONE: u32 = 2;
+
+/// u32 words in each datagram's header: length, flags, peer index, local
+/// index, interface index.
+#[napi]
+pub const HEADER_WORDS: u32 = recv_batch::HEADER_WORDS as u32;
+/// The peer (or local) index of a datagram whose address the kernel did not report.
+#[napi]
+pub const NO_PEER: u32 = recv_batch::NO_PEER;
+
+/// What `send` returns when the datagram was queued; its outcome comes with
+/// a `SENDS_DONE` event. Other results: bytes sent (>= 0) or a negative libuv
+/// code; either way the outcome is also taken with `takeCompleted`.
+#[napi]
+pub const SEND_QUEUED: i32 = i32::MIN;
+
+/// bind flag: IPv6 only, no dual-stack.
+#[napi]
+pub const UV_UDP_IPV6ONLY: u32 = flags::UV_UDP_IPV6ONLY;
+/// receive flag: the datagram was truncated.
+#[napi]
+pub const UV_UDP_PARTIAL: u32 = flags::UV_UDP_PARTIAL;
+/// bind flag: SO_REUSEADDR.
+#[napi]
+pub const UV_UDP_REUSEADDR: u32 = flags::UV_UDP_REUSEADDR;
+/// bind flag: SO_REUSEPORT.
+#[napi]
+pub const UV_UDP_REUSEPORT: u32 = flags::UV_UDP_REUSEPORT;
+/// `set_membership`: join.
+#[napi]
+pub const UV_JOIN_GROUP: u32 = flags::UV_JOIN_GROUP;
+/// `set_membership`: leave.
+#[napi]
+pub const UV_LEAVE_GROUP: u32 = flags::UV_LEAVE_GROUP;

@@ -1,0 +1,10 @@
+/** `TypeError` unless `value` is a function. */
+export declare function checkCallback(value: unknown, what: string): void;
+/** `TypeError` unless `value` is a boolean. */
+export declare function checkBoolean(value: unknown, what: string): boolean;
+/** An interface address: a string, or `undefined` / `null` for the OS default. */
+export declare function checkInterface(value: unknown, what: string): string | undefined;
+/** `TypeError` unless `value` is a string. */
+export declare function checkString(value: unknown, what: string): string;
+/** A membership value: `TypeError` unless a number (its value is checked by the caller). */
+export declare function checkNumber(value: unknown, what: string): number;

@@ -1,0 +1,41 @@
+import type { Address4, Address6 } from './address';
+/** Where a datagram arrived: `start_recv(cb, { pktinfo: true })` passes it as the sixth argument. */
+export interface PacketInfo {
+    /** The address the datagram was sent to. */
+    local_address: string;
+    /** The index of the interface it came in on. */
+    interface_index: number;
+}
+/** Datagrams read in one go, delivered from `next` on. */
+export interface Batch {
+    data: Buffer;
+    words: Uint32Array;
+    count: number;
+    peers: readonly (Address4 | Address6)[];
+    locals: readonly string[] | null;
+    next: number;
+    offset: number;
+}
+/**
+ * With the reactor, batches queue up between the reactor thread and JS, so
+ * delivery is bounded per turn of the event loop by time: what is over the
+ * bound waits for the next turn (setImmediate), so a slow callback under a
+ * flood cannot starve timers. With `'uv'` the binding sizes each read from
+ * the measured cost of the callbacks and leaves the rest in the kernel, so
+ * JS delivers whole batches.
+ */
+export declare const TURN_BUDGET_MS: number;
+/** Datagrams JS may hold for later delivery (stop_recv mid-batch, or over the turn's budget). */
+export declare const HELD_DATAGRAMS = 16384;
+/** Bytes JS may hold likewise. */
+export declare const HELD_BYTES: number;
+/** A batch from the binding; its peer tuples are frozen in place (the binding made them for it alone). */
+export declare function makeBatch(data: Buffer, count: number, peers: (Address4 | Address6)[], locals: readonly string[] | null): Batch;
+/** Datagram `batch.next`'s sender, or `null` when the kernel reported none. */
+export declare function peerOf(batch: Batch): Address4 | Address6 | null;
+/** Datagram `batch.next`'s flags. */
+export declare function flagsOf(batch: Batch): number;
+/** Datagram `batch.next`'s destination and interface (pktinfo). */
+export declare function packetInfoOf(batch: Batch): PacketInfo;
+/** Datagram `batch.next`'s payload (a view of the batch), and moves on to the next. */
+export declare function takePayload(batch: Batch): Buffer;

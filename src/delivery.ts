@@ -1,0 +1,90 @@
+/**
+ * Received batches as the binding hands them over, and the bounds on what
+ * JS may hold of them. The layout (header words, "no peer") is the
+ * binding's contract, imported, never copied.
+ */
+import { HEADER_WORDS, NO_PEER } from '../binding'
+
+import type { Address4, Address6 } from './address'
+import { backend } from './backend'
+
+/** Where a datagram arrived: `start_recv(cb, { pktinfo: true })` passes it as the sixth argument. */
+export interface PacketInfo {
+  /** The address the datagram was sent to. */
+  local_address: string
+  /** The index of the interface it came in on. */
+  interface_index: number
+}
+
+/** Datagrams read in one go, delivered from `next` on. */
+export interface Batch {
+  data: Buffer
+  words: Uint32Array
+  count: number
+  peers: readonly (Address4 | Address6)[]
+  locals: readonly string[] | null
+  next: number
+  offset: number
+}
+
+/**
+ * With the reactor, batches queue up between the reactor thread and JS, so
+ * delivery is bounded per turn of the event loop by time: what is over the
+ * bound waits for the next turn (setImmediate), so a slow callback under a
+ * flood cannot starve timers. With `'uv'` the binding sizes each read from
+ * the measured cost of the callbacks and leaves the rest in the kernel, so
+ * JS delivers whole batches.
+ */
+export const TURN_BUDGET_MS: number = backend === 'reactor' ? 1 : Infinity
+/** Datagrams JS may hold for later delivery (stop_recv mid-batch, or over the turn's budget). */
+export const HELD_DATAGRAMS = 16384
+/** Bytes JS may hold likewise. */
+export const HELD_BYTES = 16 << 20
+
+/** The per-datagram header words of a batch, as a view (or a copy when unaligned). */
+function headerWords(data: Buffer, count: number): Uint32Array {
+  const words = count * HEADER_WORDS
+  if (data.byteOffset % 4 === 0) return new Uint32Array(data.buffer, data.byteOffset, words)
+  return new Uint32Array(Uint8Array.prototype.slice.call(data, 0, words * 4).buffer)
+}
+
+/** A batch from the binding; its peer tuples are frozen in place (the binding made them for it alone). */
+export function makeBatch(
+  data: Buffer,
+  count: number,
+  peers: (Address4 | Address6)[],
+  locals: readonly string[] | null,
+): Batch {
+  for (let i = 0; i < peers.length; i++) Object.freeze(peers[i])
+  return { data, words: headerWords(data, count), count, peers, locals, next: 0, offset: count * HEADER_WORDS * 4 }
+}
+
+/** Datagram `batch.next`'s sender, or `null` when the kernel reported none. */
+export function peerOf(batch: Batch): Address4 | Address6 | null {
+  const index = batch.words[batch.next * HEADER_WORDS + 2]
+  return index === NO_PEER ? null : batch.peers[index]
+}
+
+/** Datagram `batch.next`'s flags. */
+export function flagsOf(batch: Batch): number {
+  return batch.words[batch.next * HEADER_WORDS + 1]
+}
+
+/** Datagram `batch.next`'s destination and interface (pktinfo). */
+export function packetInfoOf(batch: Batch): PacketInfo {
+  const at = batch.next * HEADER_WORDS
+  const local = batch.words[at + 3]
+  return {
+    local_address: local === NO_PEER || batch.locals === null ? '' : batch.locals[local],
+    interface_index: batch.words[at + 4],
+  }
+}
+
+/** Datagram `batch.next`'s payload (a view of the batch), and moves on to the next. */
+export function takePayload(batch: Batch): Buffer {
+  const length = batch.words[batch.next * HEADER_WORDS]
+  const payload = batch.data.subarray(batch.offset, batch.offset + length)
+  batch.next++
+  batch.offset += length
+  return payload
+}
