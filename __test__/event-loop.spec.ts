@@ -133,15 +133,13 @@ test('every process.nextTick and promise scheduled in receive callbacks runs, in
   sender.try_send(target, Buffer.from('b'))
   await until(() => order.length === 6, 2000, 'both datagrams and their ticks')
   // Batching: the datagrams of one read are delivered in one call into JS,
-  // so ticks and promises scheduled by a callback run after the rest of that
-  // read (as after any Node I/O callback), before the next read. Pinned
-  // here: every tick and promise runs, in datagram order.
-  t.deepEqual(
-    order.filter((e) => e.startsWith('recv')),
-    ['recv a', 'recv b'],
-  )
-  t.deepEqual(
-    order.filter((e) => !e.startsWith('recv')),
-    ['tick a', 'promise a', 'tick b', 'promise b'],
-  )
+  // so ticks and promises scheduled by their callbacks run after the last
+  // callback of that read, ticks first, as after any Node I/O callback
+  // (README, "Order of callbacks"). On the 'uv' driver both datagrams wait
+  // in the kernel before the receiver's first read, so that read takes both;
+  // the reactor thread may read 'a' before 'b' is sent: two reads, two calls.
+  const oneRead = ['recv a', 'recv b', 'tick a', 'tick b', 'promise a', 'promise b']
+  const twoReads = ['recv a', 'tick a', 'promise a', 'recv b', 'tick b', 'promise b']
+  if (backend === 'uv') t.deepEqual(order, oneRead)
+  else t.true([oneRead, twoReads].some((expected) => JSON.stringify(expected) === JSON.stringify(order)), JSON.stringify(order))
 })

@@ -431,7 +431,11 @@ test('open(fd) then close() closes that descriptor exactly once: a later socket 
 // ---------------------------------------------------------------- EMFILE
 
 test('at the descriptor limit, new UDP, bind and start_recv (the reactor) throw UV_EMFILE; after closing some, handles work again', async (t) => {
-  const result = await run('bash', ['-c', 'ulimit -n 64 && exec "$0" "$1" reactor', process.execPath, join(FIXTURES, 'hardening-emfile.cjs')], 20_000)
+  const result = await run(
+    'bash',
+    ['-c', 'ulimit -n 64 && UV_UDP_BACKEND=reactor exec "$0" "$1" reactor', process.execPath, join(FIXTURES, 'hardening-emfile.cjs')],
+    20_000,
+  )
   t.is(result.signal, null, result.stderr)
   t.is(result.code, 0, `${result.stdout}\n${result.stderr}`)
   interface Outcome {
@@ -466,6 +470,24 @@ test('at the descriptor limit, new UDP, bind and start_recv (the reactor) throw 
   t.is(out.echo, 'carries on')
 })
 
+// The 'uv' driver polls on Node's own loop: a uv_poll_t needs no descriptor,
+// and the one socket serves reads and writes (no dup), so start_recv works
+// with none free.
+test("at the descriptor limit, start_recv on the 'uv' driver needs no descriptor: it works with none free, and a datagram goes round", async (t) => {
+  const result = await run(
+    'bash',
+    ['-c', 'ulimit -n 64 && UV_UDP_BACKEND= exec "$0" "$1" reactor', process.execPath, join(FIXTURES, 'hardening-emfile.cjs')],
+    20_000,
+  )
+  t.is(result.signal, null, result.stderr)
+  t.is(result.code, 0, `${result.stdout}\n${result.stderr}`)
+  const out = report<{ backend: string; reactor: { attempts: { free: number; ok?: boolean }[]; echo: string } }>(t, result)
+  if (!out) return
+  t.is(out.backend, 'uv')
+  t.deepEqual(out.reactor.attempts, [{ free: 0, ok: true }])
+  t.is(out.reactor.echo, 'reactor started')
+})
+
 // ---------------------------------------------------------------- ICMP errors stay quiet
 
 for (const { name, host, family } of [
@@ -493,9 +515,10 @@ for (const { name, host, family } of [
     for (let i = 0; i < 20; i++) a.send([host, closedPort], Buffer.from('void'), (_h, error) => sendErrors.push(error))
     await until(() => sendErrors.length === 20, 2000, 'the send callbacks')
     await sleep(50) // the ICMP errors are back by now
+    // try_send first: while a send's callback is pending it refuses (UV_EAGAIN).
+    for (let i = 0; i < 10; i++) t.is(a.try_send(b.getsockname(), Buffer.from(`t${i}`)), 2)
     for (let i = 0; i < 10; i++) {
       a.send(b.getsockname(), Buffer.from(`a${i}`))
-      t.is(a.try_send(b.getsockname(), Buffer.from(`t${i}`)), 2)
       b.send(a.getsockname(), Buffer.from(`b${i}`))
     }
     await until(() => dataA.length === 10 && dataB.length === 20, 3000, 'the later datagrams')

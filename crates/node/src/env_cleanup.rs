@@ -14,12 +14,14 @@ use std::rc::{Rc, Weak};
 
 use napi::sys;
 
+use crate::driver::select::{backend, Backend};
 use crate::handle::Handle;
 
 #[derive(Default)]
 struct State {
     handles: Vec<Weak<Handle>>,
     hook: Option<sys::napi_async_cleanup_hook_handle>,
+    sync_hook: bool,
     open_polls: usize,
     tearing_down: bool,
 }
@@ -31,8 +33,20 @@ thread_local! {
 /// Tracks `handle` so that the env's teardown closes it; installs the env's
 /// cleanup hook with the first handle of the thread.
 pub(crate) fn track(env: sys::napi_env, handle: &Rc<Handle>) -> napi::Result<()> {
-    let needs_hook = STATE.with(|s| s.borrow().hook.is_none());
-    if needs_hook {
+    let needs_hook = STATE.with(|s| s.borrow().hook.is_none() && !s.borrow().sync_hook);
+    if needs_hook && backend() == Backend::Reactor {
+        // No poll handle will ever need a close callback on this thread, so
+        // the plain (synchronous) hook is enough. It is also the one Deno
+        // survives: with the async hook, Deno 2.9.6 aborts at exit with
+        // "double free or corruption" (runtimes.spec).
+        // SAFETY: called on the env's thread during a napi call; the hook
+        // takes no argument and lives as long as the addon (never unloaded).
+        let status = unsafe {
+            sys::napi_add_env_cleanup_hook(env, Some(on_env_cleanup), std::ptr::null_mut())
+        };
+        napi::check_status!(status, "registering the env cleanup hook failed")?;
+        STATE.with(|s| s.borrow_mut().sync_hook = true);
+    } else if needs_hook {
         let mut hook = std::ptr::null_mut();
         // SAFETY: called on the env's thread during a napi call; the hook
         // takes no argument and lives as long as the addon (never unloaded).
@@ -73,7 +87,16 @@ pub(crate) fn poll_closed() {
     finish_if_done();
 }
 
+unsafe extern "C" fn on_env_cleanup(_arg: *mut c_void) {
+    close_all();
+}
+
 unsafe extern "C" fn on_teardown(_hook: sys::napi_async_cleanup_hook_handle, _arg: *mut c_void) {
+    close_all();
+    finish_if_done();
+}
+
+fn close_all() {
     let handles = STATE.with(|s| {
         let mut state = s.borrow_mut();
         state.tearing_down = true;
@@ -82,7 +105,6 @@ unsafe extern "C" fn on_teardown(_hook: sys::napi_async_cleanup_hook_handle, _ar
     for handle in handles.iter().filter_map(Weak::upgrade) {
         handle.close();
     }
-    finish_if_done();
 }
 
 fn finish_if_done() {
