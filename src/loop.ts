@@ -34,10 +34,9 @@ export class Loop {
   }
 
   // Weak, so that an unreachable idle handle can be collected (and its
-  // socket closed); active handles are held strongly in #active, as libuv's
-  // loop holds active handles.
+  // socket closed); the native side holds active handles strongly, as
+  // libuv's loop holds active handles.
   #handles = new Set<WeakRef<UDP>>()
-  #active = new Set<UDP>()
   // Closing handles keep run() going until their close callback ran, as
   // libuv's closing handles keep uv_run going.
   #closing = new Set<UDP>()
@@ -84,13 +83,11 @@ export class Loop {
     this.#forget.unregister(ref)
     this.#closing.delete(handle)
     this.#sending.delete(handle)
-    this._setActive(handle, false)
+    this._changed()
   }
 
-  /** @internal A handle became active or inactive, or its `ref` changed. */
-  _setActive(handle: UDP, active: boolean): void {
-    if (active) this.#active.add(handle)
-    else this.#active.delete(handle)
+  /** @internal A handle may have become inactive, or its `ref` changed. */
+  _changed(): void {
     if (this.#waiters.length > 0) this.#scheduleCheck()
   }
 
@@ -134,7 +131,10 @@ export class Loop {
     setImmediate(() => {
       this.#checkScheduled = false
       if (this.#closing.size > 0) return
-      for (const handle of this.#active) if (handle.ref && handle.active) return
+      for (const ref of this.#handles) {
+        const handle = ref.deref()
+        if (handle !== undefined && handle.ref && handle.active) return
+      }
       const waiters = this.#waiters
       this.#waiters = []
       for (const resolve of waiters) resolve()

@@ -163,18 +163,19 @@ export class UDP {
     if (callback !== undefined) checkCallback(callback, 'callback')
     let result: number
     try {
-      result = native.send(host, port, flowinfo, scopeId, bytes)
+      result = native.send(host, port, flowinfo, scopeId, bytes, callback !== undefined)
     } catch (error) {
       throw fromNative(error, 'address')
     }
-    this.#callbacks.push(callback)
-    if (this.#callbacks.length === 1) {
-      this.#loop?._sending(this, true)
-      this.#activity()
+    if (callback !== undefined) {
+      this.#callbacks.push(callback)
+      if (this.#callbacks.length === 1) this.#loop?._sending(this, true)
     }
-    // Known at once: its callback runs on the next turn, or before any
-    // receive callback that comes first (the loop flushes sends first).
-    if (result !== SEND_QUEUED) this.#scheduleFlush()
+    // The 'uv' driver retires a completed send on the next loop turn by
+    // itself (calling JS only for a callback); the reactor's immediate
+    // outcomes are taken here on the next turn. Either way a callback runs
+    // before any receive callback that comes first (the loop flushes first).
+    if (TURN_BUDGET_MS !== Infinity && result !== SEND_QUEUED) this.#scheduleFlush()
   }
 
   /**
@@ -434,20 +435,20 @@ export class UDP {
       for (;;) {
         const n = this.#native.takeCompleted(this.#codes)
         if (n === 0) break
+        // Copied: a callback may send, and a nested flush would reuse #codes.
         const codes = n === 1 ? [this.#codes[0]] : Array.from(this.#codes.subarray(0, n))
         for (let i = 0; i < n; i++) {
           const callback = this.#callbacks.shift()
           const code = codes[i]
           if (callback) this.#run(this.#loop, () => callback(this, code === 0 ? null : code))
         }
+        if (n < this.#codes.length) break
       }
     } finally {
       this.#flushing = false
     }
-    if (this.#callbacks.length === 0) {
-      this.#loop?._sending(this, false)
-      this.#activity()
-    }
+    if (this.#callbacks.length === 0) this.#loop?._sending(this, false)
+    this.#activity()
   }
 
   #open(): NativeUdp {
@@ -480,7 +481,7 @@ export class UDP {
 
   // Tells the loop that this handle's activity (or ref) may have changed.
   #activity(): void {
-    if (!this.#closed) this.#loop?._setActive(this, this.active)
+    if (!this.#closed) this.#loop?._changed()
   }
 
   #onEvent(

@@ -12,6 +12,10 @@
 //! `send_queue_count` and `send_queue_size` are the requests (and their
 //! bytes) whose outcome the owner has not taken, as in libuv, where a request
 //! leaves the queue just before its callback runs.
+//!
+//! A request without a callback needs nobody to hear its outcome: the driver
+//! retires it on the loop turn after it completed ([`SendRequests::retire_silent`]),
+//! so that a send without a callback costs no call into JS.
 
 use std::collections::VecDeque;
 use std::io;
@@ -39,6 +43,8 @@ pub struct Datagram {
 #[derive(Debug)]
 struct Request {
     size: usize,
+    // Its owner wants the outcome (a JS send callback waits for it).
+    has_callback: bool,
     // `Some` until the kernel has taken (or refused) it.
     payload: Option<Datagram>,
     // 0 or a negative libuv code, once known.
@@ -82,11 +88,12 @@ impl SendRequests {
 
     /// Records a send whose outcome is already known (`status` 0 or a
     /// negative libuv code).
-    pub fn push_done(&self, size: usize, status: i32) {
+    pub fn push_done(&self, size: usize, status: i32, has_callback: bool) {
         let mut inner = self.inner();
         inner.bytes += size;
         inner.items.push_back(Request {
             size,
+            has_callback,
             payload: None,
             status: Some(status),
         });
@@ -94,11 +101,12 @@ impl SendRequests {
 
     /// Queues a datagram behind the others. True when no drain runs: the
     /// caller must start one (decided under the lock, so exactly one is).
-    pub fn push_queued(&self, datagram: Datagram) -> bool {
+    pub fn push_queued(&self, datagram: Datagram, has_callback: bool) -> bool {
         let mut inner = self.inner();
         inner.bytes += datagram.data.len();
         inner.items.push_back(Request {
             size: datagram.data.len(),
+            has_callback,
             payload: Some(datagram),
             status: None,
         });
@@ -122,22 +130,55 @@ impl SendRequests {
         self.inner().bytes
     }
 
-    /// Takes the outcomes known so far, oldest first, stopping at the first
-    /// request still waiting; writes them to `out` and returns how many.
+    /// Retires every request whose outcome is known, oldest first, stopping
+    /// at the first request still waiting; writes the outcomes of those with
+    /// a callback to `out` (stopping when it is full) and returns how many.
     pub fn take_completed(&self, out: &mut [i32]) -> usize {
         let mut inner = self.inner();
         let mut n = 0;
-        while n < out.len() {
-            let Some(status) = inner.items.front().and_then(|r| r.status) else {
+        while let Some(front) = inner.items.front() {
+            let Some(status) = front.status else {
                 break;
             };
-            if let Some(request) = inner.items.pop_front() {
-                inner.bytes -= request.size;
+            if front.has_callback {
+                if n == out.len() {
+                    break;
+                }
+                out[n] = status;
+                n += 1;
             }
-            out[n] = status;
-            n += 1;
+            let size = front.size;
+            inner.items.pop_front();
+            inner.bytes -= size;
         }
         n
+    }
+
+    /// Retires the known outcomes of requests without a callback, from the
+    /// oldest up to the first request that has one or still waits. True when
+    /// a request with a callback has a known outcome: the owner must take it.
+    pub fn retire_silent(&self) -> bool {
+        let mut inner = self.inner();
+        while let Some(front) = inner.items.front() {
+            if front.status.is_none() {
+                return false;
+            }
+            if front.has_callback {
+                return true;
+            }
+            let size = front.size;
+            inner.items.pop_front();
+            inner.bytes -= size;
+        }
+        false
+    }
+
+    /// True when some request's outcome is known but not yet retired.
+    pub fn has_completed(&self) -> bool {
+        self.inner()
+            .items
+            .front()
+            .is_some_and(|r| r.status.is_some())
     }
 
     /// Sends waiting requests in order with `send` until it would block, at
@@ -220,9 +261,12 @@ mod tests {
     #[test]
     fn counts_every_request_until_its_outcome_is_taken() {
         let requests = SendRequests::default();
-        requests.push_done(3, 0);
-        assert!(requests.push_queued(datagram(1, 5)));
-        assert!(!requests.push_queued(datagram(2, 7)), "one drain at a time");
+        requests.push_done(3, 0, true);
+        assert!(requests.push_queued(datagram(1, 5), true));
+        assert!(
+            !requests.push_queued(datagram(2, 7), true),
+            "one drain at a time"
+        );
         assert_eq!((requests.count(), requests.bytes()), (3, 15));
         let mut out = [9; 8];
         assert_eq!(
@@ -238,7 +282,7 @@ mod tests {
     fn drain_sends_in_order_until_it_would_block_and_records_each_outcome() {
         let requests = SendRequests::default();
         for (byte, len) in [(1, 1), (2, 2), (3, 3)] {
-            requests.push_queued(datagram(byte, len));
+            requests.push_queued(datagram(byte, len), true);
         }
         let mut seen = Vec::new();
         let drained = requests.drain(|d| {
@@ -270,7 +314,7 @@ mod tests {
             }
         );
         assert!(
-            requests.push_queued(datagram(4, 1)),
+            requests.push_queued(datagram(4, 1), true),
             "the drain ended: a new one starts"
         );
     }
@@ -278,9 +322,9 @@ mod tests {
     #[test]
     fn cancel_gives_ecanceled_only_to_what_the_kernel_never_took() {
         let requests = SendRequests::default();
-        requests.push_queued(datagram(1, 1));
-        requests.push_queued(datagram(2, 1));
-        requests.push_queued(datagram(3, 1));
+        requests.push_queued(datagram(1, 1), true);
+        requests.push_queued(datagram(2, 1), true);
+        requests.push_queued(datagram(3, 1), true);
         let mut calls = 0;
         requests.drain(|_| {
             calls += 1;
@@ -295,5 +339,56 @@ mod tests {
         assert_eq!(requests.take_completed(&mut out), 3);
         assert_eq!(out[..3], [0, ECANCELED.code, ECANCELED.code]);
         assert_eq!((requests.count(), requests.bytes()), (0, 0));
+    }
+
+    #[test]
+    fn requests_without_a_callback_are_retired_silently_and_never_reported() {
+        let requests = SendRequests::default();
+        requests.push_done(1, 0, false);
+        requests.push_done(2, crate::error::EMSGSIZE.code, false);
+        requests.push_done(4, 0, true);
+        requests.push_done(8, 0, false);
+        assert_eq!((requests.count(), requests.bytes()), (4, 15));
+        assert!(requests.retire_silent(), "a callback's outcome is known");
+        assert_eq!(
+            (requests.count(), requests.bytes()),
+            (2, 12),
+            "retired up to the request with a callback"
+        );
+        let mut out = [7; 4];
+        assert_eq!(requests.take_completed(&mut out), 1);
+        assert_eq!(out[0], 0);
+        assert_eq!((requests.count(), requests.bytes()), (0, 0));
+        assert!(!requests.retire_silent());
+        assert!(!requests.has_completed());
+    }
+
+    #[test]
+    fn take_completed_stops_when_out_is_full_and_keeps_the_rest() {
+        let requests = SendRequests::default();
+        for status in [0, -1, -2] {
+            requests.push_done(1, status, true);
+        }
+        requests.push_done(1, 0, false);
+        let mut out = [0; 2];
+        assert_eq!(requests.take_completed(&mut out), 2);
+        assert_eq!(out, [0, -1]);
+        assert_eq!(requests.count(), 2);
+        assert_eq!(requests.take_completed(&mut out), 1);
+        assert_eq!(out[0], -2);
+        assert_eq!(requests.count(), 0, "the silent one behind it went too");
+    }
+
+    #[test]
+    fn a_waiting_request_is_never_retired_silently() {
+        let requests = SendRequests::default();
+        requests.push_queued(datagram(1, 1), false);
+        assert!(!requests.retire_silent());
+        assert_eq!(requests.count(), 1);
+        assert!(!requests.has_completed());
+        requests.drain(|_| Ok(1));
+        assert!(requests.has_completed());
+        assert!(!requests.retire_silent());
+        assert_eq!(requests.count(), 0);
     }
 }

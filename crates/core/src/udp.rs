@@ -448,28 +448,38 @@ impl Udp {
     /// when the socket would block. Errors about the destination are returned;
     /// errors of the send itself come back as [`SendOutcome::Failed`]. Either
     /// way the send is a request until its outcome is taken
-    /// ([`Udp::take_completed`]). `dest` is `None` on a connected socket.
-    pub fn send(&mut self, dest: Option<SocketAddr>, data: &[u8]) -> Result<SendOutcome, UvError> {
+    /// ([`Udp::take_completed`]), or, without a callback, until the driver
+    /// retires it ([`Udp::retire_silent`]). `dest` is `None` on a connected socket.
+    pub fn send(
+        &mut self,
+        dest: Option<SocketAddr>,
+        data: &[u8],
+        has_callback: bool,
+    ) -> Result<SendOutcome, UvError> {
         let dest = self.destination(dest)?;
         if !self.requests.has_unsent() {
             match send_now(self.io()?, dest, data) {
                 Ok(n) => {
-                    self.requests.push_done(data.len(), 0);
+                    self.requests.push_done(data.len(), 0, has_callback);
                     return Ok(SendOutcome::Sent(n));
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
                 Err(e) => {
                     let error = UvError::from_io(&e);
-                    self.requests.push_done(data.len(), error.code);
+                    self.requests
+                        .push_done(data.len(), error.code, has_callback);
                     return Ok(SendOutcome::Failed(error));
                 }
             }
         }
         let io = Arc::clone(self.io()?);
-        let start_drain = self.requests.push_queued(Datagram {
-            dest,
-            data: data.to_vec(),
-        });
+        let start_drain = self.requests.push_queued(
+            Datagram {
+                dest,
+                data: data.to_vec(),
+            },
+            has_callback,
+        );
         if start_drain {
             if let Some(reactor) = &mut self.reactor {
                 if let Err(error) = reactor.start_drain(&io, &self.requests) {
@@ -508,10 +518,22 @@ impl Udp {
         self.requests.has_unsent()
     }
 
-    /// Takes the known outcomes of sends, oldest first, into `out` (0 or a
-    /// negative libuv code each); returns how many.
+    /// Retires the known outcomes of sends, oldest first; those of sends
+    /// with a callback go into `out` (0 or a negative libuv code each);
+    /// returns how many.
     pub fn take_completed(&self, out: &mut [i32]) -> usize {
         self.requests.take_completed(out)
+    }
+
+    /// Retires known outcomes of sends without a callback; true when a send
+    /// with a callback has a known outcome for [`Udp::take_completed`].
+    pub fn retire_silent(&self) -> bool {
+        self.requests.retire_silent()
+    }
+
+    /// True when some send's outcome is known and not yet retired.
+    pub fn has_completed(&self) -> bool {
+        self.requests.has_completed()
     }
 
     /// Sends whose outcome has not been taken (libuv's `send_queue_count`).

@@ -65,7 +65,9 @@ fn pingpong_over_ipv4_loopback_arrives_with_the_senders_address() {
 
     let (mut client, _client_events) = handle(AF_UNSPEC);
     assert_eq!(
-        client.send(Some(server_addr), b"ping\0pong").expect("send"),
+        client
+            .send(Some(server_addr), b"ping\0pong", true)
+            .expect("send"),
         SendOutcome::Sent(9)
     );
     let client_addr = client.local_addr().expect("implicitly bound");
@@ -94,7 +96,7 @@ fn a_burst_arrives_in_order_and_empty_datagrams_survive() {
         } else {
             i.to_be_bytes().to_vec()
         };
-        client.send(Some(to), &payload).expect("send");
+        client.send(Some(to), &payload, true).expect("send");
     }
     let got = datagrams(&events, 100);
     for (i, (payload, _)) in got.iter().enumerate() {
@@ -115,7 +117,7 @@ fn dual_stack_socket_sees_ipv4_peers_as_v4_mapped() {
     let port = server.local_addr().expect("local_addr").port();
     let (mut client, _) = handle(AF_INET);
     client
-        .send(Some(SocketAddr::from(([127, 0, 0, 1], port))), b"x")
+        .send(Some(SocketAddr::from(([127, 0, 0, 1], port))), b"x", true)
         .expect("send");
     let (_, peer) = datagrams(&events, 1).remove(0);
     assert_eq!(peer.ip().to_string(), "::ffff:127.0.0.1");
@@ -221,17 +223,17 @@ fn connect_sends_without_an_address_and_refuses_one() {
     let (mut client, _) = handle(AF_UNSPEC);
     assert_eq!(client.connect(None), Err(ENOTCONN));
     assert_eq!(client.peer_addr(), Err(ENOTCONN));
-    assert_eq!(client.send(None, b"x"), Err(EDESTADDRREQ));
+    assert_eq!(client.send(None, b"x", true), Err(EDESTADDRREQ));
     client.connect(Some(to)).expect("connect");
     assert_eq!(client.peer_addr(), Ok(to));
     assert_eq!(client.connect(Some(to)), Err(EISCONN));
-    assert_eq!(client.send(Some(to), b"x"), Err(EISCONN));
+    assert_eq!(client.send(Some(to), b"x", true), Err(EISCONN));
     assert_eq!(client.try_send(None, b"connected"), Ok(9));
     assert_eq!(datagrams(&events, 1)[0].0, b"connected".to_vec());
     client.connect(None).expect("disconnect");
     assert_eq!(client.peer_addr(), Err(ENOTCONN));
     assert_eq!(
-        client.send(Some(to), b"again").expect("send"),
+        client.send(Some(to), b"again", true).expect("send"),
         SendOutcome::Sent(5)
     );
 }
@@ -244,7 +246,11 @@ fn pktinfo_reports_the_destination_address_and_interface() {
     let port = server.local_addr().expect("addr").port();
     let (mut client, _) = handle(AF_INET);
     client
-        .send(Some(SocketAddr::from(([127, 0, 0, 2], port))), b"to .2")
+        .send(
+            Some(SocketAddr::from(([127, 0, 0, 2], port))),
+            b"to .2",
+            true,
+        )
         .expect("send");
     match events
         .recv_timeout(Duration::from_secs(5))

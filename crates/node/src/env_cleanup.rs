@@ -73,13 +73,13 @@ pub(crate) fn track(env: sys::napi_env, handle: &Rc<Handle>) -> napi::Result<()>
     Ok(())
 }
 
-/// A poll handle was opened on this thread's loop.
-pub(crate) fn poll_opened() {
+/// A libuv handle (poll or idle) was opened on this thread's loop.
+pub(crate) fn uv_handle_opened() {
     STATE.with(|s| s.borrow_mut().open_polls += 1);
 }
 
-/// A poll handle's close callback ran.
-pub(crate) fn poll_closed() {
+/// A libuv handle's close callback ran.
+pub(crate) fn uv_handle_closed() {
     STATE.with(|s| {
         let mut state = s.borrow_mut();
         state.open_polls = state.open_polls.saturating_sub(1);
@@ -93,6 +93,7 @@ unsafe extern "C" fn on_env_cleanup(_arg: *mut c_void) {
 
 unsafe extern "C" fn on_teardown(_hook: sys::napi_async_cleanup_hook_handle, _arg: *mut c_void) {
     close_all();
+    crate::driver::completions::close();
     finish_if_done();
 }
 

@@ -13,7 +13,7 @@ use uv_udp_core::{SendOutcome, Udp};
 use crate::contract::SEND_QUEUED;
 use crate::driver::reactor::{event_fn, js_address, JsAddress, TsfnSink};
 use crate::driver::select::{backend, Backend};
-use crate::driver::{Driver, ReactorLink, UvPoll};
+use crate::driver::{completions, Driver, ReactorLink, UvPoll};
 use crate::handle::Handle;
 use crate::{env_cleanup, thrown, uv_sys};
 
@@ -182,15 +182,28 @@ impl NativeUdp {
         flowinfo: u32,
         scope_id: Option<u32>,
         #[napi(ts_arg_type = "Uint8Array")] data: BufferSlice<'_>,
+        has_callback: bool,
     ) -> Result<i32> {
         let addr = destination(host, port, flowinfo, scope_id)?;
-        let outcome = self.udp().send(addr, &data).map_err(thrown::uv)?;
+        let outcome = self
+            .udp()
+            .send(addr, &data, has_callback)
+            .map_err(thrown::uv)?;
+        let mut failed = None;
         if let Err(error) = self.handle.refresh() {
             // Nothing can watch the socket: the waiting sends fail now
             // rather than never, and JS hears of it as of any known outcome.
             if self.udp().fail_unsent(error.code) > 0 {
-                return Ok(error.code);
+                failed = Some(error.code);
             }
+        }
+        if let Driver::Uv(driver) = &self.handle.driver {
+            if failed.is_some() || !matches!(outcome, SendOutcome::Queued { .. }) {
+                completions::schedule(&self.handle, driver);
+            }
+        }
+        if let Some(code) = failed {
+            return Ok(code);
         }
         Ok(match outcome {
             SendOutcome::Sent(n) => i32::try_from(n).unwrap_or(i32::MAX),

@@ -18,8 +18,12 @@ pub(crate) type CloseCb = unsafe extern "C" fn(handle: *mut c_void);
 pub(crate) const UV_READABLE: c_int = 1;
 /// `UV_WRITABLE` of `enum uv_poll_event`.
 pub(crate) const UV_WRITABLE: c_int = 2;
+/// `UV_IDLE` of `enum uv_handle_type` (stable since libuv 1.0).
+const UV_IDLE: c_int = 6;
 /// `UV_POLL` of `enum uv_handle_type` (stable since libuv 1.0).
 const UV_POLL: c_int = 8;
+/// libuv's `uv_idle_cb`.
+pub(crate) type IdleCb = unsafe extern "C" fn(handle: *mut c_void);
 
 /// `int uv_poll_init_socket(uv_loop_t*, uv_poll_t*, uv_os_sock_t)`.
 type PollInitSocket = unsafe extern "C" fn(*mut c_void, *mut c_void, c_int) -> c_int;
@@ -31,6 +35,12 @@ type PollStop = unsafe extern "C" fn(*mut c_void) -> c_int;
 type Close = unsafe extern "C" fn(*mut c_void, Option<CloseCb>);
 /// `void uv_ref(uv_handle_t*)` and `void uv_unref(uv_handle_t*)`.
 type RefUnref = unsafe extern "C" fn(*mut c_void);
+/// `int uv_idle_init(uv_loop_t*, uv_idle_t*)`.
+type IdleInit = unsafe extern "C" fn(*mut c_void, *mut c_void) -> c_int;
+/// `int uv_idle_start(uv_idle_t*, uv_idle_cb)`.
+type IdleStart = unsafe extern "C" fn(*mut c_void, IdleCb) -> c_int;
+/// `int uv_idle_stop(uv_idle_t*)`.
+type IdleStop = unsafe extern "C" fn(*mut c_void) -> c_int;
 /// `size_t uv_handle_size(uv_handle_type)`.
 type HandleSize = unsafe extern "C" fn(c_int) -> usize;
 
@@ -50,6 +60,14 @@ pub(crate) struct UvApi {
     pub unref: RefUnref,
     /// `uv_handle_size(UV_POLL)`: bytes of a `uv_poll_t` in this libuv.
     pub poll_size: usize,
+    /// `uv_idle_init`.
+    pub idle_init: IdleInit,
+    /// `uv_idle_start`.
+    pub idle_start: IdleStart,
+    /// `uv_idle_stop`.
+    pub idle_stop: IdleStop,
+    /// `uv_handle_size(UV_IDLE)`: bytes of a `uv_idle_t` in this libuv.
+    pub idle_size: usize,
 }
 
 /// The functions, or `None` when the host lacks any of them.
@@ -82,6 +100,10 @@ fn resolve() -> Option<UvApi> {
             r#ref: transmute::<*mut c_void, RefUnref>(symbol(c"uv_ref")?),
             unref: transmute::<*mut c_void, RefUnref>(symbol(c"uv_unref")?),
             poll_size: handle_size(UV_POLL),
+            idle_init: transmute::<*mut c_void, IdleInit>(symbol(c"uv_idle_init")?),
+            idle_start: transmute::<*mut c_void, IdleStart>(symbol(c"uv_idle_start")?),
+            idle_stop: transmute::<*mut c_void, IdleStop>(symbol(c"uv_idle_stop")?),
+            idle_size: handle_size(UV_IDLE),
         })
     }
 }

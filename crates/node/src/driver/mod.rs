@@ -1,6 +1,7 @@
 //! Who drives a handle's socket: the JS thread's own libuv loop (`'uv'`), or
 //! the reactor thread (`'reactor'`). Chosen once per JS thread at load.
 
+pub(crate) mod completions;
 pub(crate) mod reactor;
 pub(crate) mod select;
 pub(crate) mod uv_poll;

@@ -42,6 +42,8 @@ pub(crate) struct UvPoll {
     read_size: Cell<usize>,
     // Smoothed JS cost of one datagram's delivery, in nanoseconds.
     cost_ns: Cell<f64>,
+    // In the thread's list of handles with completed sends to settle.
+    pub(crate) scheduled: Cell<bool>,
 }
 
 impl UvPoll {
@@ -61,7 +63,13 @@ impl UvPoll {
             context,
             read_size: Cell::new(BATCH),
             cost_ns: Cell::new(0.0),
+            scheduled: Cell::new(false),
         }
+    }
+
+    /// The loop this handle polls on.
+    pub(crate) fn uv_loop(&self) -> *mut c_void {
+        self.uv_loop
     }
 
     /// The JS function and async context, for [`Handle::finalize`] to release.
@@ -138,7 +146,7 @@ impl UvPoll {
         self.poll.set(poll);
         self.interest.set(0);
         self.referenced.set(true);
-        env_cleanup::poll_opened();
+        env_cleanup::uv_handle_opened();
         Ok(())
     }
 
@@ -166,7 +174,7 @@ unsafe extern "C" fn on_close(poll: *mut c_void) {
         drop(Rc::from_raw(data));
         libc::free(poll);
     }
-    env_cleanup::poll_closed();
+    env_cleanup::uv_handle_closed();
 }
 
 unsafe extern "C" fn on_poll(poll: *mut c_void, status: c_int, events: c_int) {
@@ -199,17 +207,11 @@ unsafe extern "C" fn on_poll(poll: *mut c_void, status: c_int, events: c_int) {
         return;
     }
     if events & UV_WRITABLE != 0 && !handle.is_closed() {
+        // As libuv's uv__udp_io: what the drain completed is settled at once.
         let drained = handle.udp.borrow().drain();
         if drained.completed > 0 {
-            call(&handle, driver, |env| {
-                Some([
-                    js_call::number(env, SENDS_DONE.into())?,
-                    js_call::null(env)?,
-                    js_call::number(env, drained.completed as f64)?,
-                ])
-            });
-        }
-        if drained.unsent == 0 {
+            settle(&handle, driver);
+        } else if drained.unsent == 0 {
             // Stops watching for writability; it cannot fail when only
             // narrowing what an open poll handle watches.
             let _ = handle.refresh();
@@ -217,6 +219,29 @@ unsafe extern "C" fn on_poll(poll: *mut c_void, status: c_int, events: c_int) {
     }
     if events & UV_READABLE != 0 {
         read(&handle, driver);
+    }
+}
+
+/// Retires the handle's completed sends: those without a callback here,
+/// those with one by calling JS (`SENDS_DONE`), which takes their outcomes.
+/// JS is also called when the handle stops being active, for its loop.
+pub(crate) fn settle(handle: &Rc<Handle>, driver: &UvPoll) {
+    if handle.is_closed() {
+        // close() hands every outcome to JS itself.
+        return;
+    }
+    let was_active = handle.is_active();
+    let needs_js = handle.udp.borrow().retire_silent();
+    // Narrowing what is watched (or unreferencing) cannot fail.
+    let _ = handle.refresh();
+    if needs_js || (was_active && !handle.is_active()) {
+        call(handle, driver, |env| {
+            Some([
+                js_call::number(env, SENDS_DONE.into())?,
+                js_call::null(env)?,
+                js_call::number(env, 0.0)?,
+            ])
+        });
     }
 }
 
