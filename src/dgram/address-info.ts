@@ -1,0 +1,24 @@
+/** Addresses in `node:dgram`'s shapes: `{ address, family, port }` and a message's `rinfo`. */
+import type { Address4, Address6 } from '../address'
+
+/** What `address()` and `remoteAddress()` return, as `net.AddressInfo`. */
+export interface AddressInfo {
+  address: string
+  family: 'IPv4' | 'IPv6'
+  port: number
+}
+
+/** Where a message came from, as dgram's `rinfo`; `local` and `interface` only with `{ pktinfo: true }`. */
+export interface RemoteInfo extends AddressInfo {
+  /** The datagram's size in bytes. */
+  size: number
+  /** uv-udp extra, with `{ pktinfo: true }`: the local address the datagram was sent to. */
+  local?: string
+  /** uv-udp extra, with `{ pktinfo: true }`: the index of the interface it came in on. */
+  interface?: number
+}
+
+/** A tuple from the pyuv API as Node's address object. */
+export function addressInfo(tuple: Address4 | Address6): AddressInfo {
+  return { address: tuple[0], family: tuple.length === 2 ? 'IPv4' : 'IPv6', port: tuple[1] }
+}
