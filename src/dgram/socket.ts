@@ -713,7 +713,16 @@ export class Socket extends EventEmitter {
     const udp = this.#healthCheck()
     if (!group) throw missingArgs('multicastAddress')
     const local = iface === undefined || iface === null ? undefined : String(iface)
-    this.#option(syscall, () => udp.set_membership(String(group), membership, local))
+    const address = String(group)
+    try {
+      udp.set_membership(address, membership, local)
+    } catch (error) {
+      let code = codeOf(error)
+      // uv-udp refuses a unicast group with EINVAL before asking the kernel;
+      // libuv asks, and leaving a group never joined is EADDRNOTAVAIL.
+      if (code === errno.UV_EINVAL && membership === UV_LEAVE_GROUP && isIP(address) !== 0) code = errno.UV_EADDRNOTAVAIL
+      throw errnoException(code, syscall)
+    }
   }
 
   /** Joins a source-specific group (IGMPv3 / MLDv2). */
