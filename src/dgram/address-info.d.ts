@@ -1,4 +1,3 @@
-/** Addresses in `node:dgram`'s shapes: `{ address, family, port }` and a message's `rinfo`. */
 import type { Address4, Address6 } from '../address';
 /** What `address()` and `remoteAddress()` return, as `net.AddressInfo`. */
 export interface AddressInfo {
@@ -17,3 +16,9 @@ export interface RemoteInfo extends AddressInfo {
 }
 /** A tuple from the pyuv API as Node's address object. */
 export declare function addressInfo(tuple: Address4 | Address6): AddressInfo;
+/**
+ * An IPv6 host with its zone, as Node writes a scoped address: `fe80::1%eth0`
+ * (the interface's name; its index when no interface of that index has an
+ * IPv6 address to name it by).
+ */
+export declare function scoped(host: string, scopeId: number): string;

@@ -14,7 +14,7 @@ import { Loop } from '../loop'
 import type { PacketInfo } from '../delivery'
 import { UDP } from '../udp'
 
-import { type AddressInfo, type RemoteInfo, addressInfo } from './address-info'
+import { type AddressInfo, type RemoteInfo, addressInfo, scoped } from './address-info'
 import {
   errnoException,
   exceptionWithHostPort,
@@ -294,12 +294,10 @@ export class Socket extends EventEmitter {
       return
     }
     if (peer === null || data === null) return
-    const rinfo: RemoteInfo = {
-      address: peer[0],
-      family: peer.length === 2 ? 'IPv4' : 'IPv6',
-      port: peer[1],
-      size: data.length,
-    }
+    const rinfo: RemoteInfo =
+      peer.length === 2
+        ? { address: peer[0], family: 'IPv4', port: peer[1], size: data.length }
+        : { address: peer[3] === 0 ? peer[0] : scoped(peer[0], peer[3]), family: 'IPv6', port: peer[1], size: data.length }
     if (info !== undefined) {
       rinfo.local = info.local_address
       rinfo.interface = info.interface_index
