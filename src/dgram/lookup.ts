@@ -21,6 +21,8 @@ export class Resolver {
   readonly #lookup: LookupFunction | null
   readonly #family: 4 | 6
   readonly #loopback: string
+  // The last literal seen: a stream of sends to one peer checks it once.
+  #lastLiteral = ''
 
   /** `lookup` is the socket's option; `undefined` means `dns.lookup`. */
   constructor(family: 4 | 6, lookup: LookupFunction | undefined) {
@@ -37,7 +39,10 @@ export class Resolver {
   literal(address: string | null | undefined): string | null {
     if (this.#lookup !== null) return null
     if (!address) return this.#loopback
-    return isIP(address) !== 0 ? address : null
+    if (address === this.#lastLiteral) return address
+    if (isIP(address) === 0) return null
+    this.#lastLiteral = address
+    return address
   }
 
   /** Resolves `address` as Node's `lookup4` / `lookup6` do; `callback` runs later. */

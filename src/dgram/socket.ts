@@ -140,6 +140,7 @@ export class Socket extends EventEmitter {
   #connectState = DISCONNECTED
   #queue: (() => void)[] | undefined = undefined
   #deferred: DeferredSend[] = []
+  #callbacksScheduled = false
   #lastDestination: Address4 | Address6 | null = null
 
   constructor(type: SocketType | SocketOptions, listener?: MessageListener) {
@@ -508,7 +509,22 @@ export class Socket extends EventEmitter {
       )
     } catch (error) {
       if (callback) process.nextTick(callback, exceptionWithHostPort(codeOf(error), 'send', address, port))
+      return
     }
+    if (callback !== undefined) this.#scheduleCallbacks(udp)
+  }
+
+  // Node calls a send's callback on the next tick when the kernel took the
+  // datagram at once; the handle would wait for the next turn of the event
+  // loop. So the callbacks of sends already done run on the next tick, in
+  // call order; a send that had to queue completes later, as in Node.
+  #scheduleCallbacks(udp: UDP): void {
+    if (this.#callbacksScheduled) return
+    this.#callbacksScheduled = true
+    process.nextTick(() => {
+      this.#callbacksScheduled = false
+      if (!udp.closed) udp._flushSends()
+    })
   }
 
   #matchesFamily(ip: string): boolean {
