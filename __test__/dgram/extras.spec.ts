@@ -8,9 +8,17 @@ import dgram from 'node:dgram'
 
 import test, { type ExecutionContext } from 'ava'
 
-import { type Received, listening, nextEvent, shape, sleep, thrown, until, uvDgram } from './support.js'
+import type { RemoteInfo } from '../../dgram.js'
+
+import { listening, nextEvent, shape, sleep, thrown, until, uvDgram } from './support.js'
 
 type UvSocket = ReturnType<typeof uvDgram.createSocket>
+
+interface Received {
+  text: string
+  bytes: Buffer
+  rinfo: RemoteInfo
+}
 
 function uvSocket(t: ExecutionContext, options: Parameters<typeof uvDgram.createSocket>[0] = 'udp4'): UvSocket {
   const s = uvDgram.createSocket(options)
