@@ -6,7 +6,9 @@
 import { EventEmitter } from 'node:events';
 import { type AddressInfo, type RemoteInfo } from './address-info';
 import { type SendPayload, type SendData } from './payload';
+import { type SendCallback } from './send-arguments';
 import { type SocketOptions, type SocketType } from './options';
+export type { SendCallback } from './send-arguments';
 /** `bind`'s options object. */
 export interface BindOptions {
     port?: number | undefined;
@@ -14,8 +16,6 @@ export interface BindOptions {
     exclusive?: boolean | undefined;
     fd?: number | undefined;
 }
-/** A send's callback: `bytes` is the datagram's size. */
-export type SendCallback = (error: Error | null, bytes: number) => void;
 /** One message of `sendMany`: `[msg]` on a connected socket, else `[msg, port, address?]`. */
 export type SendManyMessage = readonly [msg: SendPayload, port?: number, address?: string];
 /** A 'message' listener. */

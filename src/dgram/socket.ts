@@ -29,9 +29,13 @@ import {
 } from './errors'
 import { descriptorKind } from './fd-type'
 import { Resolver } from './lookup'
-import { type SendPayload, type SendData, partsLength, sliceBuffer, toParts } from './payload'
+import { ListenQueue } from './listen-queue'
+import { type SendPayload, type SendData, partsLength, toParts } from './payload'
+import { type SendCallback, sendArguments } from './send-arguments'
 import { type SocketOptions, type SocketType, checkOptions } from './options'
 import { isInt32, validatePort, validateString, validateNumber } from './validate'
+
+export type { SendCallback } from './send-arguments'
 
 /** `bind`'s options object. */
 export interface BindOptions {
@@ -40,9 +44,6 @@ export interface BindOptions {
   exclusive?: boolean | undefined
   fd?: number | undefined
 }
-
-/** A send's callback: `bytes` is the datagram's size. */
-export type SendCallback = (error: Error | null, bytes: number) => void
 
 /** One message of `sendMany`: `[msg]` on a connected socket, else `[msg, port, address?]`. */
 export type SendManyMessage = readonly [msg: SendPayload, port?: number, address?: string]
@@ -138,7 +139,7 @@ export class Socket extends EventEmitter {
   #receiving = false
   #bindState = UNBOUND
   #connectState = DISCONNECTED
-  #queue: (() => void)[] | undefined = undefined
+  readonly #queue = new ListenQueue(this)
   #deferred: DeferredSend[] = []
   #callbacksScheduled = false
   #lastDestination: Address4 | Address6 | null = null
@@ -328,7 +329,7 @@ export class Socket extends EventEmitter {
     const target = host
     const onConnect = typeof cb === 'function' ? (cb as (error?: Error) => void) : undefined
     if (this.#bindState !== BOUND) {
-      this.#enqueue(() => this.#connect(checkedPort, target, onConnect))
+      this.#queue.push(() => this.#connect(checkedPort, target, onConnect))
       return
     }
     this.#connect(checkedPort, target, onConnect)
@@ -411,51 +412,19 @@ export class Socket extends EventEmitter {
   send(msg: SendData, offset: number, length: number, callback?: SendCallback): void
   send(buffer: unknown, offset?: unknown, length?: unknown, port?: unknown, address?: unknown, callback?: unknown): void {
     const connected = this.#connectState === CONNECTED
-    let payload: unknown = buffer
-    if (!connected) {
-      if (address || (port && typeof port !== 'function')) {
-        payload = sliceBuffer(buffer, offset, length)
-      } else {
-        callback = port
-        port = offset
-        address = length
-      }
-    } else {
-      if (typeof length === 'number') {
-        payload = sliceBuffer(buffer, offset, length)
-        if (typeof port === 'function') {
-          callback = port
-          port = null
-        }
-      } else {
-        callback = offset
-      }
-      if (port || address) throw socketIsConnected()
-    }
-    const parts = toParts(payload)
-    if (!connected) port = validatePort(port, 'Port', false)
-    if (typeof callback !== 'function') callback = undefined
-    if (typeof address === 'function') {
-      callback = address
-      address = undefined
-    } else if (address != null) {
-      validateString(address, 'address')
-    }
+    const send = sendArguments(connected, buffer, offset, length, port, address, callback)
     this.#healthCheck()
     if (this.#bindState === UNBOUND) this.bind({ port: 0, exclusive: true })
+    const { parts, address: host, port: checkedPort, callback: onSent } = send
     if (parts.length === 0) parts.push(Buffer.alloc(0))
-    const onSent = callback as SendCallback | undefined
-    const host = address as string | undefined
     if (this.#bindState !== BOUND) {
-      const checkedPort = port as number
-      this.#enqueue(() => this.send(parts, checkedPort, host, onSent))
+      this.#queue.push(() => this.send(parts, checkedPort, host, onSent))
       return
     }
     if (connected) {
       this.#doSend(null, null, parts, host, 0, onSent)
       return
     }
-    const checkedPort = port as number
     const ip = this.#resolver.literal(host)
     if (ip !== null) this.#defer({ ip, parts, address: host, port: checkedPort, callback: onSent })
     else this.#resolver.resolve(host, (ex, resolved) => this.#doSend(ex, resolved, parts, host, checkedPort, onSent))
@@ -611,31 +580,12 @@ export class Socket extends EventEmitter {
     this.#startListening(false)
   }
 
-  #enqueue(entry: () => void): void {
-    if (this.#queue === undefined) {
-      this.#queue = []
-      const onListenError = () => {
-        this.removeListener('listening', onListenSuccess)
-        this.#queue = undefined
-      }
-      const onListenSuccess = () => {
-        this.removeListener(EventEmitter.errorMonitor, onListenError)
-        const queue = this.#queue ?? []
-        this.#queue = undefined
-        for (const queued of queue) queued()
-      }
-      this.once(EventEmitter.errorMonitor, onListenError)
-      this.once('listening', onListenSuccess)
-    }
-    this.#queue.push(entry)
-  }
-
   // ---- closing --------------------------------------------------------------
 
   /** Closes the socket; `'close'` (and `callback`) on the next tick. Sends not yet made are dropped. */
   close(callback?: () => void): this {
     if (typeof callback === 'function') this.on('close', callback)
-    if (this.#queue !== undefined) {
+    if (this.#queue.waiting) {
       this.#queue.push(() => this.close())
       return this
     }
