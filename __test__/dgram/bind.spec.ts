@@ -1,9 +1,14 @@
 /** bind in all its forms, 'listening', host names, the lookup option, bind errors, fd. */
+import { spawn } from 'node:child_process'
 import { closeSync, openSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-import { both, listening, nextEvent, shape, socket, thrown } from './support.js'
+import { both, listening, nextEvent, shape, socket, thrown, until } from './support.js'
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url))
+const FD_FIXTURE = fileURLToPath(new URL('fixtures/bind-fd.cjs', import.meta.url))
 
 both('bind(port, address, callback): listening, then the callback, with the bound address', async (t, dgram) => {
   const s = socket(t, dgram)
@@ -231,4 +236,38 @@ both('closing while the bind resolves: no listening, no error, only close', asyn
   s.close()
   await new Promise((resolve) => setTimeout(resolve, 100))
   t.deepEqual(events, ['close'])
+})
+
+both('bind({ fd }) adopts an open UDP socket: listening at once, its address, its datagrams', async (t, dgram, impl) => {
+  if (process.platform !== 'linux') return t.pass('bash /dev/udp and /proc: Linux')
+  const rx = socket(t, dgram)
+  rx.bind(0, '127.0.0.1')
+  await listening(rx)
+  // bash opens the descriptor, connected to rx, and hands it to the fixture as fd 7.
+  const child = spawn('bash', ['-c', `exec 7<>/dev/udp/127.0.0.1/${rx.address().port} && exec "$0" "$@"`, process.execPath, FD_FIXTURE, impl.name, '7'], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const lines: Record<string, unknown>[] = []
+  let buffered = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString()
+    let at
+    while ((at = buffered.indexOf('\n')) >= 0) {
+      lines.push(JSON.parse(buffered.slice(0, at)))
+      buffered = buffered.slice(at + 1)
+    }
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  await until(() => lines.some((line) => line.event === 'address') && lines.some((line) => line.event === 'sent'), 5000, 'the fixture')
+  const address = lines.find((line) => line.event === 'address') as { port: number }
+  rx.send('to the fd', address.port, '127.0.0.1')
+  t.is(await exited, 0)
+  t.deepEqual(lines.map((line) => (line.event === 'address' ? { ...line, port: typeof line.port } : line)), [
+    { event: 'listening', sync: true },
+    { event: 'address', address: '127.0.0.1', family: 'IPv4', port: 'number' },
+    // The socket is connected (by bash): a destination is refused, as libuv refuses it.
+    { event: 'sent', error: 'EISCONN send' },
+    { event: 'message', text: 'to the fd' },
+  ])
 })
