@@ -108,7 +108,8 @@ test('the root package ships the entry points, src/*.js, the typings and the bin
   t.is(result.code, 0, output(result))
   const entry = (JSON.parse(result.stdout.slice(result.stdout.indexOf('['))) as PackEntry[])[0]
   const files = entry.files.map((file) => file.path).sort()
-  const sources = readdirSync(join(REPO, 'src')).filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
+  const sourcesIn = (dir: string) => readdirSync(join(REPO, dir)).filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
+  const sources = [...sourcesIn('src'), ...sourcesIn('src/dgram').map((file) => `dgram/${file}`)]
   const expected = [
     'LICENSE',
     'README.md',
@@ -118,6 +119,9 @@ test('the root package ships the entry points, src/*.js, the typings and the bin
     'index.d.ts',
     'binding.js',
     'binding.d.ts',
+    'dgram.js',
+    'dgram.mjs',
+    'dgram.d.ts',
     ...sources.flatMap((file) => [`src/${file.slice(0, -3)}.js`, `src/${file.slice(0, -3)}.d.ts`]),
   ].sort()
   t.deepEqual(files, expected)

@@ -48,15 +48,16 @@ async function pingpongUv(loop, rounds) {
   return rtts
 }
 
-async function pingpongDgram(rounds) {
-  const server = dgram.createSocket('udp4')
+/** dgram's ping-pong; `lib` is node:dgram or uv-udp/dgram, the same code for both. */
+async function pingpongDgram(rounds, lib = dgram) {
+  const server = lib.createSocket('udp4')
   server.on('message', (data, rinfo) => server.send(data, rinfo.port, rinfo.address))
   await new Promise((resolve) => server.bind(0, '127.0.0.1', resolve))
-  const client = dgram.createSocket('udp4')
+  const client = lib.createSocket('udp4')
   const port = server.address().port
   const payload = Buffer.alloc(64, 1)
   const rtts = new Float64Array(rounds)
-  await bounded('dgram', (resolve) => {
+  await bounded(lib === dgram ? 'dgram' : 'uv-udp/dgram', (resolve) => {
     let round = 0
     let sentAt = process.hrtime.bigint()
     client.on('message', () => {

@@ -29,6 +29,8 @@ import {
   type CloseCallback,
 } from 'uv-udp'
 import uvUdp from 'uv-udp'
+import type * as NodeDgram from 'node:dgram'
+import dgram, { createSocket as createDgramSocket, type RemoteInfo as DgramRemoteInfo } from 'uv-udp/dgram'
 
 // Module shape: named and default exports agree.
 const sameClass: typeof UDP = uvUdp.UDP
@@ -158,4 +160,17 @@ export async function scoped(): Promise<void> {
   handle.bind(['127.0.0.1', 0])
   const disposer: () => Promise<void> = handle[Symbol.asyncDispose]
   const asDisposable: AsyncDisposable = handle
+}
+
+// uv-udp/dgram, as published: a socket goes where @types/node's dgram.Socket
+// is expected, and node:dgram code compiles against it unchanged.
+export const asNodeSocket: NodeDgram.Socket = dgram.createSocket('udp4')
+export function dgramUsage(options: NodeDgram.SocketOptions): number {
+  const socket = createDgramSocket(options, (msg: Buffer, rinfo: DgramRemoteInfo) => {
+    const local: string | undefined = rinfo.local
+    void [msg.length, local, rinfo.interface]
+  })
+  socket.bind(0, '127.0.0.1', () => socket.send('hi', socket.address().port, 'localhost'))
+  socket.on('error', (error: Error) => socket.close())
+  return socket.trySend(Buffer.from('x'), 1234, '127.0.0.1') + socket.sendMany([['y', 1234]])
 }

@@ -1,0 +1,97 @@
+/**
+ * The behaviours where uv-udp/dgram differs from node:dgram on purpose, each
+ * listed with its reason in the README's "From node:dgram" table. Each test
+ * pins down both sides, so that the table stays true: if node:dgram changes,
+ * or uv-udp/dgram, the test fails and the table must be revisited.
+ */
+import { both, listening, receiver, shape, sleep, socket, until } from './support.js'
+
+const nodeMajor = Number(process.versions.node.split('.')[0])
+const nodeMinor = Number(process.versions.node.split('.')[1])
+
+both('on a closed socket, the calls Node makes without its health check', async (t, lib, impl) => {
+  const s = lib.createSocket('udp4')
+  s.bind(0, '127.0.0.1')
+  await listening(s)
+  s.close()
+  const calls: [string, () => unknown][] = [
+    ['setBroadcast', () => s.setBroadcast(true)],
+    ['setTTL', () => s.setTTL(64)],
+    ['setMulticastTTL', () => s.setMulticastTTL(1)],
+    ['setMulticastLoopback', () => s.setMulticastLoopback(true)],
+    ['setRecvBufferSize', () => s.setRecvBufferSize(65536)],
+    ['getSendBufferSize', () => s.getSendBufferSize()],
+  ]
+  for (const [name, call] of calls) {
+    let error: unknown
+    try {
+      call()
+    } catch (e) {
+      error = e
+    }
+    if (impl.name === 'node:dgram') t.like(shape(error), { name: 'TypeError' }, `${name}: Node reads a property of its null handle`)
+    else t.like(shape(error), { code: 'ERR_SOCKET_DGRAM_NOT_RUNNING', message: 'Not running' }, name)
+  }
+  if (impl.name === 'node:dgram') t.throws(() => s.getSendQueueSize(), { instanceOf: TypeError })
+  else {
+    t.is(s.getSendQueueSize(), 0, 'the counters stay readable')
+    t.is(s.getSendQueueCount(), 0)
+  }
+})
+
+both('msg is its own ArrayBuffer in Node, a view of its read batch in uv-udp', async (t, lib, impl) => {
+  const rx = await (async () => {
+    const s = socket(t, lib)
+    s.bind(0, '127.0.0.1')
+    return listening(s)
+  })()
+  const kept: Buffer[] = []
+  rx.on('message', (msg) => kept.push(msg))
+  const tx = socket(t, lib)
+  tx.bind(0, '127.0.0.1')
+  await listening(tx)
+  for (let i = 0; i < 2; i++) tx.send(Buffer.alloc(10, i), rx.address().port, '127.0.0.1')
+  await until(() => kept.length === 2, 3000, 'two datagrams')
+  if (impl.name === 'node:dgram') {
+    t.true(kept.every((msg) => msg.byteOffset === 0 && msg.buffer.byteLength === msg.length))
+  } else {
+    // Each read hands JS one buffer of headers and payloads: msg is a view of it.
+    t.true(kept.every((msg) => msg.buffer.byteLength > msg.length))
+  }
+  t.deepEqual(kept.map((msg) => [...msg]), [Array(10).fill(0), Array(10).fill(1)])
+})
+
+both('sends to IP literals made in one tick go out together on the next tick', async (t, lib, impl) => {
+  const rx = await receiver(t, lib)
+  const tx = socket(t, lib)
+  tx.bind(0, '127.0.0.1')
+  await listening(tx)
+  tx.send('a', rx.port, '127.0.0.1')
+  // Queued between the two sends: Node runs it between their lookups' ticks.
+  process.nextTick(() => tx.close())
+  tx.send('b', rx.port, '127.0.0.1')
+  await sleep(100)
+  t.deepEqual(rx.got.map((d) => d.text), impl.name === 'node:dgram' ? ['a'] : ['a', 'b'])
+})
+
+both('reusePort: honoured by uv-udp/dgram on every Node; by node:dgram from 22.12 on', async (t, lib, impl) => {
+  const a = socket(t, lib, { type: 'udp4', reusePort: true } as never)
+  a.bind(0, '127.0.0.1')
+  await listening(a)
+  const b = socket(t, lib, { type: 'udp4', reusePort: true } as never)
+  b.bind(a.address().port, '127.0.0.1')
+  const outcome = await new Promise<string>((resolve) => {
+    b.once('listening', () => resolve('listening'))
+    b.once('error', (error: NodeJS.ErrnoException) => resolve(String(error.code)))
+  })
+  const nodeHasIt = nodeMajor > 22 || (nodeMajor === 22 && nodeMinor >= 12)
+  t.is(outcome, impl.name === 'uv-udp/dgram' || nodeHasIt ? 'listening' : 'EADDRINUSE')
+})
+
+both("Node's deprecated private members (DEP0112) are not there", (t, lib, impl) => {
+  const s = socket(t, lib) as unknown as Record<string, unknown>
+  const privates = ['_handle', '_receiving', '_bindState', '_queue', '_reuseAddr', '_healthCheck', '_stopReceiving']
+  const present = privates.filter((name) => name in s)
+  t.deepEqual(present, impl.name === 'node:dgram' ? privates : [])
+  t.is('_createSocketHandle' in lib, impl.name === 'node:dgram')
+})

@@ -1,0 +1,92 @@
+/** 'message': the Buffer and rinfo, IPv4, IPv6, dual stack, size, order against send callbacks. */
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+
+import { both, listening, receiver, socket, until } from './support.js'
+
+const execFileAsync = promisify(execFile)
+const FIXTURE = fileURLToPath(new URL('fixtures/throw-in-listener.cjs', import.meta.url))
+// Run from the repository, so that `require('uv-udp/dgram')` resolves the
+// package by its own name, as users load it.
+const REPO = fileURLToPath(new URL('../..', import.meta.url))
+
+both('rinfo is { address, family, port, size } of the sender (IPv4)', async (t, dgram) => {
+  const rx = await receiver(t, dgram)
+  const tx = socket(t, dgram)
+  tx.bind(0, '127.0.0.1')
+  await listening(tx)
+  tx.send('hello', rx.port, '127.0.0.1')
+  await until(() => rx.got.length === 1, 3000, 'the datagram')
+  t.deepEqual(rx.got[0].rinfo, { address: '127.0.0.1', family: 'IPv4', port: tx.address().port, size: 5 })
+})
+
+both('rinfo of an IPv6 sender', async (t, dgram) => {
+  const rx = await receiver(t, dgram, 'udp6')
+  const tx = socket(t, dgram, 'udp6')
+  tx.bind(0, '::1')
+  await listening(tx)
+  tx.send('hello6', rx.port, '::1')
+  await until(() => rx.got.length === 1, 3000, 'the datagram')
+  t.deepEqual(rx.got[0].rinfo, { address: '::1', family: 'IPv6', port: tx.address().port, size: 6 })
+})
+
+both('a dual-stack udp6 socket sees an IPv4 sender as ::ffff:a.b.c.d, family IPv6', async (t, dgram) => {
+  const rx = socket(t, dgram, 'udp6')
+  const got: unknown[] = []
+  rx.on('message', (_msg, rinfo) => got.push(rinfo))
+  rx.bind(0, '::')
+  await listening(rx)
+  const tx = socket(t, dgram, 'udp4')
+  tx.bind(0, '127.0.0.1')
+  await listening(tx)
+  tx.send('mapped', rx.address().port, '127.0.0.1')
+  await until(() => got.length === 1, 3000, 'the datagram')
+  t.deepEqual(got[0], { address: '::ffff:127.0.0.1', family: 'IPv6', port: tx.address().port, size: 6 })
+})
+
+both('msg is a Buffer the listener may keep: later datagrams do not change it', async (t, dgram) => {
+  const rx = await bound(t, dgram)
+  const kept: Buffer[] = []
+  rx.on('message', (msg) => kept.push(msg))
+  const tx = socket(t, dgram)
+  for (let i = 0; i < 64; i++) tx.send(Buffer.alloc(100, i), rx.address().port, '127.0.0.1')
+  await until(() => kept.length === 64, 3000, '64 datagrams')
+  t.true(kept.every((msg) => Buffer.isBuffer(msg)))
+  t.deepEqual(kept.map((msg, i) => msg.equals(Buffer.alloc(100, i))), Array(64).fill(true))
+})
+
+both('a large datagram (60 000 bytes) arrives whole', async (t, dgram) => {
+  const rx = await receiver(t, dgram)
+  const tx = socket(t, dgram)
+  const payload = Buffer.alloc(60_000)
+  for (let i = 0; i < payload.length; i++) payload[i] = i % 251
+  tx.send(payload, rx.port, '127.0.0.1')
+  await until(() => rx.got.length === 1, 3000, 'the datagram')
+  t.true(rx.got[0].bytes.equals(payload))
+  t.is(rx.got[0].rinfo.size, 60_000)
+})
+
+both('an echo: the send callback runs before the reply is seen', async (t, dgram) => {
+  const server = await bound(t, dgram)
+  server.on('message', (msg, rinfo) => server.send(msg, rinfo.port, rinfo.address))
+  const client = await bound(t, dgram)
+  const order: string[] = []
+  client.on('message', (msg) => order.push(`reply ${msg}`))
+  for (let i = 0; i < 5; i++) {
+    client.send(`ping ${i}`, server.address().port, '127.0.0.1', () => order.push(`sent ${i}`))
+    await until(() => order.length === 2 * (i + 1), 3000, `round ${i}`)
+  }
+  t.deepEqual(order, [0, 1, 2, 3, 4].flatMap((i) => [`sent ${i}`, `reply ping ${i}`]))
+})
+
+both('an exception in a message listener is an uncaught exception', async (t, _dgram, impl) => {
+  const { stdout } = await execFileAsync(process.execPath, [FIXTURE, impl.name], { cwd: REPO, timeout: 10_000 })
+  t.deepEqual(JSON.parse(stdout.trim()), { uncaught: 'listener threw' })
+})
+
+async function bound(t: Parameters<Parameters<typeof both>[1]>[0], dgram: Parameters<Parameters<typeof both>[1]>[1]) {
+  const s = socket(t, dgram)
+  s.bind(0, '127.0.0.1')
+  return listening(s)
+}

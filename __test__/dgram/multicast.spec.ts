@@ -1,0 +1,79 @@
+/**
+ * Multicast and broadcast, for real, inside a network namespace this spec
+ * makes (`dgramtest-<pid>-<n>`: only a loopback, with multicast on and a
+ * route for 224.0.0.0/4), so nothing sent can leave it; deleted after each
+ * test, even on failure. Needs Linux and root: without them the tests are
+ * skipped with the reason, and with CI=true they fail instead. The link-local
+ * test shares the namespace (a veth pair with fe80:: addresses).
+ */
+import { execFile, spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+
+import type { ExecutionContext } from 'ava'
+
+import { both } from './support.js'
+
+const execFileAsync = promisify(execFile)
+const REPO = fileURLToPath(new URL('../..', import.meta.url))
+const FIXTURE = fileURLToPath(new URL('fixtures/multicast.cjs', import.meta.url))
+const LINK_LOCAL = fileURLToPath(new URL('fixtures/link-local.cjs', import.meta.url))
+
+function netnsReason(): string | null {
+  if (process.platform !== 'linux') return 'network namespaces need Linux'
+  if (process.getuid?.() !== 0) return 'network namespaces need root'
+  if (spawnSync('ip', ['-V']).status !== 0) return "iproute2's ip is missing"
+  return null
+}
+const reason = netnsReason()
+const inCI = process.env.CI === 'true'
+let counter = 0
+
+/** A namespace with a multicast-capable loopback, deleted at teardown. */
+function namespace(t: ExecutionContext): string {
+  const name = `dgramtest-${process.pid}-${counter++}`
+  const ip = (...args: string[]) => {
+    const result = spawnSync('ip', args, { encoding: 'utf8' })
+    if (result.status !== 0) throw new Error(`ip ${args.join(' ')}: ${result.stderr}`)
+  }
+  ip('netns', 'add', name)
+  t.teardown(() => {
+    spawnSync('ip', ['netns', 'del', name])
+  })
+  ip('-n', name, 'link', 'set', 'lo', 'up')
+  ip('-n', name, 'link', 'set', 'lo', 'multicast', 'on')
+  ip('-n', name, 'route', 'add', '224.0.0.0/4', 'dev', 'lo')
+  // Two link-local hosts' interfaces: a veth pair, both ends here.
+  ip('-n', name, 'link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb')
+  for (const [dev, address] of [['va', 'fe80::a/64'], ['vb', 'fe80::b/64']]) {
+    ip('-n', name, 'link', 'set', dev, 'up')
+    ip('-n', name, 'address', 'add', address, 'dev', dev, 'nodad')
+  }
+  return name
+}
+
+both.skipUnless(reason === null || inCI, reason ?? '', 'multicast: a member hears the group until it leaves; broadcast needs setBroadcast', async (t, _dgram, impl) => {
+  const ns = namespace(t)
+  const { stdout } = await execFileAsync('ip', ['netns', 'exec', ns, process.execPath, FIXTURE, impl.name], { cwd: REPO, timeout: 20_000 })
+  t.deepEqual(JSON.parse(stdout.trim()), {
+    joined: 12,
+    afterJoin: [['to the group', '127.0.0.1']],
+    dropTwice: 'EADDRNOTAVAIL dropMembership',
+    left: 13,
+    afterLeave: [],
+    noBroadcast: 'EACCES send',
+    broadcast: 5,
+    afterBroadcast: [['bcast', '127.0.0.1']],
+  })
+})
+
+both.skipUnless(reason === null || inCI, reason ?? '', 'IPv6 link-local: rinfo and address() carry the zone (the peer\'s: where it came in)', async (t, _dgram, impl) => {
+  const ns = namespace(t)
+  const { stdout } = await execFileAsync('ip', ['netns', 'exec', ns, process.execPath, LINK_LOCAL, impl.name], { cwd: REPO, timeout: 20_000 })
+  t.deepEqual(JSON.parse(stdout.trim()), {
+    // Sent out of va, it comes in on vb: the peer is fe80::a on vb's link.
+    rinfo: { address: 'fe80::a%vb', family: 'IPv6', port: true, size: 10 },
+    sender: { address: 'fe80::a%va', family: 'IPv6', port: 0 },
+    receiver: { address: 'fe80::b%vb', family: 'IPv6', port: 0 },
+  })
+})

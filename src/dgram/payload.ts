@@ -1,0 +1,53 @@
+/** What `send` takes as a datagram, as `node:dgram` reads it: strings, views, lists of them, offset and length. */
+import { bufferOutOfBounds, invalidArgType } from './errors'
+
+/** A datagram, or a part of one: a string (UTF-8), a `Buffer`, any TypedArray or a `DataView`. */
+export type SendData = string | NodeJS.ArrayBufferView
+/** A datagram or a list of parts gathered into one. */
+export type SendPayload = SendData | readonly SendData[]
+
+const EXPECTED = ['Buffer', 'TypedArray', 'DataView', 'string'] as const
+
+/** `buffer[offset, offset + length)` as Node's `sliceBuffer`: a view, not a copy. */
+export function sliceBuffer(buffer: unknown, offset: unknown, length: unknown): Uint8Array {
+  let view: ArrayBufferView
+  if (typeof buffer === 'string') view = Buffer.from(buffer)
+  else if (!ArrayBuffer.isView(buffer)) throw invalidArgType('buffer', EXPECTED, buffer)
+  else view = buffer
+  const start = Number(offset) >>> 0
+  const count = Number(length) >>> 0
+  if (start > view.byteLength) throw bufferOutOfBounds('offset')
+  if (start + count > view.byteLength) throw bufferOutOfBounds('length')
+  return new Uint8Array(view.buffer, view.byteOffset + start, count)
+}
+
+function bytesOf(view: ArrayBufferView): Uint8Array {
+  return view instanceof Uint8Array ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
+}
+
+/**
+ * The parts of a datagram as Node's `send` normalises them: one part, or a
+ * list (empty means one empty datagram). Throws Node's `ERR_INVALID_ARG_TYPE`.
+ */
+export function toParts(buffer: unknown): Uint8Array[] {
+  if (!Array.isArray(buffer)) {
+    if (typeof buffer === 'string') return [Buffer.from(buffer)]
+    if (!ArrayBuffer.isView(buffer)) throw invalidArgType('buffer', EXPECTED, buffer)
+    return [bytesOf(buffer)]
+  }
+  const parts = new Array<Uint8Array>(buffer.length)
+  for (let i = 0; i < buffer.length; i++) {
+    const part: unknown = buffer[i]
+    if (typeof part === 'string') parts[i] = Buffer.from(part)
+    else if (ArrayBuffer.isView(part)) parts[i] = bytesOf(part)
+    else throw invalidArgType('buffer list arguments', EXPECTED, buffer)
+  }
+  return parts
+}
+
+/** Total bytes of the parts: what a successful send reports. */
+export function partsLength(parts: readonly Uint8Array[]): number {
+  let total = 0
+  for (const part of parts) total += part.byteLength
+  return total
+}

@@ -1,0 +1,11 @@
+/** A send's callback: `bytes` is the datagram's size. */
+export type SendCallback = (error: Error | null, bytes: number) => void;
+/** A send, its arguments sorted out. `port` is 0 on a connected socket. */
+export interface SendArguments {
+    parts: Uint8Array[];
+    port: number;
+    address: string | undefined;
+    callback: SendCallback | undefined;
+}
+/** The arguments of `send(buffer, offset?, length?, port?, address?, callback?)`. */
+export declare function sendArguments(connected: boolean, buffer: unknown, offset: unknown, length: unknown, port: unknown, address: unknown, callback: unknown): SendArguments;

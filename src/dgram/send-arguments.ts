@@ -1,0 +1,63 @@
+/**
+ * `send`'s overloads read as `node:dgram` reads them: which argument is the
+ * offset, the port, the address or the callback depends on whether the socket
+ * is connected and on the arguments' types. Throws Node's errors, in Node's
+ * order.
+ */
+import { socketIsConnected } from './errors'
+import { sliceBuffer, toParts } from './payload'
+import { validatePort, validateString } from './validate'
+
+/** A send's callback: `bytes` is the datagram's size. */
+export type SendCallback = (error: Error | null, bytes: number) => void
+
+/** A send, its arguments sorted out. `port` is 0 on a connected socket. */
+export interface SendArguments {
+  parts: Uint8Array[]
+  port: number
+  address: string | undefined
+  callback: SendCallback | undefined
+}
+
+/** The arguments of `send(buffer, offset?, length?, port?, address?, callback?)`. */
+export function sendArguments(
+  connected: boolean,
+  buffer: unknown,
+  offset: unknown,
+  length: unknown,
+  port: unknown,
+  address: unknown,
+  callback: unknown,
+): SendArguments {
+  let payload: unknown = buffer
+  if (!connected) {
+    if (address || (port && typeof port !== 'function')) {
+      payload = sliceBuffer(buffer, offset, length)
+    } else {
+      callback = port
+      port = offset
+      address = length
+    }
+  } else {
+    if (typeof length === 'number') {
+      payload = sliceBuffer(buffer, offset, length)
+      if (typeof port === 'function') {
+        callback = port
+        port = null
+      }
+    } else {
+      callback = offset
+    }
+    if (port || address) throw socketIsConnected()
+  }
+  const parts = toParts(payload)
+  const checkedPort = connected ? 0 : validatePort(port, 'Port', false)
+  if (typeof callback !== 'function') callback = undefined
+  if (typeof address === 'function') {
+    callback = address
+    address = undefined
+  } else if (address != null) {
+    validateString(address, 'address')
+  }
+  return { parts, port: checkedPort, address: address as string | undefined, callback: callback as SendCallback | undefined }
+}
