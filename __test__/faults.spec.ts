@@ -7,13 +7,14 @@
 // stay quiet; workers terminated mid-receive; process.exit() with I/O in flight.
 //
 // What could crash or hang the process runs in a child (fixtures/hardening-*.cjs).
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 import test, { type ExecutionContext } from 'ava'
 
 import { AF_INET6, type Address, HandleClosedError, Loop, UDP, errno } from '../index.js'
+import { needs, privateNamespace } from './support/capability.js'
 
 const FIXTURES = join(process.cwd(), '__test__', 'fixtures')
 
@@ -91,23 +92,12 @@ function report<T>(t: ExecutionContext, result: ChildRun): T | undefined {
 // A real send queue needs a qdisc that holds packets: a child in its own
 // network namespace whose lo has a token-bucket filter (see send.spec.ts).
 const TBF = 'ip link set lo up && tc qdisc add dev lo root tbf rate 1mbit burst 100kb limit 10mb'
-const netnsAvailable =
-  process.platform === 'linux' && spawnSync('unshare', ['-rn', 'sh', '-c', TBF], { stdio: 'ignore', timeout: 5000 }).status === 0
+/** Tests that need a send queue: skipped with the reason, or failed with CI=true (support/capability.ts). */
+const queueTest = needs(privateNamespace(TBF, 'a real send queue (a tbf qdisc on lo)'))
 
 /** Runs a fixture in a namespace with a tbf qdisc on lo. */
 function inQueueNamespace(script: string, args: string[], ms: number): Promise<ChildRun> {
   return run('unshare', ['-rn', 'sh', '-c', `${TBF} && exec "$0" "$@"`, process.execPath, join(FIXTURES, script), ...args], ms)
-}
-
-/** Skips (with a reason) or, with CI=true, fails when there is no namespace. */
-function needsNetns(t: ExecutionContext): boolean {
-  if (netnsAvailable) return true
-  if (process.env.CI === 'true') t.fail('CI=true but no network namespace with a tbf qdisc (unshare -rn, tc)')
-  else {
-    t.log('skipped: no network namespace with a tbf qdisc (needs unshare -rn and tc)')
-    t.pass()
-  }
-  return false
 }
 
 interface SendLogEntry {
@@ -149,8 +139,7 @@ function checkCancelledLog(t: ExecutionContext, log: SendLogEntry[], sent: numbe
 
 // ---------------------------------------------------------------- close with sends queued
 
-test('close() with sends queued: every pending send callback runs exactly once with UV_ECANCELED, before the close callback', async (t) => {
-  if (!needsNetns(t)) return
+queueTest('close() with sends queued: every pending send callback runs exactly once with UV_ECANCELED, before the close callback', async (t) => {
   const result = await inQueueNamespace('hardening-queue.cjs', ['close-with-queue'], 20_000)
   t.is(result.signal, null, result.stderr)
   const out = report<{
@@ -174,8 +163,7 @@ test('close() with sends queued: every pending send callback runs exactly once w
   checkCancelledLog(t, out.log, out.sent, out.ECANCELED)
 })
 
-test('close() inside the callback of a send that went out, with sends queued behind it: the rest complete with UV_ECANCELED, once each, then the close callback', async (t) => {
-  if (!needsNetns(t)) return
+queueTest('close() inside the callback of a send that went out, with sends queued behind it: the rest complete with UV_ECANCELED, once each, then the close callback', async (t) => {
   const result = await inQueueNamespace('hardening-queue.cjs', ['close-in-send-callback'], 20_000)
   t.is(result.signal, null, result.stderr)
   const out = report<{ sent: number; queuedAtStart: number; closedFrom: number; closeError: string | null; log: SendLogEntry[]; ECANCELED: number }>(
@@ -189,8 +177,7 @@ test('close() inside the callback of a send that went out, with sends queued beh
   checkCancelledLog(t, out.log, out.sent, out.ECANCELED)
 })
 
-test('process.exit() from a receive callback with sends queued and datagrams arriving: exit code 0, no crash, no hang', async (t) => {
-  if (!needsNetns(t)) return
+queueTest('process.exit() from a receive callback with sends queued and datagrams arriving: exit code 0, no crash, no hang', async (t) => {
   const result = await inQueueNamespace('hardening-queue.cjs', ['exit-with-queue'], 20_000)
   t.is(result.signal, null, `killed: ${result.stderr}`)
   t.is(result.code, 0, `${result.stdout}\n${result.stderr}`)

@@ -11,7 +11,7 @@
 // The parser and formatter themselves are property-tested in Rust
 // (crates/core/tests/address_props.rs); flowinfo cannot be seen round-trip
 // through Linux here, which reports 0 for it unless IPV6_FLOWINFO_SEND is on.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { join } from 'node:path'
@@ -20,6 +20,7 @@ import test, { type ExecutionContext } from 'ava'
 import fc from 'fast-check'
 
 import { AF_INET6, type Address, Loop, UDP, UDPError, errno } from '../index.js'
+import { needs, privateNamespace } from './support/capability.js'
 
 const FIXTURES = join(process.cwd(), '__test__', 'fixtures')
 
@@ -497,18 +498,9 @@ test('out-of-range ports, flowinfo and scope ids are RangeErrors, in-range ones 
 
 // Link-local addresses need a link: a private network namespace whose lo has
 // fe80::1. The properties run in the child (fast-check there too).
-const netnsAvailable =
-  process.platform === 'linux' &&
-  spawnSync('unshare', ['-rn', 'sh', '-c', 'ip link set lo up && ip -6 addr add fe80::1/64 dev lo nodad'], { stdio: 'ignore', timeout: 5000 })
-    .status === 0
+const linkLocalTest = needs(privateNamespace('ip link set lo up && ip -6 addr add fe80::1/64 dev lo nodad', 'a link-local address (fe80::1 on lo)'))
 
-test('link-local addresses: any spelling with a zone or a scope_id binds, sends, connects; scope_id comes back, the zone does not', async (t) => {
-  if (!netnsAvailable) {
-    if (process.env.CI === 'true') t.fail('CI=true but no network namespace (unshare -rn)')
-    else t.log('skipped: no network namespace (unshare -rn)')
-    t.pass()
-    return
-  }
+linkLocalTest('link-local addresses: any spelling with a zone or a scope_id binds, sends, connects; scope_id comes back, the zone does not', async (t) => {
   const run = await new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(
       'unshare',

@@ -22,6 +22,8 @@ import { fileURLToPath } from 'node:url'
 
 import type { ExecutionContext } from 'ava'
 
+import { needs, type Declare } from '../support/capability.js'
+
 /** Every namespace this harness makes starts with this. */
 export const NETNS_PREFIX = 'uvudp-t'
 
@@ -65,28 +67,12 @@ function probe(): { ok: boolean; reason?: string } {
   return { ok: true }
 }
 
-/** True when `CI` says so: then a missing capability fails instead of skipping. */
-export function inCI(): boolean {
-  const ci = process.env.CI
-  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false'
-}
-
 /**
- * Guard at the top of a namespace test: returns true when namespaces can be
- * used. Otherwise logs the reason and passes (a skip with a printed reason),
- * or, with `CI=true`, fails the test.
+ * Declares a test that needs network namespaces (see support/capability.ts):
+ * without them it is reported as skipped with the reason in its title, and
+ * with CI=true it fails instead. Decided where the test is declared.
  */
-export function requireNetns(t: ExecutionContext): boolean {
-  const can = canUseNetns()
-  if (can.ok) return true
-  if (inCI()) {
-    t.fail(`network namespaces are required when CI is set: ${can.reason}`)
-  } else {
-    t.log(`skipped: ${can.reason}`)
-    t.pass()
-  }
-  return false
-}
+export const netnsTest: Declare = needs(canUseNetns())
 
 // ---------------------------------------------------------------------------
 // Running commands
