@@ -7,7 +7,7 @@ import test from 'ava'
 
 import { AF_INET, AF_INET6, type Address, Loop, UDPError, errno } from '../index.js'
 import { linux, needs, privateNamespace } from './support/capability.js'
-import { handle, until } from './support/handles.js'
+import { handle, until, within } from './support/handles.js'
 
 const INDEX = fileURLToPath(new URL('../index.js', import.meta.url))
 
@@ -117,21 +117,21 @@ test('scope_id 0xffffffff and flowinfo 0xfffff pass the range checks; 2**32 and 
   tx.bind(['::1', 0])
   // The kernel may refuse a scope that names no interface: that reaches the
   // callback (or is a UDPError), never a RangeError.
-  const outcome = await new Promise<unknown>((resolve) => {
+  const outcome = await within(5000, new Promise<unknown>((resolve) => {
     try {
       tx.send(['::1', 9, 0, 0xffffffff], Buffer.from('x'), (_h, error) => resolve(error))
     } catch (error) {
       resolve(error)
     }
-  })
+  }), 'the send callback')
   t.true(outcome === null || typeof outcome === 'number' || outcome instanceof UDPError, `scope_id 0xffffffff: ${String(outcome)}`)
-  const flow = await new Promise<unknown>((resolve) => {
+  const flow = await within(5000, new Promise<unknown>((resolve) => {
     try {
       tx.send(['::1', 9, 0xfffff, 0], Buffer.from('x'), (_h, error) => resolve(error))
     } catch (error) {
       resolve(error)
     }
-  })
+  }), 'the send callback')
   t.true(flow === null || typeof flow === 'number' || flow instanceof UDPError, `flowinfo 0xfffff: ${String(flow)}`)
   t.throws(() => tx.send(['::1', 9, 0, 2 ** 32], Buffer.from('x')), { instanceOf: RangeError, message: /scope_id/ })
   t.throws(() => tx.send(['::1', 9, 0x100000, 0], Buffer.from('x')), { instanceOf: RangeError, message: /flowinfo/ })

@@ -516,7 +516,7 @@ test('a connected, receiving socket whose peer is gone gets UV_ECONNREFUSED in i
   await until(() => first !== undefined, 2000, 'the send callback')
   t.is(first, null, 'the datagram itself went out')
   // The ICMP port unreachable is back within microseconds on loopback.
-  await sleep(100)
+  await until(() => recvErrors.length > 0, 2000, 'the receive error')
   t.deepEqual(recvErrors, [errno.UV_ECONNREFUSED], 'the receive callback got UV_ECONNREFUSED (libuv: EPOLLERR wakes the reader)')
 
   // The peer comes back on its port: both ways work, no stale error.
@@ -551,6 +551,12 @@ test('workers terminated (or exiting) mid-receive and mid-send: no crash, no han
     rounds: { exitItself: boolean; state: string; events: string[]; stopMs: number; mainStillReceives: boolean }[]
   }>(t, result)
   if (!out) return
+  // fixtures/hardening-worker.cjs: 8 rounds, every fourth worker exits by itself.
+  t.deepEqual(
+    out.rounds.map((r) => r.exitItself),
+    [false, false, false, true, false, false, false, true],
+    'every round ran: six workers terminated, two exiting by themselves',
+  )
   for (const [i, round] of out.rounds.entries()) {
     t.is(round.state, 'busy', `round ${i}: the worker was receiving and sending`)
     t.true(round.mainStillReceives, `round ${i}: the main thread still receives`)

@@ -92,8 +92,11 @@ if (!netnsAvailable && inCI) {
   t.log(`samples [ms, RSS MiB, fds]: ${JSON.stringify(out.samples)}`)
 
   // It did real work, with every operation.
-  t.true(out.sent > 10_000 * Math.min(SECONDS, 10) / 10, `only ${out.sent} datagrams`)
-  for (const [op, count] of Object.entries(out.ops)) t.true(count > 0, `${op} was never used`)
+  // Loopback carried 340k-455k datagrams in 10 s on the shared 2-core VM
+  // (runs of this soak, Dec 2026); a third of the low end is the floor, so
+  // that a soak that stalls for seconds fails while a busy machine does not.
+  t.true(out.sent >= 11_000 * SECONDS, `only ${out.sent} datagrams in ${SECONDS} s (floor ${11_000 * SECONDS})`)
+  for (const [op, count] of Object.entries(out.ops)) t.true(count >= 2_000 * SECONDS, `${op} used only ${count} times (floor ${2_000 * SECONDS})`)
   t.true(out.closedLanes >= 4 * Math.floor(SECONDS / 2), 'lanes were closed and made anew every round')
   if (netnsAvailable) {
     t.true(out.floods > 0, 'the receivers were flooded')
