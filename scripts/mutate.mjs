@@ -29,15 +29,15 @@ const REPORTS = join(ROOT, 'reports', 'mutation')
 
 /** Specs that each TypeScript file is mutated against. */
 const TS = {
-  'src/address.ts': ['bind', 'send', 'recv', 'ipv6', 'properties'],
+  'src/address.ts': ['contract', 'bind', 'send', 'recv', 'properties'],
   'src/checks.ts': ['bind', 'send', 'send-many', 'recv', 'multicast', 'bad-input'],
   'src/data.ts': ['send', 'send-many', 'bad-input'],
-  'src/delivery.ts': ['recv', 'lifecycle', 'close-and-run'],
-  'src/errno.ts': ['errors'],
+  'src/delivery.ts': ['contract', 'recv', 'lifecycle', 'close-and-run'],
+  'src/errno.ts': ['contract', 'errors'],
   'src/errors.ts': ['errors', 'bind'],
-  'src/fifo.ts': ['recv', 'lifecycle'],
+  'src/fifo.ts': ['fifo', 'recv', 'lifecycle'],
   'src/loop.ts': ['lifecycle', 'close-and-run', 'recv'],
-  'src/udp.ts': ['bind', 'send', 'send-many', 'recv', 'errors', 'lifecycle', 'close-and-run', 'multicast', 'properties'],
+  'src/udp.ts': ['contract', 'bind', 'send', 'send-many', 'recv', 'errors', 'lifecycle', 'close-and-run', 'multicast', 'properties'],
 }
 
 /**
