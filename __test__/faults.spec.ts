@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import test, { type ExecutionContext } from 'ava'
 
 import { AF_INET6, type Address, HandleClosedError, Loop, UDP, errno } from '../index.js'
-import { needs, privateNamespace } from './support/capability.js'
+import { linux, needs, privateNamespace } from './support/capability.js'
 
 const FIXTURES = join(process.cwd(), '__test__', 'fixtures')
 
@@ -51,6 +51,8 @@ function handle(t: ExecutionContext, loop: Loop, family?: number): UDP {
 }
 
 const openFds = () => readdirSync('/proc/self/fd').length
+/** Tests that count descriptors in /proc/self/fd (here or in their fixture), or use bash's /dev/udp and ulimit. */
+const procTest = needs(linux('counting descriptors in /proc/self/fd'), { requiredInCI: false })
 
 interface ChildRun {
   code: number | null
@@ -282,7 +284,7 @@ test('close() inside the close callback throws HandleClosedError; inside a send 
 
 // ---------------------------------------------------------------- stop_recv / start_recv
 
-test.serial('stop_recv()/start_recv() 10,000 times on one handle with traffic: every datagram arrives once, in order; nothing after stop_recv; no descriptor leak', async (t) => {
+procTest.serial('stop_recv()/start_recv() 10,000 times on one handle with traffic: every datagram arrives once, in order; nothing after stop_recv; no descriptor leak', async (t) => {
   const loop = new Loop()
   const rx = handle(t, loop)
   rx.bind(['127.0.0.1', 0])
@@ -340,7 +342,7 @@ test.serial('stop_recv()/start_recv() 10,000 times on one handle with traffic: e
 
 const HANDLES = Number(process.env.UV_HANDLES_COUNT ?? 100_000)
 
-test(`${HANDLES.toLocaleString('en')} handles created, bound and closed: the open descriptors return to their starting count`, async (t) => {
+procTest(`${HANDLES.toLocaleString('en')} handles created, bound and closed: the open descriptors return to their starting count`, async (t) => {
   const result = await run(process.execPath, ['--expose-gc', join(FIXTURES, 'hardening-handles.cjs'), String(HANDLES)], 60_000)
   t.is(result.signal, null, `killed after ${result.ms} ms: ${result.stderr}`)
   t.is(result.code, 0, result.stderr)
@@ -365,7 +367,7 @@ test(`${HANDLES.toLocaleString('en')} handles created, bound and closed: the ope
   t.is(out.handlesLeft, 0, 'the loop lists no handle')
 })
 
-test('handles dropped without close() (idle, bound, sent, received then stopped, connected) are closed by GC (--expose-gc)', async (t) => {
+procTest('handles dropped without close() (idle, bound, sent, received then stopped, connected) are closed by GC (--expose-gc)', async (t) => {
   const result = await run(process.execPath, ['--expose-gc', join(FIXTURES, 'hardening-gc.cjs')], 30_000)
   t.is(result.signal, null, result.stderr)
   t.is(result.code, 0, result.stderr)
@@ -382,7 +384,7 @@ test('handles dropped without close() (idle, bound, sent, received then stopped,
   t.true(out.works)
 })
 
-test('open(fd) then close() closes that descriptor exactly once: a later socket that gets the same number is untouched, even after GC', async (t) => {
+procTest('open(fd) then close() closes that descriptor exactly once: a later socket that gets the same number is untouched, even after GC', async (t) => {
   const result = await run(
     'bash',
     ['-c', 'exec 7<>/dev/udp/127.0.0.1/9 && exec "$0" --expose-gc "$1" 7', process.execPath, join(FIXTURES, 'hardening-openfd.cjs')],
@@ -417,7 +419,7 @@ test('open(fd) then close() closes that descriptor exactly once: a later socket 
 
 // ---------------------------------------------------------------- EMFILE
 
-test('at the descriptor limit, new UDP, bind and start_recv (the reactor) throw UV_EMFILE; after closing some, handles work again', async (t) => {
+procTest('at the descriptor limit, new UDP, bind and start_recv (the reactor) throw UV_EMFILE; after closing some, handles work again', async (t) => {
   const result = await run('bash', ['-c', 'ulimit -n 64 && exec "$0" "$1" reactor', process.execPath, join(FIXTURES, 'hardening-emfile.cjs')], 20_000)
   t.is(result.signal, null, result.stderr)
   t.is(result.code, 0, `${result.stdout}\n${result.stderr}`)
@@ -541,7 +543,7 @@ test('a connected, receiving socket whose peer is gone gets UV_ECONNREFUSED in i
 
 // ---------------------------------------------------------------- workers
 
-test('workers terminated (or exiting) mid-receive and mid-send: no crash, no hang, their sockets are closed, the main thread keeps receiving', async (t) => {
+procTest('workers terminated (or exiting) mid-receive and mid-send: no crash, no hang, their sockets are closed, the main thread keeps receiving', async (t) => {
   const result = await run(process.execPath, [join(FIXTURES, 'hardening-worker.cjs')], 60_000)
   t.is(result.signal, null, `killed after ${result.ms} ms: ${result.stderr}`)
   t.is(result.code, 0, result.stderr)

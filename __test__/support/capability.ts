@@ -35,6 +35,11 @@ export function linux(what: string): Capability {
   return process.platform === 'linux' ? { ok: true } : { ok: false, reason: `${what} is Linux behaviour (this is ${process.platform})` }
 }
 
+/** A capability that holds where descriptors are file descriptors (not Windows, whose fileno() is a SOCKET). */
+export function posix(what: string): Capability {
+  return process.platform !== 'win32' ? { ok: true } : { ok: false, reason: `${what} needs POSIX file descriptors (this is Windows)` }
+}
+
 /**
  * `test` when `capability` holds; otherwise `test.skip` with the reason in the
  * title, or, when `requiredInCI` and CI=true, a test that fails with the reason.
