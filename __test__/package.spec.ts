@@ -316,7 +316,7 @@ test('the release workflow is valid: action-validator accepts it', async (t) => 
   t.is(result.code, 0, output(result))
 })
 
-test('the release workflow builds every napi target, tests Node 20, 22 and 24 on Linux, macOS and Windows, and publishes with provenance', (t) => {
+test('the release workflow builds every napi target, runs npm test (typings check, runtime matrix) under Node 20, 22 and 24 on Linux, macOS and Windows, and publishes with provenance', (t) => {
   const workflow = readFileSync(WORKFLOW, 'utf8')
   for (const triple of pkg.napi.targets as string[]) {
     t.regex(workflow, new RegExp(`\\{ host: [a-z0-9.-]+, target: ${triple}, flags: `), `builds ${triple}`)
@@ -324,6 +324,11 @@ test('the release workflow builds every napi target, tests Node 20, 22 and 24 on
   t.regex(workflow, /target: x86_64-unknown-linux-gnu, flags: --use-napi-cross/, 'linux gnu against the glibc 2.17 sysroot')
   t.regex(workflow, /host: \[ubuntu-latest, macos-latest, windows-latest\]/)
   t.regex(workflow, /node: \['20', '22', '24'\]/)
+  // The whole npm test on each of them, the typings check and the runtime matrix included.
+  t.regex(workflow, /run: npm test\n/, 'npm test on macOS and Windows')
+  for (const step of ['npm run build', 'npm run test:rust', 'npm run test:runtimes', 'npm run typecheck', 'npm run check:dts', 'npm run test:ava']) {
+    t.true(workflow.includes(step), `Linux runs ${step}`)
+  }
   t.regex(workflow, /id-token: write/)
   t.regex(workflow, /napi prepublish -t npm/)
   t.regex(workflow, /npm publish --provenance/)

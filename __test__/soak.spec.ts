@@ -14,7 +14,7 @@ import { join } from 'node:path'
 
 import test from 'ava'
 
-import { inCI, privateNamespace } from './support/capability.js'
+import { inCI, linux, privateNamespace } from './support/capability.js'
 
 const FIXTURES = join(process.cwd(), '__test__', 'fixtures')
 const SECONDS = Number(process.env.UV_SOAK_SECONDS ?? 10)
@@ -52,7 +52,11 @@ interface SoakReport {
   samples: [number, number, number][]
 }
 
-if (!netnsAvailable && inCI) {
+// The fixture reads /proc/self/fd and /proc/net/snmp: Linux only.
+const onLinux = linux('the soak reads descriptors and UDP counters in /proc')
+if (!onLinux.ok) {
+  test.skip(`${title} [skipped: ${onLinux.reason}]`, () => {})
+} else if (!netnsAvailable && inCI) {
   test(`${title}, with floods`, (t) => t.fail(`CI=true, and the floods need what is missing: ${namespace.reason}`))
 } else test(netnsAvailable ? `${title}, with floods` : `${title} [floods skipped: ${namespace.reason}]`, async (t) => {
   t.timeout((SECONDS + 60) * 1000)

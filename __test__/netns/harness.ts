@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url'
 
 import type { ExecutionContext } from 'ava'
 
-import { needs, type Declare } from '../support/capability.js'
+import { needs, type Capability, type Declare } from '../support/capability.js'
 
 /** Every namespace this harness makes starts with this. */
 export const NETNS_PREFIX = 'uvudp-t'
@@ -41,20 +41,20 @@ export function fixture(name: string): string {
 // ---------------------------------------------------------------------------
 // Capability check
 
-let capability: { ok: boolean; reason?: string } | undefined
+let capability: Capability | undefined
 
 /**
  * Whether this process may create network namespaces: Linux, root, iproute2,
  * and a probe namespace can actually be added and deleted. Cached.
  */
-export function canUseNetns(): { ok: boolean; reason?: string } {
+export function canUseNetns(): Capability {
   if (capability) return capability
   capability = probe()
   return capability
 }
 
-function probe(): { ok: boolean; reason?: string } {
-  if (process.platform !== 'linux') return { ok: false, reason: `network namespaces need Linux (this is ${process.platform})` }
+function probe(): Capability {
+  if (process.platform !== 'linux') return { ok: false, platform: true, reason: `network namespaces need Linux (this is ${process.platform})` }
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
     return { ok: false, reason: 'network namespaces need root (uid 0); run the tests as root' }
   }
