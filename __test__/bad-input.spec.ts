@@ -5,7 +5,7 @@
 // of a try_send_many message), against undefined, null, NaN, Infinity, -1,
 // 1.5, 2**32, '', 'x', {}, [], a Symbol, a BigInt, a detached ArrayBuffer (and
 // a view of one), a huge array, a huge sparse array and objects whose getters
-// throw. Each call must either succeed as API.md says or throw the documented
+// throw. Each call must either succeed as the README's API reference says or throw the documented
 // TypeError / RangeError / UDPError; none may crash, hang or panic.
 //
 // The matrix runs in child processes (fixtures/hardening-matrix.cjs) so that a

@@ -214,7 +214,7 @@ for (const { name, host } of families) {
     const tx = handle(t, loop)
     const many = (tx as unknown as { try_send_many?: (messages: [Address | null, ArrayBufferView | ArrayBuffer][]) => number }).try_send_many
     if (typeof many !== 'function') {
-      t.fail('try_send_many is not there yet (API.md "Beyond pyuv")')
+      t.fail('try_send_many is not there yet (README, API reference)')
       return
     }
     await fc.assert(
@@ -250,7 +250,7 @@ for (const { name, host } of families) {
     const tx = handle(t, loop)
     const many = (tx as unknown as { try_send_many?: (messages: [Address | null, ArrayBufferView | ArrayBuffer][]) => number }).try_send_many
     if (typeof many !== 'function') {
-      t.fail('try_send_many is not there yet (API.md "Beyond pyuv")')
+      t.fail('try_send_many is not there yet (README, API reference)')
       return
     }
     await fc.assert(

