@@ -219,3 +219,56 @@ needs(privateNamespace(MULTICAST_LO, 'joining a group (IGMP reports)'))(
     t.is(out.withoutReuse, 'EADDRINUSE', 'control: a socket without REUSEADDR may not share it')
   },
 )
+
+// ---------------------------------------------------------------- errors from the native side
+
+test('a UVError of a code libuv does not know has code UNKNOWN and libuv’s "Unknown system error" text', (t) => {
+  const error = new UDPError(-987654)
+  t.is(error.errno, -987654)
+  t.is(error.code, 'UNKNOWN')
+  t.is(error.message, 'Unknown system error -987654')
+  t.deepEqual(error.args, [-987654, 'Unknown system error -987654'])
+  t.is(error.name, 'UDPError')
+})
+
+test('an invalid IP literal is a TypeError whose message names the argument, with no internal prefix', (t) => {
+  const udp = handle(t, new Loop(), AF_INET)
+  const expected = "address: invalid IP address: 'nope'"
+  t.throws(() => udp.bind(['nope', 0]), { instanceOf: TypeError, message: expected })
+  t.throws(() => udp.send(['nope', 1], Buffer.from('x')), { instanceOf: TypeError, message: expected })
+  t.throws(() => udp.try_send(['nope', 1], Buffer.from('x')), { instanceOf: TypeError, message: expected })
+  t.throws(() => udp.connect(['nope', 1]), { instanceOf: TypeError, message: expected })
+})
+
+test('an exception the caller’s own getter throws comes through as it is, an Error or not', (t) => {
+  const udp = handle(t, new Loop(), AF_INET)
+  udp.bind(['127.0.0.1', 0])
+  const boom = new Error('type: uv:-22 a message that looks like ours')
+  const throwing = (value: unknown) => {
+    const messages: unknown[] = [null]
+    Object.defineProperty(messages, 0, {
+      get() {
+        throw value
+      },
+    })
+    return messages as [Address, Buffer][]
+  }
+  t.is(t.throws(() => udp.try_send_many(throwing(boom))), boom)
+  const thrown: unknown[] = []
+  for (const value of ['a string', 42, undefined]) {
+    try {
+      udp.try_send_many(throwing(value))
+      thrown.push('nothing')
+    } catch (error) {
+      thrown.push(error)
+    }
+  }
+  t.deepEqual(thrown, ['a string', 42, undefined])
+  const gathered = [Buffer.from('a')]
+  Object.defineProperty(gathered, 0, {
+    get() {
+      throw boom
+    },
+  })
+  t.is(t.throws(() => udp.send(udp.getsockname(), gathered)), boom)
+})

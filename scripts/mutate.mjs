@@ -34,7 +34,7 @@ const TS = {
   'src/data.ts': ['send', 'send-many', 'bad-input'],
   'src/delivery.ts': ['contract', 'recv', 'lifecycle', 'close-and-run'],
   'src/errno.ts': ['contract', 'errors'],
-  'src/errors.ts': ['errors', 'bind'],
+  'src/errors.ts': ['contract', 'errors', 'bind'],
   'src/fifo.ts': ['fifo', 'recv', 'lifecycle'],
   'src/loop.ts': ['lifecycle', 'close-and-run', 'recv'],
   'src/udp.ts': ['contract', 'bind', 'send', 'send-many', 'recv', 'errors', 'lifecycle', 'close-and-run', 'multicast', 'properties'],
