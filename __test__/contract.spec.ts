@@ -272,3 +272,26 @@ test('an exception the caller’s own getter throws comes through as it is, an E
   })
   t.is(t.throws(() => udp.send(udp.getsockname(), gathered)), boom)
 })
+
+// ---------------------------------------------------------------- payloads
+
+test('a detached ArrayBuffer, or a view of one, is a TypeError that says so and names the argument', (t) => {
+  const udp = handle(t, new Loop(), AF_INET)
+  udp.bind(['127.0.0.1', 0])
+  const buffer = new ArrayBuffer(8)
+  const view = new Uint16Array(buffer)
+  structuredClone(buffer, { transfer: [buffer] })
+  t.is(buffer.byteLength, 0, 'detached')
+  const to = udp.getsockname()
+  t.throws(() => udp.send(to, buffer), { instanceOf: TypeError, message: 'data must not be a detached buffer' })
+  t.throws(() => udp.try_send(to, view), { instanceOf: TypeError, message: 'data must not be a detached buffer' })
+  t.throws(() => udp.send(to, [Buffer.from('a'), view]), { instanceOf: TypeError, message: 'data[1] must not be a detached buffer' })
+})
+
+test('a bad element of a one-element array is named by its index', (t) => {
+  const udp = handle(t, new Loop(), AF_INET)
+  udp.bind(['127.0.0.1', 0])
+  const to = udp.getsockname()
+  t.throws(() => udp.send(to, ['x'] as unknown as Buffer[]), { instanceOf: TypeError, message: /^data\[0\] must be a Buffer/ })
+  t.throws(() => udp.send(to, [Buffer.from('a'), 'x'] as unknown as Buffer[]), { instanceOf: TypeError, message: /^data\[1\] must be a Buffer/ })
+})

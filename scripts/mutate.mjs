@@ -31,7 +31,7 @@ const REPORTS = join(ROOT, 'reports', 'mutation')
 const TS = {
   'src/address.ts': ['contract', 'bind', 'send', 'recv', 'properties'],
   'src/checks.ts': ['bind', 'send', 'send-many', 'recv', 'multicast', 'bad-input'],
-  'src/data.ts': ['send', 'send-many', 'bad-input'],
+  'src/data.ts': ['contract', 'send', 'send-many', 'bad-input'],
   'src/delivery.ts': ['contract', 'recv', 'lifecycle', 'close-and-run'],
   'src/errno.ts': ['contract', 'errors'],
   'src/errors.ts': ['contract', 'errors', 'bind'],
