@@ -1,7 +1,8 @@
 /**
  * uv-udp: pyuv's `UDP` handle for Node.js and TypeScript, on a Rust core.
  *
- * The contract is the project's API.md: the same class, method names,
+ * The contract is the README's API reference (README.md, "API reference"):
+ * the same class, method names,
  * address tuples, callbacks and error codes as pyuv, so a pyuv program ports
  * line by line.
  */

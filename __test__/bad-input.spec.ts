@@ -5,7 +5,7 @@
 // of a try_send_many message), against undefined, null, NaN, Infinity, -1,
 // 1.5, 2**32, '', 'x', {}, [], a Symbol, a BigInt, a detached ArrayBuffer (and
 // a view of one), a huge array, a huge sparse array and objects whose getters
-// throw. Each call must either succeed as API.md says or throw the documented
+// throw. Each call must either succeed as the README's API reference says or throw the documented
 // TypeError / RangeError / UDPError; none may crash, hang or panic.
 //
 // The matrix runs in child processes (fixtures/hardening-matrix.cjs) so that a
@@ -14,13 +14,14 @@
 // makes no progress for HANG_MS as a hang, and the next process starts at the
 // next case. The children run in a private network namespace (unshare -rn,
 // 224.0.0.0/4 routed to lo) because the multicast members join groups.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 
 import test from 'ava'
 
 import { AF_INET, AF_INET6, AF_UNSPEC, Loop, UDP, UDPError, errno } from '../index.js'
+import { needs, privateNamespace } from './support/capability.js'
 
 const FIXTURES = join(process.cwd(), '__test__', 'fixtures')
 const MATRIX = join(FIXTURES, 'hardening-matrix.cjs')
@@ -32,10 +33,8 @@ const HANG_MS = 3000
 // ---------------------------------------------------------------- the namespace
 
 const NETNS_SETUP = 'ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo'
-const netnsAvailable =
-  process.platform === 'linux' &&
-  spawnSync('unshare', ['-rn', 'sh', '-c', NETNS_SETUP], { stdio: 'ignore', timeout: 5000 }).status === 0
-const inCI = process.env.CI === 'true'
+const namespace = privateNamespace(NETNS_SETUP, 'the multicast members of the matrix (they join groups)')
+const netnsAvailable = namespace.ok
 if (!netnsAvailable) {
   // The multicast members would join groups on the machine's own network.
   process.env.UV_MATRIX_NO_MULTICAST = '1'
@@ -218,13 +217,7 @@ test('an array whose element getters throw is refused with TypeError or lets its
   t.deepEqual(effects, [], 'callbacks, exceptions or timings the contract forbids')
 })
 
-test('the matrix covers the multicast members (needs a private network namespace)', (t) => {
-  if (!netnsAvailable) {
-    if (inCI) t.fail('CI=true but no network namespace: the multicast members of the matrix did not run')
-    else t.log('skipped: no network namespace (unshare -rn)')
-    t.pass()
-    return
-  }
+needs(namespace)('the matrix covers the multicast members (needs a private network namespace)', (t) => {
   t.true(CASES.some((c) => c.member.startsWith('set_membership')))
   t.true(CASES.some((c) => c.member.startsWith('set_source_membership')))
 })

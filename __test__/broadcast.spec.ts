@@ -11,7 +11,7 @@
 import test from 'ava'
 
 import { UV_UDP_REUSEADDR, errno } from '../index.js'
-import { requireNetns, withHosts, type TopologySpec } from './netns/harness.js'
+import { netnsTest, withHosts, type TopologySpec } from './netns/harness.js'
 import { failures, finished, payloads, ready, runScript, startScript, step, tagged } from './netns/script.js'
 
 const TOPOLOGY: TopologySpec = {
@@ -23,8 +23,7 @@ function sorted<T>(values: readonly T[]): T[] {
   return [...values].sort()
 }
 
-test('with set_broadcast(true) datagrams to the subnet broadcast and to <broadcast> reach the other host', async (t) => {
-  if (!requireNetns(t)) return
+netnsTest('with set_broadcast(true) datagrams to the subnet broadcast and to <broadcast> reach the other host', async (t) => {
   await withHosts(t, TOPOLOGY, async (hosts) => {
     const a = hosts.iface('A', 'B')
     t.is(a.broadcast4, '198.51.100.255')
@@ -59,8 +58,7 @@ test('with set_broadcast(true) datagrams to the subnet broadcast and to <broadca
   })
 })
 
-test('without set_broadcast(true) a send to a broadcast address calls back with UV_EACCES instead of throwing', async (t) => {
-  if (!requireNetns(t)) return
+netnsTest('without set_broadcast(true) a send to a broadcast address calls back with UV_EACCES instead of throwing', async (t) => {
   await withHosts(t, TOPOLOGY, async (hosts) => {
     const receiver = startScript(hosts, 'B', [
       step.new('rx'),

@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process'
+import { getSystemErrorMap } from 'node:util'
+
 import test, { type ExecutionContext } from 'ava'
 
 import {
@@ -20,6 +23,7 @@ import {
   type Address,
   type Address4,
 } from '../index.js'
+import { needs } from './support/capability.js'
 
 // ---------------------------------------------------------------- helpers
 
@@ -106,7 +110,8 @@ test('a UDPError carries errno, code, args and libuv’s message', (t) => {
   t.true(error instanceof UVError)
   t.true(error instanceof HandleError)
   t.true(error instanceof Error)
-  t.is(error.errno, -98)
+  t.is(error.errno, errno.UV_EADDRINUSE)
+  t.is(error.code, 'EADDRINUSE')
   t.true(Number.isInteger(error.errno) && error.errno < 0)
   t.is(error.message, 'address already in use')
   t.deepEqual(error.args, [errno.UV_EADDRINUSE, 'address already in use'])
@@ -128,16 +133,25 @@ test('a HandleClosedError has code EBADF and errno UV_EBADF', (t) => {
 
 // ---------------------------------------------------------------- errno and constants
 
-test('errno has Linux values for UV_EADDRINUSE, UV_EAGAIN and UV_EOF', (t) => {
-  t.is(errno.UV_EADDRINUSE, -98)
-  t.is(errno.UV_EAGAIN, -11)
-  t.is(errno.UV_EOF, -4095)
-  t.is(errno.UV_EBADF, -9)
-  t.is(errno.UV_EINVAL, -22)
+test('errno has this platform’s libuv values and messages, as Node’s own libuv reports them (util.getSystemErrorMap)', (t) => {
+  const table = errno as unknown as Record<string, number>
+  const node = getSystemErrorMap()
+  const wrong: string[] = []
+  for (const [code, [name, message]] of node) {
+    const ours = table[`UV_${name}`]
+    if (ours === undefined) continue
+    if (ours !== code) wrong.push(`UV_${name}: ${ours}, Node's libuv ${code}`)
+    if (errno.strerror(code) !== message) wrong.push(`strerror(UV_${name}): '${errno.strerror(code)}', Node's libuv '${message}'`)
+  }
+  t.deepEqual(wrong, [])
+  for (const name of ['EADDRINUSE', 'EAGAIN', 'EOF', 'EBADF', 'EINVAL', 'ECANCELED', 'EMSGSIZE']) {
+    t.true([...node.values()].some(([n]) => n === name), `Node knows ${name}`)
+    t.is(table[`UV_${name}`], [...node.entries()].find(([, [n]]) => n === name)?.[0] as number, name)
+  }
 })
 
 test('errno.errorcode maps a code to its UV_ name and strerror gives libuv’s text', (t) => {
-  t.is(errno.errorcode[-98], 'UV_EADDRINUSE')
+  t.is(errno.errorcode[errno.UV_EADDRINUSE], 'UV_EADDRINUSE')
   t.is(errno.errorcode[errno.UV_EAGAIN], 'UV_EAGAIN')
   t.is(errno.strerror(errno.UV_EADDRINUSE), 'address already in use')
   t.is(errno.strerror(errno.UV_EOF), 'end of file')
@@ -156,10 +170,18 @@ test('every UV_ code of errno is a negative integer with an errorcode entry', (t
   }
 })
 
-test('constants have the Linux and libuv values', (t) => {
-  t.is(AF_INET, 2)
-  t.is(AF_INET6, 10)
-  t.is(AF_UNSPEC, 0)
+// The OS's own AF_ values, read from the OS's C headers as Python's socket
+// module carries them (Linux AF_INET6 10, macOS 30, Windows 23).
+const PYTHON = process.platform === 'win32' ? 'python' : 'python3'
+const osFamilies = spawnSync(PYTHON, ['-c', 'import socket; print(socket.AF_UNSPEC, socket.AF_INET, socket.AF_INET6)'], { encoding: 'utf8' })
+const pythonCapability =
+  osFamilies.status === 0 ? { ok: true } : { ok: false, reason: `reading AF_ values needs ${PYTHON} (${osFamilies.error?.message ?? osFamilies.stderr})` }
+
+needs(pythonCapability, { requiredInCI: false })('AF_UNSPEC, AF_INET and AF_INET6 are the OS’s own values', (t) => {
+  t.deepEqual([AF_UNSPEC, AF_INET, AF_INET6], osFamilies.stdout.trim().split(' ').map(Number))
+})
+
+test('flag constants have libuv’s values', (t) => {
   t.is(UV_UDP_IPV6ONLY, 1)
   t.is(UV_UDP_PARTIAL, 2)
   t.is(UV_UDP_REUSEADDR, 4)

@@ -7,13 +7,14 @@
 // stay quiet; workers terminated mid-receive; process.exit() with I/O in flight.
 //
 // What could crash or hang the process runs in a child (fixtures/hardening-*.cjs).
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 import test, { type ExecutionContext } from 'ava'
 
 import { AF_INET6, type Address, HandleClosedError, Loop, UDP, errno } from '../index.js'
+import { linux, needs, privateNamespace } from './support/capability.js'
 
 const FIXTURES = join(process.cwd(), '__test__', 'fixtures')
 
@@ -50,6 +51,8 @@ function handle(t: ExecutionContext, loop: Loop, family?: number): UDP {
 }
 
 const openFds = () => readdirSync('/proc/self/fd').length
+/** Tests that count descriptors in /proc/self/fd (here or in their fixture), or use bash's /dev/udp and ulimit. */
+const procTest = needs(linux('counting descriptors in /proc/self/fd'), { requiredInCI: false })
 
 interface ChildRun {
   code: number | null
@@ -91,23 +94,12 @@ function report<T>(t: ExecutionContext, result: ChildRun): T | undefined {
 // A real send queue needs a qdisc that holds packets: a child in its own
 // network namespace whose lo has a token-bucket filter (see send.spec.ts).
 const TBF = 'ip link set lo up && tc qdisc add dev lo root tbf rate 1mbit burst 100kb limit 10mb'
-const netnsAvailable =
-  process.platform === 'linux' && spawnSync('unshare', ['-rn', 'sh', '-c', TBF], { stdio: 'ignore', timeout: 5000 }).status === 0
+/** Tests that need a send queue: skipped with the reason, or failed with CI=true (support/capability.ts). */
+const queueTest = needs(privateNamespace(TBF, 'a real send queue (a tbf qdisc on lo)'))
 
 /** Runs a fixture in a namespace with a tbf qdisc on lo. */
 function inQueueNamespace(script: string, args: string[], ms: number): Promise<ChildRun> {
   return run('unshare', ['-rn', 'sh', '-c', `${TBF} && exec "$0" "$@"`, process.execPath, join(FIXTURES, script), ...args], ms)
-}
-
-/** Skips (with a reason) or, with CI=true, fails when there is no namespace. */
-function needsNetns(t: ExecutionContext): boolean {
-  if (netnsAvailable) return true
-  if (process.env.CI === 'true') t.fail('CI=true but no network namespace with a tbf qdisc (unshare -rn, tc)')
-  else {
-    t.log('skipped: no network namespace with a tbf qdisc (needs unshare -rn and tc)')
-    t.pass()
-  }
-  return false
 }
 
 interface SendLogEntry {
@@ -149,8 +141,7 @@ function checkCancelledLog(t: ExecutionContext, log: SendLogEntry[], sent: numbe
 
 // ---------------------------------------------------------------- close with sends queued
 
-test('close() with sends queued: every pending send callback runs exactly once with UV_ECANCELED, before the close callback', async (t) => {
-  if (!needsNetns(t)) return
+queueTest('close() with sends queued: every pending send callback runs exactly once with UV_ECANCELED, before the close callback', async (t) => {
   const result = await inQueueNamespace('hardening-queue.cjs', ['close-with-queue'], 20_000)
   t.is(result.signal, null, result.stderr)
   const out = report<{
@@ -174,8 +165,7 @@ test('close() with sends queued: every pending send callback runs exactly once w
   checkCancelledLog(t, out.log, out.sent, out.ECANCELED)
 })
 
-test('close() inside the callback of a send that went out, with sends queued behind it: the rest complete with UV_ECANCELED, once each, then the close callback', async (t) => {
-  if (!needsNetns(t)) return
+queueTest('close() inside the callback of a send that went out, with sends queued behind it: the rest complete with UV_ECANCELED, once each, then the close callback', async (t) => {
   const result = await inQueueNamespace('hardening-queue.cjs', ['close-in-send-callback'], 20_000)
   t.is(result.signal, null, result.stderr)
   const out = report<{ sent: number; queuedAtStart: number; closedFrom: number; closeError: string | null; log: SendLogEntry[]; ECANCELED: number }>(
@@ -189,8 +179,7 @@ test('close() inside the callback of a send that went out, with sends queued beh
   checkCancelledLog(t, out.log, out.sent, out.ECANCELED)
 })
 
-test('process.exit() from a receive callback with sends queued and datagrams arriving: exit code 0, no crash, no hang', async (t) => {
-  if (!needsNetns(t)) return
+queueTest('process.exit() from a receive callback with sends queued and datagrams arriving: exit code 0, no crash, no hang', async (t) => {
   const result = await inQueueNamespace('hardening-queue.cjs', ['exit-with-queue'], 20_000)
   t.is(result.signal, null, `killed: ${result.stderr}`)
   t.is(result.code, 0, `${result.stdout}\n${result.stderr}`)
@@ -295,7 +284,7 @@ test('close() inside the close callback throws HandleClosedError; inside a send 
 
 // ---------------------------------------------------------------- stop_recv / start_recv
 
-test.serial('stop_recv()/start_recv() 10,000 times on one handle with traffic: every datagram arrives once, in order; nothing after stop_recv; no descriptor leak', async (t) => {
+procTest.serial('stop_recv()/start_recv() 10,000 times on one handle with traffic: every datagram arrives once, in order; nothing after stop_recv; no descriptor leak', async (t) => {
   const loop = new Loop()
   const rx = handle(t, loop)
   rx.bind(['127.0.0.1', 0])
@@ -353,7 +342,7 @@ test.serial('stop_recv()/start_recv() 10,000 times on one handle with traffic: e
 
 const HANDLES = Number(process.env.UV_HANDLES_COUNT ?? 100_000)
 
-test(`${HANDLES.toLocaleString('en')} handles created, bound and closed: the open descriptors return to their starting count`, async (t) => {
+procTest(`${HANDLES.toLocaleString('en')} handles created, bound and closed: the open descriptors return to their starting count`, async (t) => {
   const result = await run(process.execPath, ['--expose-gc', join(FIXTURES, 'hardening-handles.cjs'), String(HANDLES)], 60_000)
   t.is(result.signal, null, `killed after ${result.ms} ms: ${result.stderr}`)
   t.is(result.code, 0, result.stderr)
@@ -378,7 +367,7 @@ test(`${HANDLES.toLocaleString('en')} handles created, bound and closed: the ope
   t.is(out.handlesLeft, 0, 'the loop lists no handle')
 })
 
-test('handles dropped without close() (idle, bound, sent, received then stopped, connected) are closed by GC (--expose-gc)', async (t) => {
+procTest('handles dropped without close() (idle, bound, sent, received then stopped, connected) are closed by GC (--expose-gc)', async (t) => {
   const result = await run(process.execPath, ['--expose-gc', join(FIXTURES, 'hardening-gc.cjs')], 30_000)
   t.is(result.signal, null, result.stderr)
   t.is(result.code, 0, result.stderr)
@@ -395,7 +384,7 @@ test('handles dropped without close() (idle, bound, sent, received then stopped,
   t.true(out.works)
 })
 
-test('open(fd) then close() closes that descriptor exactly once: a later socket that gets the same number is untouched, even after GC', async (t) => {
+procTest('open(fd) then close() closes that descriptor exactly once: a later socket that gets the same number is untouched, even after GC', async (t) => {
   const result = await run(
     'bash',
     ['-c', 'exec 7<>/dev/udp/127.0.0.1/9 && exec "$0" --expose-gc "$1" 7', process.execPath, join(FIXTURES, 'hardening-openfd.cjs')],
@@ -430,7 +419,7 @@ test('open(fd) then close() closes that descriptor exactly once: a later socket 
 
 // ---------------------------------------------------------------- EMFILE
 
-test('at the descriptor limit, new UDP, bind and start_recv (the reactor) throw UV_EMFILE; after closing some, handles work again', async (t) => {
+procTest('at the descriptor limit, new UDP, bind and start_recv (the reactor) throw UV_EMFILE; after closing some, handles work again', async (t) => {
   const result = await run(
     'bash',
     ['-c', 'ulimit -n 64 && UV_UDP_BACKEND=reactor exec "$0" "$1" reactor', process.execPath, join(FIXTURES, 'hardening-emfile.cjs')],
@@ -552,7 +541,7 @@ test('a connected, receiving socket whose peer is gone gets UV_ECONNREFUSED in i
   await until(() => first !== undefined, 2000, 'the send callback')
   t.is(first, null, 'the datagram itself went out')
   // The ICMP port unreachable is back within microseconds on loopback.
-  await sleep(100)
+  await until(() => recvErrors.length > 0, 2000, 'the receive error')
   t.deepEqual(recvErrors, [errno.UV_ECONNREFUSED], 'the receive callback got UV_ECONNREFUSED (libuv: EPOLLERR wakes the reader)')
 
   // The peer comes back on its port: both ways work, no stale error.
@@ -577,7 +566,7 @@ test('a connected, receiving socket whose peer is gone gets UV_ECONNREFUSED in i
 
 // ---------------------------------------------------------------- workers
 
-test('workers terminated (or exiting) mid-receive and mid-send: no crash, no hang, their sockets are closed, the main thread keeps receiving', async (t) => {
+procTest('workers terminated (or exiting) mid-receive and mid-send: no crash, no hang, their sockets are closed, the main thread keeps receiving', async (t) => {
   const result = await run(process.execPath, [join(FIXTURES, 'hardening-worker.cjs')], 60_000)
   t.is(result.signal, null, `killed after ${result.ms} ms: ${result.stderr}`)
   t.is(result.code, 0, result.stderr)
@@ -587,6 +576,12 @@ test('workers terminated (or exiting) mid-receive and mid-send: no crash, no han
     rounds: { exitItself: boolean; state: string; events: string[]; stopMs: number; mainStillReceives: boolean }[]
   }>(t, result)
   if (!out) return
+  // fixtures/hardening-worker.cjs: 8 rounds, every fourth worker exits by itself.
+  t.deepEqual(
+    out.rounds.map((r) => r.exitItself),
+    [false, false, false, true, false, false, false, true],
+    'every round ran: six workers terminated, two exiting by themselves',
+  )
   for (const [i, round] of out.rounds.entries()) {
     t.is(round.state, 'busy', `round ${i}: the worker was receiving and sending`)
     t.true(round.mainStillReceives, `round ${i}: the main thread still receives`)

@@ -3,7 +3,8 @@ import { join } from 'node:path'
 
 import test, { type ExecutionContext } from 'ava'
 
-import { Loop, UDP, errno, type Address4 } from '../index.js'
+import { Loop, UDP, type Address4 } from '../index.js'
+import { linux, needs } from './support/capability.js'
 
 // ava runs test files with the project directory as the working directory.
 const fixtures = join(process.cwd(), '__test__', 'fixtures')
@@ -139,7 +140,7 @@ test('close without a callback still removes the handle from loop.handles', asyn
   t.deepEqual(loop.handles, [])
 })
 
-test('pending send callbacks run before the close callback, in call order', async (t) => {
+test('send callbacks not yet run at close() run before the close callback, in call order, with null: loopback took every send, so close() cancels none', async (t) => {
   const loop = new Loop()
   const receiver = new UDP(loop)
   receiver.bind(['127.0.0.1', 0])
@@ -167,7 +168,10 @@ test('pending send callbacks run before the close callback, in call order', asyn
   t.deepEqual(events, [], 'no callback runs synchronously')
   await within(2000, closed, 'close callback')
   t.deepEqual(events, [...Array.from({ length: COUNT }, (_, i) => `send ${i}`), 'close'])
-  for (const status of statuses) t.true(status === null || status === errno.UV_ECANCELED, `status ${status}`)
+  // Loopback never blocks (send.spec.ts): every send went out at once, and a
+  // send the kernel took keeps its outcome. Queued sends cancelled by close()
+  // are faults.spec.ts's (a tbf qdisc makes them queue).
+  t.deepEqual(statuses, Array(COUNT).fill(null))
   receiver.close()
   await within(2000, loop.run(), 'loop.run')
 })
@@ -410,7 +414,7 @@ test('a process that sends, receives the echo and closes everything exits with c
   t.is(result.code, 0)
 })
 
-test('process.exit(0) with receives and sends in flight exits with code 0 and no crash', async (t) => {
+test('process.exit(0) from a timer with send callbacks pending and datagrams arriving exits with code 0 and no crash', async (t) => {
   const child = runFixture(t, 'exit-in-flight.cjs')
   const result = await within(3000, child.exited, 'child exit')
   t.regex(result.stdout, /^received \d+\n$/)
@@ -429,7 +433,7 @@ test('a process that closes all its handles and leaves nothing else pending exit
 
 // ---------------------------------------------------------------- garbage collection
 
-test('a bound handle that becomes unreachable without close is collected and its socket closed', async (t) => {
+needs(linux('counting descriptors in /proc/self/fd (fixtures/gc-unclosed.cjs)'), { requiredInCI: false })('a bound handle that becomes unreachable without close is collected and its socket closed', async (t) => {
   const child = runFixture(t, 'gc-unclosed.cjs', ['--expose-gc'])
   const result = await within(5000, child.exited, 'child exit')
   t.is(result.stderr, '')

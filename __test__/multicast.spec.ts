@@ -30,7 +30,7 @@ import {
   UV_UDP_REUSEADDR,
   errno,
 } from '../index.js'
-import { requireNetns, withHosts, type Hosts, type TopologySpec } from './netns/harness.js'
+import { netnsTest, withHosts, type Hosts, type TopologySpec } from './netns/harness.js'
 import { failures, finished, payloads, portOf, ready, runScript, startScript, step, tagged, type ScriptResult } from './netns/script.js'
 
 const TWO_HOSTS: TopologySpec = { hosts: ['A', 'B'], links: [{ a: 'A', b: 'B' }] }
@@ -59,8 +59,7 @@ function resultsOf(result: ScriptResult, method: string) {
 // ---------------------------------------------------------------------------
 // Inside a namespace, over loopback
 
-test('IPv4 multicast over loopback reaches a member until it leaves the group', async (t) => {
-  if (!requireNetns(t)) return
+netnsTest('IPv4 multicast over loopback reaches a member until it leaves the group', async (t) => {
   await withHosts(t, 'single', async (hosts) => {
     const group = '239.1.2.3'
     const result = await runScript(hosts, 'H', [
@@ -101,8 +100,7 @@ test('IPv4 multicast over loopback reaches a member until it leaves the group', 
   })
 })
 
-test('IPv6 groups are joined and left on lo with the %lo and ::%lo selectors', async (t) => {
-  if (!requireNetns(t)) return
+netnsTest('IPv6 groups are joined and left on lo with the %lo and ::%lo selectors', async (t) => {
   await withHosts(t, 'single', async (hosts) => {
     const result = await runScript(hosts, 'H', [
       step.new('s', 'inet6'),
@@ -178,8 +176,7 @@ test('set_multicast_interface with an address of the other family throws UV_EINV
 // Two namespaces joined by a veth pair: A (198.51.100.1, 2001:db8:1::1) and
 // B (198.51.100.2, 2001:db8:1::2)
 
-test('IPv4 multicast between two hosts reaches the member that joined on its interface address', async (t) => {
-  if (!requireNetns(t)) return
+netnsTest('IPv4 multicast between two hosts reaches the member that joined on its interface address', async (t) => {
   await withHosts(t, TWO_HOSTS, async (hosts) => {
     const { a, b } = addressesOf(hosts)
     const group = '239.1.2.3'
@@ -213,8 +210,7 @@ test('IPv4 multicast between two hosts reaches the member that joined on its int
   })
 })
 
-test('set_multicast_loop(false) stops a member seeing its own datagrams; the other host still gets them', async (t) => {
-  if (!requireNetns(t)) return
+netnsTest('set_multicast_loop(false) stops a member seeing its own datagrams; the other host still gets them', async (t) => {
   await withHosts(t, TWO_HOSTS, async (hosts) => {
     const { a, b } = addressesOf(hosts)
     const group = '239.1.2.5'
@@ -254,8 +250,7 @@ test('set_multicast_loop(false) stops a member seeing its own datagrams; the oth
   })
 })
 
-test('multicast TTL 0 keeps datagrams on the sending host while TTL 1 reaches the next host', async (t) => {
-  if (!requireNetns(t)) return
+netnsTest('multicast TTL 0 keeps datagrams on the sending host while TTL 1 reaches the next host', async (t) => {
   await withHosts(t, TWO_HOSTS, async (hosts) => {
     const { a, b } = addressesOf(hosts)
     const group = '239.1.2.6'
@@ -295,8 +290,7 @@ test('multicast TTL 0 keeps datagrams on the sending host while TTL 1 reaches th
   })
 })
 
-test('IPv6 multicast over a veth pair reaches a member of ff02:: and ff0e:: groups until it leaves', async (t) => {
-  if (!requireNetns(t)) return
+netnsTest('IPv6 multicast over a veth pair reaches a member of ff02:: and ff0e:: groups until it leaves', async (t) => {
   await withHosts(t, TWO_HOSTS, async (hosts) => {
     const { a, b } = addressesOf(hosts)
     const linkGroup = 'ff02::db8:1'

@@ -1,6 +1,7 @@
 import test from 'ava'
 
 import { Loop, UDP, type Address4 } from '../index.js'
+import { within } from './support/handles.js'
 
 test('pingpong over IPv4 loopback delivers the datagram and its echo', async (t) => {
   const loop = new Loop()
@@ -12,13 +13,17 @@ test('pingpong over IPv4 loopback delivers the datagram and its echo', async (t)
     if (peer && data) handle.send(peer, data)
   })
   const client = new UDP(loop)
-  const echo = await new Promise<string>((resolve) => {
-    client.start_recv((_handle, _peer, _flags, data) => resolve(String(data)))
-    client.send(address, Buffer.from('PING'))
-  })
+  const echo = await within(
+    5000,
+    new Promise<string>((resolve) => {
+      client.start_recv((_handle, _peer, _flags, data) => resolve(String(data)))
+      client.send(address, Buffer.from('PING'))
+    }),
+    'the echo',
+  )
   t.is(echo, 'PING')
   client.close()
   server.close()
-  await loop.run()
+  await within(5000, loop.run(), 'loop.run() after both handles closed')
   t.deepEqual(loop.handles, [])
 })

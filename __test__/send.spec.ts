@@ -1,9 +1,10 @@
-import { execFile, spawnSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 import test, { type ExecutionContext } from 'ava'
 
 import { AF_INET, AF_INET6, type Address, Loop, UDP, UDPError, errno } from '../index.js'
+import { needs, privateNamespace } from './support/capability.js'
 
 import { sleep, until, handle } from './support/handles.js'
 
@@ -258,13 +259,7 @@ test('IPv4: a 70,000-byte datagram reaches the send callback as UV_EMSGSIZE, nev
 // the test runs in a child process inside a private network namespace
 // (unshare -rn: user + net namespace, gone when the child exits) whose `lo`
 // has a token-bucket qdisc: the queued datagrams stay charged to the sender.
-const netnsAvailable =
-  spawnSync('unshare', ['-rn', 'sh', '-c', 'ip link set lo up && tc qdisc add dev lo root tbf rate 1mbit burst 100kb limit 10mb'], {
-    stdio: 'ignore',
-    timeout: 5000,
-  }).status === 0
-const netnsTest = netnsAvailable || process.env.CI === 'true' ? test : test.skip
-if (!netnsAvailable) console.log('send.spec: skipping the UV_EAGAIN test: cannot make a network namespace with a tbf qdisc (needs unshare -rn and tc)')
+const queueTest = needs(privateNamespace('ip link set lo up && tc qdisc add dev lo root tbf rate 1mbit burst 100kb limit 10mb', 'a socket that would block (a tbf qdisc on lo)'))
 
 const EAGAIN_CHILD = `
 const { Loop, UDP, UDPError, errno } = require(${JSON.stringify(INDEX)})
@@ -295,7 +290,7 @@ for (const host of ['127.0.0.1', '::1']) {
 process.stdout.write(JSON.stringify(out), () => process.exit(0))
 `
 
-netnsTest('try_send on a would-block socket throws UDPError UV_EAGAIN (IPv4 and IPv6)', async (t) => {
+queueTest('try_send on a would-block socket throws UDPError UV_EAGAIN (IPv4 and IPv6)', async (t) => {
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(
       'unshare',

@@ -9,19 +9,25 @@
 // flat (within 16 MiB after warm-up), no descriptor growth.
 //
 // 10 s by default (CI); UV_SOAK_SECONDS=60 for the long run.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 
 import test from 'ava'
 
+import { inCI, linux, privateNamespace } from './support/capability.js'
 import { backend } from '../index.js'
 
 const FIXTURES = join(process.cwd(), '__test__', 'fixtures')
 const SECONDS = Number(process.env.UV_SOAK_SECONDS ?? 10)
 const RSS_BUDGET_MIB = 16
 
-const netnsAvailable =
-  process.platform === 'linux' && spawnSync('unshare', ['-rn', 'sh', '-c', 'ip link set lo up'], { stdio: 'ignore', timeout: 5000 }).status === 0
+// Floods (uv-udp's receive queue overflowing, a stopped receiver's socket
+// buffer overflowing) run only where the kernel's drops are counted exactly:
+// in a network namespace of the soak's own. Without one the soak still runs,
+// without floods, and its title says so; with CI=true it fails instead.
+const namespace = privateNamespace('ip link set lo up', 'the floods (exact kernel drop counts)')
+const netnsAvailable = namespace.ok
+const title = `a ${SECONDS} s soak mixing send, try_send, try_send_many, receive and close: sent = received + drops, RSS flat, no descriptor growth`
 
 interface SoakReport {
   seconds: number
@@ -47,7 +53,13 @@ interface SoakReport {
   samples: [number, number, number][]
 }
 
-test(`a ${SECONDS} s soak mixing send, try_send, try_send_many, receive and close: sent = received + drops, RSS flat, no descriptor growth`, async (t) => {
+// The fixture reads /proc/self/fd and /proc/net/snmp: Linux only.
+const onLinux = linux('the soak reads descriptors and UDP counters in /proc')
+if (!onLinux.ok) {
+  test.skip(`${title} [skipped: ${onLinux.reason}]`, () => {})
+} else if (!netnsAvailable && inCI) {
+  test(`${title}, with floods`, (t) => t.fail(`CI=true, and the floods need what is missing: ${namespace.reason}`))
+} else test(netnsAvailable ? `${title}, with floods` : `${title} [floods skipped: ${namespace.reason}]`, async (t) => {
   t.timeout((SECONDS + 60) * 1000)
   const script = join(FIXTURES, 'hardening-soak.cjs')
   // V8 grows its young generation (semi-spaces 1 -> 16 MiB) under allocation
@@ -58,7 +70,6 @@ test(`a ${SECONDS} s soak mixing send, try_send, try_send_many, receive and clos
   const [command, args] = netnsAvailable
     ? ['unshare', ['-rn', 'sh', '-c', `ip link set lo up && exec "$0" ${node.join(' ')} "$1" "$2"`, process.execPath, script, String(SECONDS)]]
     : [process.execPath, [...node, script, String(SECONDS)]]
-  if (!netnsAvailable) t.log('no network namespace: the kernel counters are the machine’s, so only uv-udp’s own drops are counted')
   const result = await new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve, reject) => {
     // Floods (uv-udp's receive queue overflowing) only where the kernel's own drops are counted exactly.
     const env = { ...process.env, UV_SOAK_FLOOD: netnsAvailable ? '1' : '0' }
@@ -86,8 +97,11 @@ test(`a ${SECONDS} s soak mixing send, try_send, try_send_many, receive and clos
   t.log(`samples [ms, RSS MiB, fds]: ${JSON.stringify(out.samples)}`)
 
   // It did real work, with every operation.
-  t.true(out.sent > 10_000 * Math.min(SECONDS, 10) / 10, `only ${out.sent} datagrams`)
-  for (const [op, count] of Object.entries(out.ops)) t.true(count > 0, `${op} was never used`)
+  // Loopback carried 340k-455k datagrams in 10 s on the shared 2-core VM
+  // (runs of this soak, Dec 2026); a third of the low end is the floor, so
+  // that a soak that stalls for seconds fails while a busy machine does not.
+  t.true(out.sent >= 11_000 * SECONDS, `only ${out.sent} datagrams in ${SECONDS} s (floor ${11_000 * SECONDS})`)
+  for (const [op, count] of Object.entries(out.ops)) t.true(count >= 2_000 * SECONDS, `${op} used only ${count} times (floor ${2_000 * SECONDS})`)
   t.true(out.closedLanes >= 4 * Math.floor(SECONDS / 2), 'lanes were closed and made anew every round')
   if (netnsAvailable) {
     t.true(out.floods > 0, 'the receivers were flooded')

@@ -4,10 +4,12 @@
 // typings (or hand-edited the typings). In CI that fails the run.
 import { execFileSync } from 'node:child_process'
 
+import { inCI } from './ci.mjs'
+
 const changed = execFileSync('git', ['status', '--porcelain', '--', 'index.d.ts', 'dgram.d.ts', 'src/*.d.ts'], { encoding: 'utf8' }).trim()
 if (changed === '') {
   console.log('typings: the committed .d.ts files match the sources')
-} else if (process.env.CI === 'true') {
+} else if (inCI) {
   console.error(`typings are stale: commit the .d.ts files that \`npm run build\` emits:\n${changed}`)
   process.exit(1)
 } else {

@@ -22,6 +22,8 @@ import { fileURLToPath } from 'node:url'
 
 import type { ExecutionContext } from 'ava'
 
+import { needs, type Capability, type Declare } from '../support/capability.js'
+
 /** Every namespace this harness makes starts with this. */
 export const NETNS_PREFIX = 'uvudp-t'
 
@@ -39,20 +41,20 @@ export function fixture(name: string): string {
 // ---------------------------------------------------------------------------
 // Capability check
 
-let capability: { ok: boolean; reason?: string } | undefined
+let capability: Capability | undefined
 
 /**
  * Whether this process may create network namespaces: Linux, root, iproute2,
  * and a probe namespace can actually be added and deleted. Cached.
  */
-export function canUseNetns(): { ok: boolean; reason?: string } {
+export function canUseNetns(): Capability {
   if (capability) return capability
   capability = probe()
   return capability
 }
 
-function probe(): { ok: boolean; reason?: string } {
-  if (process.platform !== 'linux') return { ok: false, reason: `network namespaces need Linux (this is ${process.platform})` }
+function probe(): Capability {
+  if (process.platform !== 'linux') return { ok: false, platform: true, reason: `network namespaces need Linux (this is ${process.platform})` }
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
     return { ok: false, reason: 'network namespaces need root (uid 0); run the tests as root' }
   }
@@ -65,28 +67,12 @@ function probe(): { ok: boolean; reason?: string } {
   return { ok: true }
 }
 
-/** True when `CI` says so: then a missing capability fails instead of skipping. */
-export function inCI(): boolean {
-  const ci = process.env.CI
-  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false'
-}
-
 /**
- * Guard at the top of a namespace test: returns true when namespaces can be
- * used. Otherwise logs the reason and passes (a skip with a printed reason),
- * or, with `CI=true`, fails the test.
+ * Declares a test that needs network namespaces (see support/capability.ts):
+ * without them it is reported as skipped with the reason in its title, and
+ * with CI=true it fails instead. Decided where the test is declared.
  */
-export function requireNetns(t: ExecutionContext): boolean {
-  const can = canUseNetns()
-  if (can.ok) return true
-  if (inCI()) {
-    t.fail(`network namespaces are required when CI is set: ${can.reason}`)
-  } else {
-    t.log(`skipped: ${can.reason}`)
-    t.pass()
-  }
-  return false
-}
+export const netnsTest: Declare = needs(canUseNetns())
 
 // ---------------------------------------------------------------------------
 // Running commands

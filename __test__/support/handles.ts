@@ -14,6 +14,15 @@ export async function until(done: () => boolean, ms: number, what: string): Prom
   }
 }
 
+/** `promise`, or a rejection naming `what` once `ms` have passed. */
+export function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
 /** A handle closed when the test ends. */
 export function handle(t: ExecutionContext, loop: Loop, family?: number): UDP {
   const udp = new UDP(loop, family)

@@ -184,12 +184,63 @@ fn membership_checks_group_and_value() {
 }
 
 #[test]
-fn close_cancels_queued_sends() {
+fn close_with_nothing_queued_cancels_nothing_and_closes_the_socket() {
     let (mut udp, _) = handle(AF_INET);
     udp.bind(addr("127.0.0.1:0"), 0).expect("bind");
     assert_eq!(udp.close(), 0);
     assert!(!udp.has_socket());
     assert_eq!(udp.fileno(), Err(EBADF));
+}
+
+/// A UDP send over loopback never blocks on Linux (loopback_xmit orphans the
+/// skb at once), but a datagram socket pair whose peer never reads does: once
+/// the peer's queue is full, sends queue. `open()` adopts the pair's end (a
+/// connected datagram socket, so sends take no address).
+#[cfg(unix)]
+#[test]
+fn close_cancels_queued_sends_and_keeps_the_outcome_of_those_sent() {
+    use std::os::fd::IntoRawFd;
+    use std::os::unix::net::UnixDatagram;
+    use uv_udp_core::error::{EAGAIN, ECANCELED};
+
+    let (ours, _peer) = UnixDatagram::pair().expect("socketpair");
+    let (mut udp, _events) = handle(AF_UNSPEC);
+    udp.open(ours.into_raw_fd()).expect("open");
+    let data = [7u8; 1024];
+    let (mut sent, mut queued) = (0usize, 0usize);
+    for _ in 0..100_000 {
+        match udp.send(None, &data).expect("send") {
+            SendOutcome::Sent(n) => {
+                assert_eq!(queued, 0, "nothing is sent at once behind a queued send");
+                assert_eq!(n, data.len());
+                sent += 1;
+            }
+            SendOutcome::Queued { .. } => queued += 1,
+            SendOutcome::Failed(error) => panic!("send failed: {error:?}"),
+        }
+        if queued == 3 {
+            break;
+        }
+    }
+    assert!(sent > 0, "the first sends went out at once");
+    assert_eq!(queued, 3, "the peer's queue filled within 100,000 sends");
+    assert_eq!(udp.send_queue_count(), sent + 3);
+    assert_eq!(udp.send_queue_size(), (sent + 3) * data.len());
+    assert!(udp.has_unsent());
+    // libuv: try_send is refused while any send's outcome has not been taken.
+    assert_eq!(udp.try_send(None, b"x"), Err(EAGAIN));
+
+    assert_eq!(udp.close(), 3, "close() cancels exactly the queued sends");
+    assert!(!udp.has_unsent());
+    let mut out = vec![1; sent + 4];
+    assert_eq!(udp.take_completed(&mut out), sent + 3);
+    assert!(
+        out[..sent].iter().all(|&status| status == 0),
+        "sent ones keep success"
+    );
+    assert_eq!(&out[sent..sent + 3], &[ECANCELED.code; 3]);
+    assert_eq!(udp.send_queue_count(), 0);
+    assert_eq!(udp.send_queue_size(), 0);
 }
 
 #[cfg(unix)]
