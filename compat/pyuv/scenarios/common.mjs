@@ -28,6 +28,9 @@ export function address(addr) {
 }
 
 export function error(e) {
+  // HandleClosedError's args differ (a row of the README table, shown by
+  // after_close's "HandleClosedError args" step): the class is what counts.
+  if (e instanceof HandleClosedError) return { raise: 'HandleClosedError' }
   if (e instanceof UVError) return { raise: e.name, errno: errno.errorcode[e.errno] ?? e.errno }
   return { raise: e instanceof Error ? e.name : String(e) }
 }
@@ -76,3 +79,10 @@ export function done() {
 export const loop = Loop.default_loop()
 export const IFNAME = process.env.COMPAT_IFNAME ?? 'd0'
 export const IFINDEX = Number(process.env.COMPAT_IFINDEX ?? '0')
+
+// An address whose port the kernel chose: the port as "port>0".
+export function anyport(addr) {
+  const copy = [...addr]
+  if (copy[1] !== 0) copy[1] = 'port>0'
+  return norm(copy)
+}
