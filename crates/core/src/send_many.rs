@@ -15,6 +15,24 @@ pub type Message<'a> = (Option<SocketAddr>, &'a [u8]);
 pub const GSO_MAX_SEGMENTS: usize = 64;
 /// Payload bytes one GSO send may carry: an IPv4 datagram's limit.
 pub const GSO_MAX_BYTES: usize = 65507;
+/// The largest GSO segment to an IPv4 destination: what fits a 1500-byte
+/// Ethernet MTU (1500 - 20 - 8). The kernel refuses a GSO send whose segment
+/// does not fit the route's MTU (it may not fragment the segments), while
+/// `send()` of the same datagram goes out fragmented; the path MTU of an
+/// unconnected socket is not known before sending, so runs are only formed
+/// of datagrams that fit the usual one, and a run that a smaller MTU refuses
+/// all the same is sent datagram by datagram (see [`send_many`]).
+pub const GSO_MAX_SEGMENT_V4: usize = 1472;
+/// The same for IPv6 destinations (1500 - 40 - 8), and for a connected
+/// socket's peer (family unknown here).
+pub const GSO_MAX_SEGMENT_V6: usize = 1452;
+
+fn gso_max_segment(dest: Option<SocketAddr>) -> usize {
+    match dest {
+        Some(SocketAddr::V4(_)) => GSO_MAX_SEGMENT_V4,
+        _ => GSO_MAX_SEGMENT_V6,
+    }
+}
 
 /// A run of consecutive messages sent with one `msghdr`: several only when
 /// they share a destination and a segment size (UDP GSO, `UDP_SEGMENT`).
@@ -32,7 +50,8 @@ pub(crate) struct Group {
 
 /// Splits `messages` into runs the kernel can segment: same destination,
 /// same size (the last of a run may be shorter), at most
-/// [`GSO_MAX_SEGMENTS`] and [`GSO_MAX_BYTES`]; empty datagrams stand alone.
+/// [`GSO_MAX_SEGMENTS`] and [`GSO_MAX_BYTES`]; empty datagrams, and those
+/// larger than a 1500-byte MTU takes whole, stand alone.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub(crate) fn plan_groups(messages: &[Message<'_>], gso: bool) -> Vec<Group> {
     let mut groups = Vec::new();
@@ -42,7 +61,7 @@ pub(crate) fn plan_groups(messages: &[Message<'_>], gso: bool) -> Vec<Group> {
         let segment = data.len();
         let mut j = i + 1;
         let mut total = segment;
-        if gso && segment > 0 {
+        if gso && segment > 0 && segment <= gso_max_segment(dest) {
             while j < messages.len() && j - i < GSO_MAX_SEGMENTS && messages[j].0 == dest {
                 let len = messages[j].1.len();
                 if len == 0 || len > segment || total + len > GSO_MAX_BYTES {
@@ -71,8 +90,17 @@ pub(crate) fn plan_groups(messages: &[Message<'_>], gso: bool) -> Vec<Group> {
 /// (as `sendmmsg` does: a later failure shows up on the next call).
 ///
 /// Runs of same-destination, same-size datagrams go as one UDP GSO send each
-/// while `gso` is true; a kernel or device that refuses `UDP_SEGMENT` turns
-/// `gso` off for good and the datagrams go one by one.
+/// while `gso` is true. GSO never turns a datagram that `send` can send into
+/// an error: a run the kernel refuses to segment (its segment exceeds the
+/// path MTU: `EMSGSIZE`, or `EINVAL` on older kernels) is sent again
+/// datagram by datagram, fragmented as `send` would; a kernel or device that
+/// refuses `UDP_SEGMENT` altogether (`EIO`, `ENOPROTOOPT`) turns `gso` off
+/// for good.
+///
+/// `sendmmsg` stops at the first message that fails and reports only those
+/// before it, so after a short count the rest is tried again: a run that
+/// fails then is split as above, a datagram that fails (or would block)
+/// ends the call.
 #[cfg(target_os = "linux")]
 pub(crate) fn send_many(
     sock: &SockRef<'_>,
@@ -83,31 +111,45 @@ pub(crate) fn send_many(
     while sent < messages.len() {
         let rest = &messages[sent..];
         let groups = plan_groups(rest, *gso);
-        match send_groups(sock, rest, &groups) {
-            Ok(n) => {
-                sent += n;
-                if n < rest.len() {
-                    break;
-                }
+        let is_run = groups.first().is_some_and(|g| g.segment > 0);
+        let n = match send_groups(sock, rest, &groups) {
+            Ok(n) => n,
+            Err(e) if is_run && gso_unsupported(&e) => {
+                *gso = false;
+                continue;
             }
-            Err(e) if *gso && groups.first().is_some_and(|g| g.segment > 0) && gso_refused(&e) => {
-                *gso = false
+            Err(e) if is_run && gso_segment_too_big(&e) => {
+                let run = &rest[..groups[0].len];
+                match send_groups(sock, run, &plan_groups(run, false)) {
+                    Ok(n) => n,
+                    Err(e) if sent == 0 => return Err(e),
+                    Err(_) => break,
+                }
             }
             Err(e) if sent == 0 => return Err(e),
             Err(_) => break,
+        };
+        if n == 0 {
+            break;
         }
+        sent += n;
     }
     Ok(sent)
 }
 
-/// The errors with which Linux refuses `UDP_SEGMENT` (old kernel, a device
-/// without checksum offload): quinn-udp falls back on the same ones.
+/// The errors with which Linux refuses `UDP_SEGMENT` itself (an old kernel,
+/// a device without checksum offload): GSO is off for the socket from then on.
 #[cfg(target_os = "linux")]
-fn gso_refused(e: &io::Error) -> bool {
-    matches!(
-        e.raw_os_error(),
-        Some(libc::EIO) | Some(libc::EINVAL) | Some(libc::ENOPROTOOPT)
-    )
+fn gso_unsupported(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::EIO) | Some(libc::ENOPROTOOPT))
+}
+
+/// The errors with which Linux refuses one GSO send whose segment (plus
+/// headers) exceeds the route's MTU: `EMSGSIZE` since 6.x, `EINVAL` before
+/// (`udp_send_skb`). The same datagrams sent one by one are fragmented.
+#[cfg(target_os = "linux")]
+fn gso_segment_too_big(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::EMSGSIZE) | Some(libc::EINVAL))
 }
 
 /// One `sendmmsg` per [`SEND_BATCH`] groups; returns the messages sent.
@@ -323,6 +365,36 @@ mod tests {
         let groups = plan_groups(&many, true);
         assert_eq!(groups[0].len, 54, "54 * 1200 bytes fit in 65,507");
         assert!(groups.iter().all(|g| g.len <= GSO_MAX_SEGMENTS));
+    }
+
+    #[test]
+    fn plan_groups_forms_no_run_whose_segment_a_1500_byte_mtu_would_refuse() {
+        let a4: SocketAddr = "127.0.0.1:1".parse().expect("addr");
+        let a6: SocketAddr = "[::1]:1".parse().expect("addr");
+        let big = [0u8; 9000];
+        for (dest, fits) in [(a4, 1472), (a6, 1452)] {
+            for (len, runs) in [
+                (fits, true),
+                (fits + 1, false),
+                (3000, false),
+                (9000, false),
+            ] {
+                let messages: Vec<Message<'_>> =
+                    (0..4).map(|_| (Some(dest), &big[..len])).collect();
+                let groups = plan_groups(&messages, true);
+                assert_eq!(
+                    groups.len() == 1,
+                    runs,
+                    "{len}-byte datagrams to {dest}: {groups:?}"
+                );
+            }
+        }
+        let connected: Vec<Message<'_>> = (0..4).map(|_| (None, &big[..1453])).collect();
+        assert_eq!(
+            plan_groups(&connected, true).len(),
+            4,
+            "a connected peer: the IPv6 bound"
+        );
     }
 
     #[test]
