@@ -12,7 +12,8 @@ step("fresh count", lambda: attr(tx, "send_queue_count"))
 
 def cb(i):
     def done_cb(h, e):
-        event("send cb", i, errno_name(e), h.send_queue_size, getattr(h, "send_queue_count", "missing"))
+        event("send cb", i, errno_name(e), h.send_queue_size)
+        counts.append(getattr(h, "send_queue_count", "missing"))
         if i == 3:
             tx.close()
             rx.close()
@@ -24,5 +25,7 @@ for i, size in enumerate((10, 20, 30, 40)):
 step("size after four sends", lambda: tx.send_queue_size)
 step("count after four sends", lambda: attr(tx, "send_queue_count"))
 step("active with sends pending", lambda: tx.active)
+counts = []
 loop.run()
+step("counts in callbacks", lambda: counts if "missing" not in counts else attr(tx, "send_queue_count"))
 done()
