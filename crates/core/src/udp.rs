@@ -14,7 +14,7 @@ use crate::flags::{
 };
 use crate::reactor_tasks::ReactorTasks;
 use crate::recv_batch::{set_packet_info, Reader};
-use crate::send_many::{send_many, Message};
+use crate::send_many::{send_many, Gso, Message};
 use crate::send_requests::{send_now, Datagram, Drained, SendRequests};
 use crate::UvError;
 
@@ -48,8 +48,8 @@ pub struct Udp {
     family: i32,
     bound: bool,
     connected: bool,
-    // UDP GSO for try_send_many, until the kernel refuses it once.
-    gso: bool,
+    // UDP GSO for try_send_many: on, and the segment each route takes.
+    gso: Gso,
     receiving: bool,
     requests: Arc<SendRequests>,
     // `None`: the owner drives the socket.
@@ -182,7 +182,7 @@ impl Udp {
             family,
             bound: false,
             connected: false,
-            gso: true,
+            gso: Gso::default(),
             receiving: false,
             requests: Arc::default(),
             reactor,
