@@ -324,6 +324,8 @@ test('bind with unknown flag bits throws UV_EINVAL', (t) => {
 
 test('getsockname without a socket throws UV_EINVAL; of a socket made but not bound it is the wildcard with port 0', (t) => {
   throwsUV(t, () => handle(t).getsockname(), 'EINVAL', 'AF_UNSPEC')
+  // Windows refuses getsockname of an unbound socket, as libuv passes on.
+  if (process.platform === 'win32') return
   t.deepEqual(handle(t, AF_INET).getsockname(), ['0.0.0.0', 0])
   t.deepEqual(handle(t, AF_INET6).getsockname(), ['::', 0, 0, 0])
 })

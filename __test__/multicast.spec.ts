@@ -165,8 +165,11 @@ test('set_multicast_interface as libuv: IPv4 on an IPv6 socket is taken (dual st
   closeAll(t, v4, v6)
   t.notThrows(() => v6.set_multicast_interface('127.0.0.1'), 'IP_MULTICAST_IF on an IPv6 socket')
   const refused = t.throws(() => v4.set_multicast_interface('::1'), { instanceOf: UDPError })
-  t.is(refused?.errno, errno.UV_ENOPROTOOPT)
-  t.is(refused?.code, 'ENOPROTOOPT')
+  // The kernel's answer, passed on as libuv does: Linux's is ENOPROTOOPT.
+  if (process.platform === 'linux') {
+    t.is(refused?.errno, errno.UV_ENOPROTOOPT)
+    t.is(refused?.code, 'ENOPROTOOPT')
+  }
   for (const handle of [v4, v6]) {
     for (const iface of ['', '%lo', 'not-an-ip', '<broadcast>']) {
       const error = t.throws(() => handle.set_multicast_interface(iface), { instanceOf: UDPError }, iface)

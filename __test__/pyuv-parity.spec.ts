@@ -63,7 +63,15 @@ test('1: send to an IPv6 address from an IPv4 socket completes with UV_EAFNOSUPP
 
 // ---------------------------------------------------------------- 2 and 6: made but not bound
 
+// Windows' getsockname refuses an unbound socket (WSAEINVAL), and so does
+// libuv's there: UV_EINVAL is what the kernel reports.
+const unboundReadable = process.platform !== 'win32'
+
 test('2: getsockname of a socket made but not bound is the wildcard with port 0 (open(fd) of one: compat/pyuv open_fd)', (t) => {
+  if (!unboundReadable) {
+    throwsUV(t, () => handle(t, new Loop(), AF_INET).getsockname(), 'EINVAL', 'Windows')
+    return
+  }
   t.deepEqual(handle(t, new Loop(), AF_INET).getsockname(), ['0.0.0.0', 0])
   t.deepEqual(handle(t, new Loop(), AF_INET6).getsockname(), ['::', 0, 0, 0])
   throwsUV(t, () => handle(t, new Loop()).getsockname(), 'EINVAL', 'no socket yet')
@@ -73,6 +81,7 @@ test('6: start_recv on a socket made but not bound leaves it unbound, as libuv; 
   const loop = new Loop()
   const v6 = handle(t, loop, AF_INET6)
   v6.start_recv(() => {})
+  if (!unboundReadable) return t.pass('getsockname of an unbound socket: UV_EINVAL on Windows')
   t.deepEqual(v6.getsockname(), ['::', 0, 0, 0])
   t.is(v6.family, AF_INET6)
   const v4 = handle(t, loop, AF_INET)
@@ -88,13 +97,13 @@ test('6: start_recv on a socket made but not bound leaves it unbound, as libuv; 
 test('6: a socket made but not bound is bound by the kernel on its first send, to the wildcard', async (t) => {
   const loop = new Loop()
   const { port, got } = receiver(t, loop)
-  const tx = handle(t, loop, AF_INET6)
-  t.is(tx.try_send(['127.0.0.1', port], Buffer.from('mapped')), 6)
-  const [host, own] = tx.getsockname()
-  t.is(host, '::')
+  const tx = handle(t, loop, AF_INET)
+  t.is(tx.try_send(['127.0.0.1', port], Buffer.from('first')), 5)
+  const [host, own] = tx.getsockname() as Address4
+  t.is(host, '0.0.0.0')
   t.true(own > 0)
   await until(() => got.length === 1, 3000, 'the datagram')
-  t.is(got[0].toString(), 'mapped')
+  t.is(got[0].toString(), 'first')
 })
 
 // ---------------------------------------------------------------- 4: multicast interface
@@ -105,10 +114,12 @@ test('4: set_multicast_interface with an IPv4 address on an IPv6 socket sets IP_
   t.notThrows(() => v6.set_multicast_interface('127.0.0.1'))
   t.notThrows(() => v6.set_multicast_interface('0.0.0.0'))
   const v4 = handle(t, loop, AF_INET)
-  throwsUV(t, () => v4.set_multicast_interface('::1'), 'ENOPROTOOPT', "'::1' on IPv4")
+  // The kernel's answer (libuv passes it on): Linux's is ENOPROTOOPT.
+  if (process.platform === 'linux') throwsUV(t, () => v4.set_multicast_interface('::1'), 'ENOPROTOOPT', "'::1' on IPv4")
+  else t.throws(() => v4.set_multicast_interface('::1'), { instanceOf: UDPError })
   throwsUV(t, () => v4.set_multicast_interface(''), 'EINVAL', "''")
   throwsUV(t, () => v6.set_multicast_interface('%lo'), 'EINVAL', "'%lo'")
-  t.notThrows(() => v6.set_multicast_interface('::%lo'))
+  t.notThrows(() => v6.set_multicast_interface('::%1'))
 })
 
 // ---------------------------------------------------------------- 5: TTLs and groups
@@ -130,7 +141,8 @@ test('5: set_ttl(0) and set_multicast_ttl(256) throw UDPError UV_EINVAL, so `cat
 test('5: an IPv6 group on an IPv4 socket is UV_ENOPROTOOPT, as libuv (the kernel answers)', (t) => {
   const udp = handle(t, new Loop(), AF_INET)
   udp.bind(['127.0.0.1', 0])
-  throwsUV(t, () => udp.set_membership('ff02::1:3', 1), 'ENOPROTOOPT')
+  if (process.platform === 'linux') throwsUV(t, () => udp.set_membership('ff02::1:3', 1), 'ENOPROTOOPT')
+  else t.throws(() => udp.set_membership('ff02::1:3', 1), { instanceOf: UDPError })
   throwsUV(t, () => udp.set_membership('127.0.0.1', 1), 'EINVAL', 'not a group')
 })
 
