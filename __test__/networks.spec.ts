@@ -212,7 +212,7 @@ netnsTest('IPv6 multicast: the zone or scope_id of an ff02:: destination and the
     step.send('tx', [`${linkGroup}%${A.toC.name}`, port], 'zone toC', 2),
     step.send('tx', [linkGroup, port, 0, A.lan.ifindex], 'scope_id lan', 2),
     step.send('tx', [linkGroup, port, 0, A.toC.ifindex], 'scope_id toC', 2),
-    step.call('tx', 'set_multicast_interface', `%${A.lan.name}`),
+    step.call('tx', 'set_multicast_interface', `::%${A.lan.name}`),
     step.send('tx', [globalGroup, port], 'interface lan', 2),
     step.call('tx', 'set_multicast_interface', `::%${A.toC.name}`),
     step.send('tx', [globalGroup, port], 'interface toC', 2),

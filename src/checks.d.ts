@@ -8,3 +8,9 @@ export declare function checkInterface(value: unknown, what: string): string | u
 export declare function checkString(value: unknown, what: string): string;
 /** A membership value: `TypeError` unless a number (its value is checked by the caller). */
 export declare function checkNumber(value: unknown, what: string): number;
+/**
+ * A TTL: `TypeError` unless an integer. Its range is libuv's to check (an
+ * integer outside it is `UDPError` `UV_EINVAL`, as in pyuv): what is passed on
+ * keeps in range or out of it, clamped to what the binding's int takes.
+ */
+export declare function checkTtl(value: unknown, what: string): number;

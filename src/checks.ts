@@ -30,3 +30,14 @@ export function checkNumber(value: unknown, what: string): number {
   if (typeof value !== 'number') throw new TypeError(`${what} must be a number, got ${describe(value)}`)
   return value
 }
+
+/**
+ * A TTL: `TypeError` unless an integer. Its range is libuv's to check (an
+ * integer outside it is `UDPError` `UV_EINVAL`, as in pyuv): what is passed on
+ * keeps in range or out of it, clamped to what the binding's int takes.
+ */
+export function checkTtl(value: unknown, what: string): number {
+  if (typeof value !== 'number') throw new TypeError(`${what} must be a number, got ${describe(value)}`)
+  if (!Number.isInteger(value)) throw new TypeError(`${what} must be an integer, got ${String(value)}`)
+  return Math.min(Math.max(value, -1), 256)
+}

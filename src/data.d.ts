@@ -1,7 +1,15 @@
 /** A payload: a `Buffer`, any TypedArray, a `DataView` or an `ArrayBuffer`. */
 export type Data = ArrayBufferView | ArrayBuffer;
-/** The bytes of one view, without copying. */
+/**
+ * The bytes of one view, without copying: the view itself when it is a
+ * plain `Buffer` or `Uint8Array` (the binding reads its internal slots,
+ * never its properties), otherwise a `Uint8Array` over what it covers.
+ * A detached buffer, a Proxy, or anything that is not a real view or
+ * `ArrayBuffer`: `TypeError` naming `what`.
+ */
 export declare function viewBytes(data: unknown, what: string): Uint8Array;
+/** A view's length in bytes, read through the intrinsic getter. */
+export declare function byteLengthOf(bytes: Uint8Array): number;
 /**
  * The bytes of one view or of an array of views gathered into one datagram.
  * A gathered datagram is a copy, so the caller may reuse its views at once.

@@ -1,22 +1,94 @@
 /** Datagram payloads: the views a caller may pass, and their bytes. */
-import { isAnyArrayBuffer } from 'node:util/types'
+import { isAnyArrayBuffer, isDataView } from 'node:util/types'
 
 import { describe } from './address'
 
 /** A payload: a `Buffer`, any TypedArray, a `DataView` or an `ArrayBuffer`. */
 export type Data = ArrayBufferView | ArrayBuffer
 
-/** The bytes of one view, without copying. */
-export function viewBytes(data: unknown, what: string): Uint8Array {
-  if (data instanceof Uint8Array) return data
+// A view's buffer, offset and length are read through the intrinsic getters,
+// captured here once, never through the view's own properties: a subclass or
+// an own property can make `byteLength` lie or throw, and what is sent (and
+// counted in send_queue_size) must be what the view really covers. The
+// getters are also the brand checks: the TypedArray ones answer `undefined`
+// (the tag) or throw for anything that is not a real TypedArray, a Proxy of
+// one or an object made from its prototype included.
+function getter(prototype: object, key: PropertyKey): (this: unknown) => unknown {
+  const get = Object.getOwnPropertyDescriptor(prototype, key)?.get
+  if (get === undefined) throw new Error(`no intrinsic getter ${String(key)}`)
+  return get
+}
+const apply = Reflect.apply
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object
+const typedArrayTag = getter(TypedArrayPrototype, Symbol.toStringTag)
+const typedArrayBuffer = getter(TypedArrayPrototype, 'buffer')
+const typedArrayByteOffset = getter(TypedArrayPrototype, 'byteOffset')
+const typedArrayByteLength = getter(TypedArrayPrototype, 'byteLength')
+const typedArraySet = TypedArrayPrototype['set' as keyof object] as (this: Uint8Array, source: Uint8Array, offset: number) => void
+const dataViewBuffer = getter(DataView.prototype, 'buffer')
+const dataViewByteOffset = getter(DataView.prototype, 'byteOffset')
+const dataViewByteLength = getter(DataView.prototype, 'byteLength')
+const arrayBufferSlice = ArrayBuffer.prototype.slice
+const Uint8ArrayPrototype = Uint8Array.prototype
+const BufferPrototype = Buffer.prototype
+
+function detached(what: string): TypeError {
+  return new TypeError(`${what} must not be a detached buffer`)
+}
+
+// A TypedArray of a detached buffer reports 0 bytes; so does one of an empty
+// buffer. Only a detached ArrayBuffer refuses to be sliced.
+function isDetached(buffer: unknown): boolean {
+  if (!isAnyArrayBuffer(buffer)) return false
   try {
-    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-    if (isAnyArrayBuffer(data)) return new Uint8Array(data)
+    apply(arrayBufferSlice, buffer, [0, 0])
+    return false
   } catch {
-    // V8 refuses views of a detached buffer with a message that names nothing.
-    throw new TypeError(`${what} must not be a detached buffer`)
+    return true
+  }
+}
+
+/**
+ * The bytes of one view, without copying: the view itself when it is a
+ * plain `Buffer` or `Uint8Array` (the binding reads its internal slots,
+ * never its properties), otherwise a `Uint8Array` over what it covers.
+ * A detached buffer, a Proxy, or anything that is not a real view or
+ * `ArrayBuffer`: `TypeError` naming `what`.
+ */
+export function viewBytes(data: unknown, what: string): Uint8Array {
+  if (apply(typedArrayTag, data, []) !== undefined) {
+    const length = apply(typedArrayByteLength, data, []) as number
+    const buffer = apply(typedArrayBuffer, data, []) as ArrayBufferLike
+    if (length === 0 && isDetached(buffer)) throw detached(what)
+    const prototype: unknown = Object.getPrototypeOf(data)
+    if (prototype === BufferPrototype || prototype === Uint8ArrayPrototype) return data as Uint8Array
+    return new Uint8Array(buffer, apply(typedArrayByteOffset, data, []) as number, length)
+  }
+  if (isDataView(data)) {
+    try {
+      return new Uint8Array(
+        apply(dataViewBuffer, data, []) as ArrayBufferLike,
+        apply(dataViewByteOffset, data, []) as number,
+        apply(dataViewByteLength, data, []) as number,
+      )
+    } catch {
+      // The getters refuse a view of a detached buffer.
+      throw detached(what)
+    }
+  }
+  if (isAnyArrayBuffer(data)) {
+    try {
+      return new Uint8Array(data)
+    } catch {
+      throw detached(what)
+    }
   }
   throw new TypeError(`${what} must be a Buffer, TypedArray, DataView or ArrayBuffer, got ${describe(data)}`)
+}
+
+/** A view's length in bytes, read through the intrinsic getter. */
+export function byteLengthOf(bytes: Uint8Array): number {
+  return apply(typedArrayByteLength, bytes, []) as number
 }
 
 /**
@@ -31,6 +103,16 @@ export function payloadBytes(data: unknown, what: string): Uint8Array {
   // A plain loop, not map(): it stops at the first element that is no view,
   // so a sparse array of 2**32-1 holes fails at index 0 instead of being walked.
   const parts = new Array<Uint8Array>(count)
-  for (let i = 0; i < count; i++) parts[i] = viewBytes(data[i], `${what}[${i}]`)
-  return Buffer.concat(parts)
+  let total = 0
+  for (let i = 0; i < count; i++) {
+    parts[i] = viewBytes(data[i], `${what}[${i}]`)
+    total += byteLengthOf(parts[i])
+  }
+  const out = Buffer.allocUnsafe(total)
+  let offset = 0
+  for (const part of parts) {
+    apply(typedArraySet, out, [part, offset])
+    offset += byteLengthOf(part)
+  }
+  return out
 }

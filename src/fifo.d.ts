@@ -4,5 +4,7 @@ export declare class Fifo<T> {
     get length(): number;
     push(item: T): void;
     peek(): T | undefined;
+    /** The item `i` places from the front. */
+    at(i: number): T | undefined;
     shift(): T | undefined;
 }

@@ -15,6 +15,14 @@ export class Loop {
     return defaultLoop
   }
 
+  /**
+   * @internal True for a real `Loop` (a brand check: a Proxy of one, or an
+   * object made from its prototype, is not one).
+   */
+  static _is(value: unknown): value is Loop {
+    return typeof value === 'object' && value !== null && #handles in value
+  }
+
   #excepthook: ((error: unknown) => void) | null = null
 
   /**

@@ -76,13 +76,13 @@ export declare class UDP {
     set_source_membership(multicast_address: string, interface_address: string | undefined, source_address: string, membership: number): void;
     /** The interface multicast leaves by; omitted: the OS default. */
     set_multicast_interface(interface_address?: string): void;
-    /** IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS, 0..255. */
+    /** IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS, 0..255 (else `UV_EINVAL`). */
     set_multicast_ttl(ttl: number): void;
     /** IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP. */
     set_multicast_loop(enable: boolean): void;
     /** SO_BROADCAST. */
     set_broadcast(enable: boolean): void;
-    /** IP_TTL / IPV6_UNICAST_HOPS, 1..255. */
+    /** IP_TTL / IPV6_UNICAST_HOPS, 1..255 (else `UV_EINVAL`). */
     set_ttl(ttl: number): void;
     /** The socket's descriptor. */
     fileno(): number;

@@ -2,9 +2,9 @@
 import { NativeUdp, RECEIVED, RECV_ERROR, SENDS_DONE, SEND_QUEUED } from '../binding'
 
 import { type Address, type Address4, type Address6, addressParts, checkInteger, describe } from './address'
-import { checkBoolean, checkCallback, checkInterface, checkNumber, checkString } from './checks'
+import { checkBoolean, checkCallback, checkInterface, checkNumber, checkString, checkTtl } from './checks'
 import { AF_INET, AF_INET6, AF_UNSPEC, UV_JOIN_GROUP, UV_LEAVE_GROUP } from './constants'
-import { type Data, payloadBytes, viewBytes } from './data'
+import { type Data, byteLengthOf, payloadBytes, viewBytes } from './data'
 import {
   type Batch,
   type PacketInfo,
@@ -82,13 +82,19 @@ export class UDP {
   // Every send's callback, in call order; the binding reports outcomes in
   // the same order (takeCompleted).
   #callbacks = new Fifo<SendCallback | undefined>()
+  // Their sizes, and the requests taken from the binding whose callback has
+  // not run yet: libuv takes each off the queue just before its callback, so
+  // those still count in send_queue_size/count while earlier ones run.
+  #sizes = new Fifo<number>()
+  #takenCount = 0
+  #takenBytes = 0
   #codes = new Int32Array(256)
   #flushScheduled = false
   #flushing = false
   #closedPromise: Promise<void> | null = null
 
   constructor(loop: Loop, family: number = AF_UNSPEC) {
-    if (!(loop instanceof Loop)) throw new TypeError(`loop must be a Loop, got ${describe(loop)}`)
+    if (!Loop._is(loop)) throw new TypeError(`loop must be a Loop, got ${describe(loop)}`)
     if (typeof family !== 'number') throw new TypeError(`family must be a number, got ${describe(family)}`)
     // Checked here, not after the conversion to a C int, which would make 0
     // (AF_UNSPEC) of NaN or 2**32.
@@ -169,6 +175,7 @@ export class UDP {
     }
     if (callback !== undefined) {
       this.#callbacks.push(callback)
+      this.#sizes.push(byteLengthOf(bytes))
       if (this.#callbacks.length === 1) this.#loop?._sending(this, true)
     }
     // The 'uv' driver retires a completed send on the next loop turn by
@@ -306,11 +313,11 @@ export class UDP {
     this.#call(() => native.setMulticastInterface(iface))
   }
 
-  /** IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS, 0..255. */
+  /** IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS, 0..255 (else `UV_EINVAL`). */
   set_multicast_ttl(ttl: number): void {
     const native = this.#open()
-    checkInteger(ttl, 'ttl', 0, 255)
-    this.#call(() => native.setMulticastTtl(ttl))
+    const value = checkTtl(ttl, 'ttl')
+    this.#call(() => native.setMulticastTtl(value))
   }
 
   /** IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP. */
@@ -327,11 +334,11 @@ export class UDP {
     this.#call(() => native.setBroadcast(enable))
   }
 
-  /** IP_TTL / IPV6_UNICAST_HOPS, 1..255. */
+  /** IP_TTL / IPV6_UNICAST_HOPS, 1..255 (else `UV_EINVAL`). */
   set_ttl(ttl: number): void {
     const native = this.#open()
-    checkInteger(ttl, 'ttl', 1, 255)
-    this.#call(() => native.setTtl(ttl))
+    const value = checkTtl(ttl, 'ttl')
+    this.#call(() => native.setTtl(value))
   }
 
   /** The socket's descriptor. */
@@ -368,12 +375,12 @@ export class UDP {
 
   /** Bytes of sends whose callback has not run (libuv's `send_queue_size`); readable after close. */
   get send_queue_size(): number {
-    return this.#native.sendQueueSize()
+    return this.#native.sendQueueSize() + this.#takenBytes
   }
 
   /** Sends whose callback has not run (libuv's `send_queue_count`); readable after close. */
   get send_queue_count(): number {
-    return this.#native.sendQueueCount()
+    return this.#native.sendQueueCount() + this.#takenCount
   }
 
   /** Datagrams uv-udp dropped because JS fell behind its bounded receive queue. */
@@ -437,9 +444,12 @@ export class UDP {
         if (n === 0) break
         // Copied: a callback may send, and a nested flush would reuse #codes.
         const codes = n === 1 ? [this.#codes[0]] : Array.from(this.#codes.subarray(0, n))
+        this.#takeSizes(n)
         for (let i = 0; i < n; i++) {
           const callback = this.#callbacks.shift()
           const code = codes[i]
+          this.#takenCount--
+          this.#takenBytes -= this.#sizes.shift() ?? 0
           if (callback) this.#run(this.#loop, () => callback(this, code === 0 ? null : code))
         }
         if (n < this.#codes.length) break
@@ -449,6 +459,15 @@ export class UDP {
     }
     if (this.#callbacks.length === 0) this.#loop?._sending(this, false)
     this.#activity()
+  }
+
+  // The first `n` requests left the binding's count: they count here until
+  // their callbacks run.
+  #takeSizes(n: number): void {
+    let bytes = 0
+    for (let i = 0; i < n; i++) bytes += this.#sizes.at(i) ?? 0
+    this.#takenCount = n
+    this.#takenBytes = bytes
   }
 
   #open(): NativeUdp {

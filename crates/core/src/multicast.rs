@@ -45,8 +45,11 @@ fn is_join(membership: u32) -> Result<bool, UvError> {
 }
 
 impl Udp {
-    /// A multicast group of this socket's family, binding an unbound handle
-    /// to the group family's wildcard with `UV_UDP_REUSEADDR`, as libuv does.
+    /// A multicast group; a handle without a socket gets one bound to the
+    /// group family's wildcard with `UV_UDP_REUSEADDR`, as libuv does. As in
+    /// libuv, a group of the other family than the socket's is the kernel's
+    /// to judge: an IPv4 group on an IPv6 socket is joined (dual stack), an
+    /// IPv6 group on an IPv4 socket is `UV_ENOPROTOOPT`.
     fn group(&mut self, group: &str) -> Result<IpAddr, UvError> {
         let (group, _) = parse_ip(group).map_err(uv_error)?;
         if !group.is_multicast() {
@@ -54,9 +57,6 @@ impl Udp {
         }
         let family = if group.is_ipv4() { AF_INET } else { AF_INET6 };
         self.ensure_bound(family, UV_UDP_REUSEADDR)?;
-        if self.family()? != family {
-            return Err(EINVAL);
-        }
         Ok(group)
     }
 
@@ -125,20 +125,40 @@ impl Udp {
         }
     }
 
-    /// `IP_MULTICAST_IF` / `IPV6_MULTICAST_IF`; none means the OS default.
-    /// An interface of the other family: `UV_EINVAL`.
+    /// `IP_MULTICAST_IF` / `IPV6_MULTICAST_IF`; none means the OS default of
+    /// the socket's family. As libuv's `uv_udp_set_multicast_interface`: an
+    /// IPv4 literal sets `IP_MULTICAST_IF` (on an IPv6 socket too: dual
+    /// stack), an IPv6 literal `IPV6_MULTICAST_IF` to its zone's interface
+    /// (on an IPv4 socket the kernel's `UV_ENOPROTOOPT`); anything else,
+    /// `''` included, is `UV_EINVAL`.
     pub fn set_multicast_interface(&self, iface: Option<&str>) -> Result<(), UvError> {
         let sock = self.sock_ref()?;
-        if self.family()? == AF_INET {
-            Ok(sock.set_multicast_if_v4(&ipv4_interface(iface)?)?)
-        } else {
-            Ok(sock.set_multicast_if_v6(ipv6_interface(iface)?)?)
+        let Some(text) = iface else {
+            return if self.family()? == AF_INET {
+                Ok(sock.set_multicast_if_v4(&Ipv4Addr::UNSPECIFIED)?)
+            } else {
+                Ok(sock.set_multicast_if_v6(0)?)
+            };
+        };
+        if let Ok(v4) = text.parse::<Ipv4Addr>() {
+            return Ok(sock.set_multicast_if_v4(&v4)?);
         }
+        let literal = text.split_once('%').map_or(text, |(literal, _)| literal);
+        if literal.parse::<Ipv6Addr>().is_err() {
+            return Err(EINVAL);
+        }
+        let (_, zone) = parse_ip(text).map_err(uv_error)?;
+        Ok(sock.set_multicast_if_v6(zone.unwrap_or(0))?)
     }
 
-    /// `IP_MULTICAST_TTL` / `IPV6_MULTICAST_HOPS`.
-    pub fn set_multicast_ttl(&self, ttl: u32) -> Result<(), UvError> {
+    /// `IP_MULTICAST_TTL` / `IPV6_MULTICAST_HOPS`; outside 0..=255
+    /// `UV_EINVAL`, libuv's own check.
+    pub fn set_multicast_ttl(&self, ttl: i64) -> Result<(), UvError> {
         let sock = self.sock_ref()?;
+        let ttl = u32::try_from(ttl)
+            .ok()
+            .filter(|ttl| *ttl <= 255)
+            .ok_or(EINVAL)?;
         if self.family()? == AF_INET {
             Ok(sock.set_multicast_ttl_v4(ttl)?)
         } else {

@@ -11,9 +11,14 @@ impl Udp {
         Ok(self.sock_ref()?.set_broadcast(on)?)
     }
 
-    /// `IP_TTL` on IPv4, `IPV6_UNICAST_HOPS` on IPv6.
-    pub fn set_ttl(&self, ttl: u32) -> Result<(), UvError> {
+    /// `IP_TTL` on IPv4, `IPV6_UNICAST_HOPS` on IPv6; outside 1..=255
+    /// `UV_EINVAL`, libuv's own check (Linux would take 0 for IPv6).
+    pub fn set_ttl(&self, ttl: i64) -> Result<(), UvError> {
         let sock = self.sock_ref()?;
+        let ttl = u32::try_from(ttl)
+            .ok()
+            .filter(|ttl| (1..=255).contains(ttl))
+            .ok_or(crate::error::EINVAL)?;
         if self.family()? == AF_INET {
             Ok(sock.set_ttl_v4(ttl)?)
         } else {

@@ -15,6 +15,155 @@ pub type Message<'a> = (Option<SocketAddr>, &'a [u8]);
 pub const GSO_MAX_SEGMENTS: usize = 64;
 /// Payload bytes one GSO send may carry: an IPv4 datagram's limit.
 pub const GSO_MAX_BYTES: usize = 65507;
+/// The largest GSO segment to an IPv4 destination that needs no look-up:
+/// what fits a 1500-byte Ethernet MTU (1500 - 20 - 8). The kernel refuses a
+/// GSO send whose segment does not fit the route's MTU (it may not fragment
+/// segments), while `send()` of the same datagram goes out fragmented, so a
+/// larger segment is only used once the route's MTU is known to take it
+/// (see [`Gso`]).
+pub const GSO_SAFE_SEGMENT_V4: usize = 1472;
+/// The same for IPv6 destinations (1500 - 40 - 8), and for a connected
+/// socket's peer (family unknown here).
+pub const GSO_SAFE_SEGMENT_V6: usize = 1452;
+/// Destinations whose route MTU a socket remembers.
+const GSO_ROUTES: usize = 32;
+
+fn safe_segment(dest: Option<SocketAddr>) -> usize {
+    match dest {
+        Some(SocketAddr::V4(_)) => GSO_SAFE_SEGMENT_V4,
+        _ => GSO_SAFE_SEGMENT_V6,
+    }
+}
+
+/// The UDP GSO state of one socket: whether the kernel takes `UDP_SEGMENT`
+/// at all, and the largest segment each destination's route takes whole.
+///
+/// A run is only formed of segments that fit the route: up to a 1500-byte
+/// MTU without asking; beyond it, the route's MTU is asked once per
+/// destination (a socket connected to it, `IP_MTU` / `IPV6_MTU`: no packet
+/// is sent) and remembered. A run the kernel refuses all the same (a path
+/// MTU below the route's) is sent datagram by datagram, and its segment size
+/// is remembered as too large for that destination.
+#[derive(Debug)]
+pub struct Gso {
+    enabled: bool,
+    // (destination, or None for a connected socket's peer; the largest
+    // segment it takes), oldest first.
+    routes: Vec<(Option<std::net::IpAddr>, usize)>,
+}
+
+impl Default for Gso {
+    fn default() -> Gso {
+        Gso {
+            enabled: true,
+            routes: Vec::new(),
+        }
+    }
+}
+
+impl Gso {
+    /// No GSO: every datagram is sent on its own.
+    pub fn off() -> Gso {
+        Gso {
+            enabled: false,
+            routes: Vec::new(),
+        }
+    }
+
+    /// False once the kernel refused `UDP_SEGMENT` itself.
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// Whether a run of `segment`-byte datagrams to `dest` may go as one
+    /// GSO send.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    fn allows(&mut self, sock: &SockRef<'_>, dest: Option<SocketAddr>, segment: usize) -> bool {
+        if !self.enabled || segment == 0 {
+            return false;
+        }
+        let key = dest.map(|d| d.ip());
+        if let Some(&(_, max)) = self.routes.iter().find(|(k, _)| *k == key) {
+            return segment <= max;
+        }
+        if segment <= safe_segment(dest) {
+            return true;
+        }
+        let max = route_mtu(sock, dest).map_or(safe_segment(dest), |mtu| {
+            let headers = match dest {
+                Some(SocketAddr::V4(_)) => 28,
+                Some(SocketAddr::V6(v6)) if v6.ip().to_ipv4_mapped().is_some() => 28,
+                _ => 48,
+            };
+            mtu.saturating_sub(headers)
+        });
+        self.remember(key, max);
+        segment <= max
+    }
+
+    /// A run of `segment`-byte datagrams to `dest` was refused: smaller
+    /// segments only from now on.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    fn refused(&mut self, dest: Option<SocketAddr>, segment: usize) {
+        self.remember(dest.map(|d| d.ip()), segment.saturating_sub(1));
+    }
+
+    fn remember(&mut self, key: Option<std::net::IpAddr>, max: usize) {
+        self.routes.retain(|(k, _)| *k != key);
+        if self.routes.len() >= GSO_ROUTES {
+            self.routes.remove(0);
+        }
+        self.routes.push((key, max));
+    }
+}
+
+/// The MTU of the route to `dest` (`None`: the connected socket's own), as
+/// the kernel knows it: a socket connected there answers `IP_MTU` /
+/// `IPV6_MTU`. Connecting a UDP socket sends nothing.
+#[cfg(target_os = "linux")]
+fn route_mtu(sock: &SockRef<'_>, dest: Option<SocketAddr>) -> Option<usize> {
+    use socket2::{Domain, Socket, Type};
+    use std::os::fd::AsRawFd;
+    let probe;
+    let fd = match dest {
+        None => sock.as_raw_fd(),
+        Some(dest) => {
+            let domain = if dest.is_ipv4() {
+                Domain::IPV4
+            } else {
+                Domain::IPV6
+            };
+            probe = Socket::new(domain, Type::DGRAM, None).ok()?;
+            probe.connect(&SockAddr::from(dest)).ok()?;
+            probe.as_raw_fd()
+        }
+    };
+    [
+        (libc::IPPROTO_IP, libc::IP_MTU),
+        (libc::IPPROTO_IPV6, libc::IPV6_MTU),
+    ]
+    .into_iter()
+    .find_map(|(level, name)| {
+        let mut value: libc::c_int = 0;
+        let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+        // SAFETY: `value` and `len` describe a c_int that outlives the call.
+        let rc = unsafe {
+            libc::getsockopt(
+                fd,
+                level,
+                name,
+                (&mut value as *mut libc::c_int).cast(),
+                &mut len,
+            )
+        };
+        (rc == 0 && value > 0).then_some(value as usize)
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn route_mtu(_sock: &SockRef<'_>, _dest: Option<SocketAddr>) -> Option<usize> {
+    None
+}
 
 /// A run of consecutive messages sent with one `msghdr`: several only when
 /// they share a destination and a segment size (UDP GSO, `UDP_SEGMENT`).
@@ -32,9 +181,13 @@ pub(crate) struct Group {
 
 /// Splits `messages` into runs the kernel can segment: same destination,
 /// same size (the last of a run may be shorter), at most
-/// [`GSO_MAX_SEGMENTS`] and [`GSO_MAX_BYTES`]; empty datagrams stand alone.
+/// [`GSO_MAX_SEGMENTS`] and [`GSO_MAX_BYTES`], and only where
+/// `allows(destination, segment)`; empty datagrams stand alone.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-pub(crate) fn plan_groups(messages: &[Message<'_>], gso: bool) -> Vec<Group> {
+pub(crate) fn plan_groups(
+    messages: &[Message<'_>],
+    mut allows: impl FnMut(Option<SocketAddr>, usize) -> bool,
+) -> Vec<Group> {
     let mut groups = Vec::new();
     let mut i = 0;
     while i < messages.len() {
@@ -42,7 +195,7 @@ pub(crate) fn plan_groups(messages: &[Message<'_>], gso: bool) -> Vec<Group> {
         let segment = data.len();
         let mut j = i + 1;
         let mut total = segment;
-        if gso && segment > 0 {
+        if segment > 0 && allows(dest, segment) {
             while j < messages.len() && j - i < GSO_MAX_SEGMENTS && messages[j].0 == dest {
                 let len = messages[j].1.len();
                 if len == 0 || len > segment || total + len > GSO_MAX_BYTES {
@@ -71,43 +224,67 @@ pub(crate) fn plan_groups(messages: &[Message<'_>], gso: bool) -> Vec<Group> {
 /// (as `sendmmsg` does: a later failure shows up on the next call).
 ///
 /// Runs of same-destination, same-size datagrams go as one UDP GSO send each
-/// while `gso` is true; a kernel or device that refuses `UDP_SEGMENT` turns
-/// `gso` off for good and the datagrams go one by one.
+/// where `gso` allows (see [`Gso`]). GSO never turns a datagram that `send`
+/// can send into an error: a run the kernel refuses to segment (its segment
+/// exceeds the path MTU: `EMSGSIZE`, or `EINVAL` on older kernels) is sent
+/// again datagram by datagram, fragmented as `send` would; a kernel or device
+/// that refuses `UDP_SEGMENT` altogether (`EIO`, `ENOPROTOOPT`) turns GSO off
+/// for good.
+///
+/// `sendmmsg` stops at the first message that fails and reports only those
+/// before it, so after a short count the rest is tried again: a run that
+/// fails then is split as above, a datagram that fails (or would block)
+/// ends the call.
 #[cfg(target_os = "linux")]
 pub(crate) fn send_many(
     sock: &SockRef<'_>,
     messages: &[Message<'_>],
-    gso: &mut bool,
+    gso: &mut Gso,
 ) -> io::Result<usize> {
     let mut sent = 0;
     while sent < messages.len() {
         let rest = &messages[sent..];
-        let groups = plan_groups(rest, *gso);
-        match send_groups(sock, rest, &groups) {
-            Ok(n) => {
-                sent += n;
-                if n < rest.len() {
-                    break;
-                }
+        let groups = plan_groups(rest, |dest, segment| gso.allows(sock, dest, segment));
+        let is_run = groups.first().is_some_and(|g| g.segment > 0);
+        let n = match send_groups(sock, rest, &groups) {
+            Ok(n) => n,
+            Err(e) if is_run && gso_unsupported(&e) => {
+                gso.enabled = false;
+                continue;
             }
-            Err(e) if *gso && groups.first().is_some_and(|g| g.segment > 0) && gso_refused(&e) => {
-                *gso = false
+            Err(e) if is_run && gso_segment_too_big(&e) => {
+                gso.refused(rest[0].0, groups[0].segment);
+                let run = &rest[..groups[0].len];
+                match send_groups(sock, run, &plan_groups(run, |_, _| false)) {
+                    Ok(n) => n,
+                    Err(e) if sent == 0 => return Err(e),
+                    Err(_) => break,
+                }
             }
             Err(e) if sent == 0 => return Err(e),
             Err(_) => break,
+        };
+        if n == 0 {
+            break;
         }
+        sent += n;
     }
     Ok(sent)
 }
 
-/// The errors with which Linux refuses `UDP_SEGMENT` (old kernel, a device
-/// without checksum offload): quinn-udp falls back on the same ones.
+/// The errors with which Linux refuses `UDP_SEGMENT` itself (an old kernel,
+/// a device without checksum offload): GSO is off for the socket from then on.
 #[cfg(target_os = "linux")]
-fn gso_refused(e: &io::Error) -> bool {
-    matches!(
-        e.raw_os_error(),
-        Some(libc::EIO) | Some(libc::EINVAL) | Some(libc::ENOPROTOOPT)
-    )
+fn gso_unsupported(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::EIO) | Some(libc::ENOPROTOOPT))
+}
+
+/// The errors with which Linux refuses one GSO send whose segment (plus
+/// headers) exceeds the route's MTU: `EMSGSIZE` since 6.x, `EINVAL` before
+/// (`udp_send_skb`). The same datagrams sent one by one are fragmented.
+#[cfg(target_os = "linux")]
+fn gso_segment_too_big(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::EMSGSIZE) | Some(libc::EINVAL))
 }
 
 /// One `sendmmsg` per [`SEND_BATCH`] groups; returns the messages sent.
@@ -224,7 +401,7 @@ pub(crate) fn send_each(sock: &SockRef<'_>, messages: &[Message<'_>]) -> io::Res
 pub(crate) fn send_many(
     sock: &SockRef<'_>,
     messages: &[Message<'_>],
-    _gso: &mut bool,
+    _gso: &mut Gso,
 ) -> io::Result<usize> {
     send_each(sock, messages)
 }
@@ -245,11 +422,11 @@ mod tests {
     }
 
     fn with_gso(sock: &SockRef<'_>, messages: &[Message<'_>]) -> io::Result<usize> {
-        send_many(sock, messages, &mut true)
+        send_many(sock, messages, &mut Gso::default())
     }
 
     fn without_gso(sock: &SockRef<'_>, messages: &[Message<'_>]) -> io::Result<usize> {
-        send_many(sock, messages, &mut false)
+        send_many(sock, messages, &mut Gso::off())
     }
 
     fn check(send: fn(&SockRef<'_>, &[Message<'_>]) -> io::Result<usize>) {
@@ -283,7 +460,7 @@ mod tests {
         payloads.push(vec![9; 10]);
         let messages: Vec<Message<'_>> =
             payloads.iter().map(|p| (Some(to), p.as_slice())).collect();
-        let mut gso = true;
+        let mut gso = Gso::default();
         assert_eq!(
             send_many(&SockRef::from(&sender), &messages, &mut gso).expect("send"),
             151
@@ -293,7 +470,7 @@ mod tests {
             let n = receiver.recv(&mut buf).expect("recv");
             assert_eq!(&buf[..n], &payload[..]);
         }
-        assert!(gso, "loopback takes UDP_SEGMENT");
+        assert!(gso.is_enabled(), "loopback takes UDP_SEGMENT");
     }
 
     #[test]
@@ -311,18 +488,69 @@ mod tests {
             m(b, 0),
             m(b, 0),
         ];
-        let groups = plan_groups(&messages, true);
+        let groups = plan_groups(&messages, |_, _| true);
         let shape: Vec<(usize, usize, usize)> =
             groups.iter().map(|g| (g.start, g.len, g.segment)).collect();
         assert_eq!(
             shape,
             vec![(0, 3, 100), (3, 1, 0), (4, 1, 0), (5, 1, 0), (6, 1, 0)]
         );
-        assert!(plan_groups(&messages, false).iter().all(|g| g.len == 1));
+        assert!(plan_groups(&messages, |_, _| false)
+            .iter()
+            .all(|g| g.len == 1));
         let many: Vec<Message<'_>> = (0..100).map(|_| m(a, 1200)).collect();
-        let groups = plan_groups(&many, true);
+        let groups = plan_groups(&many, |_, _| true);
         assert_eq!(groups[0].len, 54, "54 * 1200 bytes fit in 65,507");
         assert!(groups.iter().all(|g| g.len <= GSO_MAX_SEGMENTS));
+    }
+
+    #[test]
+    fn gso_asks_the_route_only_beyond_a_1500_byte_mtu_and_remembers_refusals() {
+        let (_receiver, sender, to) = pair();
+        let sock = SockRef::from(&sender);
+        let mut gso = Gso::default();
+        assert!(
+            gso.allows(&sock, Some(to), 1472),
+            "fits Ethernet: no look-up"
+        );
+        assert!(gso.routes.is_empty());
+        // Loopback's MTU (65536) takes 9000-byte segments whole.
+        assert!(gso.allows(&sock, Some(to), 9000));
+        assert_eq!(gso.routes.len(), 1, "the route's MTU is remembered");
+        gso.refused(Some(to), 9000);
+        assert!(
+            !gso.allows(&sock, Some(to), 9000),
+            "a refused size is not tried again"
+        );
+        assert!(gso.allows(&sock, Some(to), 8999));
+        assert!(
+            !gso.allows(&sock, Some(to), 0),
+            "empty datagrams stand alone"
+        );
+        assert!(!Gso::off().allows(&sock, Some(to), 100));
+        for i in 0..2 * GSO_ROUTES {
+            let other = SocketAddr::from(([127, 0, 0, 2 + i as u8], 9));
+            gso.allows(&sock, Some(other), 3000);
+        }
+        assert_eq!(gso.routes.len(), GSO_ROUTES, "a bounded memory");
+    }
+
+    #[test]
+    fn runs_larger_than_a_1500_byte_mtu_go_as_gso_over_loopback_and_arrive() {
+        let (receiver, sender, to) = pair();
+        let payloads: Vec<Vec<u8>> = (0..6u8).map(|i| vec![i; 9000]).collect();
+        let messages: Vec<Message<'_>> =
+            payloads.iter().map(|p| (Some(to), p.as_slice())).collect();
+        let mut gso = Gso::default();
+        let sock = SockRef::from(&sender);
+        let groups = plan_groups(&messages, |dest, segment| gso.allows(&sock, dest, segment));
+        assert_eq!(groups.len(), 1, "one run: {groups:?}");
+        assert_eq!(send_many(&sock, &messages, &mut gso).expect("send"), 6);
+        let mut buf = vec![0u8; 10_000];
+        for payload in &payloads {
+            let n = receiver.recv(&mut buf).expect("recv");
+            assert_eq!(&buf[..n], &payload[..]);
+        }
     }
 
     #[test]

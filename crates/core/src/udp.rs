@@ -5,14 +5,16 @@ use std::sync::Arc;
 
 use socket2::{Domain, Protocol, SockAddr, SockAddrStorage, SockRef, Socket, Type};
 
-use crate::error::{EALREADY, EBADF, EBUSY, EDESTADDRREQ, EEXIST, EINVAL, EISCONN, ENOTCONN};
+use crate::error::{
+    EAFNOSUPPORT, EALREADY, EBADF, EBUSY, EDESTADDRREQ, EEXIST, EINVAL, EISCONN, ENOTCONN,
+};
 use crate::event::EventSink;
 use crate::flags::{
     AF_INET, AF_INET6, AF_UNSPEC, BIND_FLAGS, UV_UDP_IPV6ONLY, UV_UDP_REUSEADDR, UV_UDP_REUSEPORT,
 };
 use crate::reactor_tasks::ReactorTasks;
 use crate::recv_batch::{set_packet_info, Reader};
-use crate::send_many::{send_many, Message};
+use crate::send_many::{send_many, Gso, Message};
 use crate::send_requests::{send_now, Datagram, Drained, SendRequests};
 use crate::UvError;
 
@@ -46,8 +48,8 @@ pub struct Udp {
     family: i32,
     bound: bool,
     connected: bool,
-    // UDP GSO for try_send_many, until the kernel refuses it once.
-    gso: bool,
+    // UDP GSO for try_send_many: on, and the segment each route takes.
+    gso: Gso,
     receiving: bool,
     requests: Arc<SendRequests>,
     // `None`: the owner drives the socket.
@@ -180,7 +182,7 @@ impl Udp {
             family,
             bound: false,
             connected: false,
-            gso: true,
+            gso: Gso::default(),
             receiving: false,
             requests: Arc::default(),
             reactor,
@@ -346,12 +348,12 @@ impl Udp {
         Ok(())
     }
 
-    /// The bound address; `UV_EINVAL` when not bound.
+    /// The socket's address as the kernel reports it: for a socket made
+    /// (or adopted) but not bound, the wildcard with port 0, as libuv and
+    /// pyuv report it. `UV_EINVAL` before there is a socket.
     pub fn local_addr(&self) -> Result<SocketAddr, UvError> {
-        if !self.bound {
-            return Err(EINVAL);
-        }
-        self.io()?.local_addr()?.as_socket().ok_or(EINVAL)
+        let io = self.io.as_ref().ok_or(EINVAL)?;
+        io.local_addr()?.as_socket().ok_or(EINVAL)
     }
 
     /// The socket's descriptor; `UV_EBADF` before there is a socket.
@@ -370,16 +372,15 @@ impl Udp {
         Ok(self.io()?.as_raw_socket() as i64)
     }
 
-    /// Makes sure there is a bound socket before a send or a receive, the way
-    /// libuv binds implicitly: to the wildcard of `family`, port 0.
+    /// Makes sure there is a socket before a send, a receive or a join, the
+    /// way libuv's `uv__udp_maybe_deferred_bind` does: a handle without one
+    /// gets a socket bound to the wildcard of `family`, port 0. A socket that
+    /// exists is left as it is, bound or not (the kernel binds it on the
+    /// first send; a receive or a join on it binds nothing).
     pub fn ensure_bound(&mut self, family: i32, flags: u32) -> Result<(), UvError> {
-        if self.bound {
+        if self.bound || self.io.is_some() {
             return Ok(());
         }
-        let family = match &self.io {
-            Some(_) => self.family()?,
-            None => family,
-        };
         self.bind(wildcard(family), flags)
     }
 
@@ -396,7 +397,8 @@ impl Udp {
     }
 
     /// The address as this socket must see it: an IPv4 address becomes
-    /// v4-mapped on an IPv6 socket; an IPv6 address on an IPv4 socket is `UV_EINVAL`.
+    /// v4-mapped on an IPv6 socket; an IPv6 address on an IPv4 socket is
+    /// `UV_EAFNOSUPPORT`, what the kernel answers libuv's sendmsg with.
     fn peer_for_socket(&mut self, dest: SocketAddr) -> Result<SocketAddr, UvError> {
         self.ensure_bound(family_of(&dest), 0)?;
         match (self.family()?, dest) {
@@ -406,7 +408,7 @@ impl Udp {
                 0,
                 0,
             ))),
-            (AF_INET, SocketAddr::V6(_)) => Err(EINVAL),
+            (AF_INET, SocketAddr::V6(_)) => Err(EAFNOSUPPORT),
             _ => Ok(dest),
         }
     }
@@ -456,7 +458,12 @@ impl Udp {
         data: &[u8],
         has_callback: bool,
     ) -> Result<SendOutcome, UvError> {
-        let dest = self.destination(dest)?;
+        let dest = match self.destination(dest) {
+            Err(error) if error == EAFNOSUPPORT => {
+                return Ok(self.failed_send(data.len(), error, has_callback))
+            }
+            other => other?,
+        };
         if !self.requests.has_unsent() {
             match send_now(self.io()?, dest, data) {
                 Ok(n) => {
@@ -492,6 +499,14 @@ impl Udp {
             }
         }
         Ok(SendOutcome::Queued { start_drain })
+    }
+
+    /// A send that failed before reaching the socket, as libuv reports a
+    /// failed sendmsg: a request whose outcome is `error` (its callback gets
+    /// it, in order with the others).
+    fn failed_send(&self, size: usize, error: UvError, has_callback: bool) -> SendOutcome {
+        self.requests.push_done(size, error.code, has_callback);
+        SendOutcome::Failed(error)
     }
 
     /// For an owner that drives the socket: sends waiting requests until the

@@ -16,7 +16,7 @@ fn datagram(byte: u8) -> Datagram {
 fn take_completed_fills_at_most_the_slice_and_leaves_the_rest_for_later() {
     let requests = SendRequests::default();
     for status in [0, -1, -2] {
-        requests.push_done(10, status);
+        requests.push_done(10, status, true);
     }
     let mut out = [7i32; 2];
     assert_eq!(requests.take_completed(&mut out), 2);
@@ -36,7 +36,7 @@ fn one_drain_completes_at_most_drain_per_call_requests() {
     let requests = SendRequests::default();
     let queued = DRAIN_PER_CALL + 44;
     for i in 0..queued {
-        requests.push_queued(datagram(i as u8));
+        requests.push_queued(datagram(i as u8), true);
     }
     let mut sent = 0;
     let first = requests.drain(|d| {
@@ -65,11 +65,11 @@ fn one_drain_completes_at_most_drain_per_call_requests() {
 fn the_next_queued_send_starts_a_drain_only_once_the_last_drain_is_over() {
     let requests = SendRequests::default();
     assert!(
-        requests.push_queued(datagram(1)),
+        requests.push_queued(datagram(1), true),
         "the first queued send starts a drain"
     );
     assert!(
-        !requests.push_queued(datagram(2)),
+        !requests.push_queued(datagram(2), true),
         "a drain runs: the second does not"
     );
     // The socket would block: the drain is not over.
@@ -81,7 +81,7 @@ fn the_next_queued_send_starts_a_drain_only_once_the_last_drain_is_over() {
             unsent: 2
         }
     );
-    assert!(!requests.push_queued(datagram(3)), "still draining");
+    assert!(!requests.push_queued(datagram(3), true), "still draining");
     let done = requests.drain(|d| Ok(d.data.len()));
     assert_eq!(
         done,
@@ -91,7 +91,7 @@ fn the_next_queued_send_starts_a_drain_only_once_the_last_drain_is_over() {
         }
     );
     assert!(
-        requests.push_queued(datagram(4)),
+        requests.push_queued(datagram(4), true),
         "the drain is over: the next queued send starts one"
     );
 }

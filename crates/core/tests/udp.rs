@@ -209,7 +209,7 @@ fn close_cancels_queued_sends_and_keeps_the_outcome_of_those_sent() {
     let data = [7u8; 1024];
     let (mut sent, mut queued) = (0usize, 0usize);
     for _ in 0..100_000 {
-        match udp.send(None, &data).expect("send") {
+        match udp.send(None, &data, true).expect("send") {
             SendOutcome::Sent(n) => {
                 assert_eq!(queued, 0, "nothing is sent at once behind a queued send");
                 assert_eq!(n, data.len());
@@ -336,4 +336,90 @@ fn open_refuses_a_descriptor_another_handle_owns_and_keeps_a_connected_socket_co
     adopted.open(std_socket.into_raw_fd()).expect("open");
     assert_eq!(adopted.peer_addr(), Ok(peer.local_addr().expect("addr")));
     assert_eq!(adopted.try_send(None, b"connected"), Ok(9));
+}
+
+#[test]
+fn a_socket_made_but_not_bound_reports_the_wildcard_and_stays_unbound_as_libuv() {
+    let (mut v4, _) = handle(AF_INET);
+    assert_eq!(v4.local_addr(), Ok(addr("0.0.0.0:0")));
+    v4.start_recv(false).expect("start_recv");
+    assert_eq!(
+        v4.local_addr(),
+        Ok(addr("0.0.0.0:0")),
+        "start_recv binds nothing"
+    );
+    let (mut v6, _) = handle(AF_INET6);
+    assert_eq!(v6.local_addr(), Ok(addr("[::]:0")));
+    v6.start_recv(false).expect("start_recv");
+    assert_eq!(v6.local_addr(), Ok(addr("[::]:0")));
+    // (A join binding nothing is shown by compat/pyuv's membership scenario,
+    // inside a namespace: a join here would announce itself on the machine's
+    // own network.)
+}
+
+#[test]
+fn an_ipv6_destination_on_an_ipv4_socket_is_eafnosupport_in_the_send_outcome() {
+    use uv_udp_core::error::EAFNOSUPPORT;
+    let (mut v4, _) = handle(AF_INET);
+    v4.bind(addr("127.0.0.1:0"), 0).expect("bind");
+    assert_eq!(
+        v4.send(Some(addr("[::1]:9")), b"x", true),
+        Ok(SendOutcome::Failed(EAFNOSUPPORT))
+    );
+    assert_eq!(
+        v4.send_queue_count(),
+        1,
+        "a request until its outcome is taken"
+    );
+    let mut out = [0i32; 4];
+    assert_eq!(v4.take_completed(&mut out), 1);
+    assert_eq!(out[0], EAFNOSUPPORT.code);
+    assert_eq!(v4.try_send(Some(addr("[::1]:9")), b"x"), Err(EAFNOSUPPORT));
+    assert_eq!(v4.connect(Some(addr("[::1]:9"))), Err(EAFNOSUPPORT));
+}
+
+#[test]
+fn ttl_ranges_are_libuvs_own_check_with_einval() {
+    for family in [AF_INET, AF_INET6] {
+        let (udp, _) = handle(family);
+        for ttl in [0, 256, -1, i64::from(u32::MAX) + 1] {
+            assert_eq!(udp.set_ttl(ttl), Err(EINVAL), "set_ttl({ttl})");
+        }
+        for ttl in [256, -1, i64::MAX] {
+            assert_eq!(
+                udp.set_multicast_ttl(ttl),
+                Err(EINVAL),
+                "set_multicast_ttl({ttl})"
+            );
+        }
+        udp.set_ttl(1).expect("1");
+        udp.set_ttl(255).expect("255");
+        udp.set_multicast_ttl(0).expect("0");
+        udp.set_multicast_ttl(255).expect("255");
+    }
+}
+
+#[test]
+fn set_multicast_interface_takes_either_family_as_libuv_does() {
+    use uv_udp_core::error::ENOPROTOOPT;
+    let (v6, _) = handle(AF_INET6);
+    v6.set_multicast_interface(Some("127.0.0.1"))
+        .expect("IP_MULTICAST_IF on an IPv6 socket (dual stack)");
+    v6.set_multicast_interface(Some("::%1"))
+        .expect("an IPv6 literal");
+    v6.set_multicast_interface(None).expect("the default");
+    let (v4, _) = handle(AF_INET);
+    assert_eq!(v4.set_multicast_interface(Some("::1")), Err(ENOPROTOOPT));
+    for bad in ["", "%1", "not-an-ip", "<broadcast>"] {
+        assert_eq!(
+            v4.set_multicast_interface(Some(bad)),
+            Err(EINVAL),
+            "{bad:?}"
+        );
+        assert_eq!(
+            v6.set_multicast_interface(Some(bad)),
+            Err(EINVAL),
+            "{bad:?}"
+        );
+    }
 }

@@ -386,8 +386,10 @@ impl NativeUdp {
 
     /// IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS.
     #[napi(catch_unwind)]
-    pub fn set_multicast_ttl(&self, ttl: u32) -> Result<()> {
-        self.udp().set_multicast_ttl(ttl).map_err(thrown::uv)
+    pub fn set_multicast_ttl(&self, ttl: i32) -> Result<()> {
+        self.udp()
+            .set_multicast_ttl(i64::from(ttl))
+            .map_err(thrown::uv)
     }
 
     /// IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP.
@@ -404,8 +406,8 @@ impl NativeUdp {
 
     /// IP_TTL / IPV6_UNICAST_HOPS.
     #[napi(catch_unwind)]
-    pub fn set_ttl(&self, ttl: u32) -> Result<()> {
-        self.udp().set_ttl(ttl).map_err(thrown::uv)
+    pub fn set_ttl(&self, ttl: i32) -> Result<()> {
+        self.udp().set_ttl(i64::from(ttl)).map_err(thrown::uv)
     }
 
     /// SO_SNDBUF as reported.

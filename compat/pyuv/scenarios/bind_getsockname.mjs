@@ -1,0 +1,50 @@
+// bind and getsockname in both families, with scope ids, flowinfo and zones.
+import { AF_INET, AF_INET6, IFINDEX, IFNAME, UDP, done, loop, step } from './common.mjs'
+
+const handles = []
+function make(family) {
+  const h = family === undefined ? new UDP(loop) : new UDP(loop, family)
+  handles.push(h)
+  return h
+}
+
+const u = make()
+step('no socket getsockname', () => u.getsockname())
+step('bind v4', () => u.bind(['127.0.0.1', 40001]))
+step('v4 getsockname', () => u.getsockname())
+const u6 = make()
+step('bind v6', () => u6.bind(['::1', 40001]))
+step('v6 getsockname', () => u6.getsockname())
+const uw = make()
+step('bind empty host', () => uw.bind(['', 40002]))
+step('empty host getsockname', () => uw.getsockname())
+const uany6 = make()
+step('bind v6 wildcard', () => uany6.bind(['::', 40009]))
+step('v6 wildcard getsockname', () => uany6.getsockname())
+const ul = make()
+step('bind link-local with scope id', () => ul.bind(['fe80::1', 40003, 0, IFINDEX]))
+step('link-local scope id getsockname', () => ul.getsockname())
+const ul2 = make()
+step('bind link-local without scope id', () => ul2.bind(['fe80::1', 40004]))
+const ul3 = make()
+step('bind link-local zone', () => ul3.bind([`fe80::1%${IFNAME}`, 40005]))
+step('link-local zone getsockname', () => ul3.getsockname())
+const u7 = make()
+step('bind v6 three-tuple', () => u7.bind(['2001:db8::1', 40006, 0]))
+step('v6 three-tuple getsockname', () => u7.getsockname())
+const ufail = make()
+step('bind in use', () => ufail.bind(['127.0.0.1', 40001]))
+step('getsockname after failed bind', () => ufail.getsockname())
+step('family after failed bind', () => ufail.family)
+const made4 = make(AF_INET)
+step('made v4 getsockname', () => made4.getsockname())
+const made6 = make(AF_INET6)
+step('made v6 getsockname', () => made6.getsockname())
+step('bind invalid ip', () => make().bind(['not-an-ip', 40008]))
+step('bind hostname', () => make().bind(['localhost', 40008]))
+step('bind port out of range', () => make().bind(['127.0.0.1', 70000]))
+step('bind one-tuple', () => make().bind(['127.0.0.1']))
+
+for (const h of handles) h.close()
+await loop.run()
+done()

@@ -1,0 +1,30 @@
+# open(): an unbound socket, a bound one, a pipe, a bad descriptor.
+from common import *
+
+FD_V4 = int(os.environ["COMPAT_FD_V4"])
+FD_V6 = int(os.environ["COMPAT_FD_V6_BOUND"])
+FD_PIPE = int(os.environ["COMPAT_FD_PIPE"])
+
+a = pyuv.UDP(loop)
+step("open unbound v4", lambda: a.open(FD_V4))
+step("unbound v4 fileno", lambda: a.fileno() == FD_V4)
+step("unbound v4 getsockname", a.getsockname)
+step("unbound v4 family", lambda: a.family)
+step("unbound v4 bind", lambda: a.bind(("127.0.0.1", 40080)))
+step("unbound v4 getsockname after bind", a.getsockname)
+b = pyuv.UDP(loop)
+step("open bound v6", lambda: b.open(FD_V6))
+step("bound v6 getsockname", b.getsockname)
+step("bound v6 family", lambda: b.family)
+c = pyuv.UDP(loop)
+step("open pipe", lambda: c.open(FD_PIPE))
+d = pyuv.UDP(loop)
+step("open bad fd", lambda: d.open(9999))
+e = pyuv.UDP(loop, AF_INET)
+step("open on a handle with a socket", lambda: e.open(FD_V4))
+step("open negative", lambda: pyuv.UDP(loop).open(-1))
+step("open not a number", lambda: pyuv.UDP(loop).open("3"))
+for h in (a, b, c, d, e):
+    h.close()
+loop.run()
+done()

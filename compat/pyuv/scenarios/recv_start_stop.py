@@ -1,0 +1,32 @@
+# start_recv / stop_recv: twice, unbound, made but unbound, active, ref.
+from common import *
+
+cb = lambda *a: None
+a = pyuv.UDP(loop)
+a.bind(("127.0.0.1", 40110))
+step("start", lambda: a.start_recv(cb))
+step("active after start", lambda: a.active)
+step("start again", lambda: a.start_recv(cb))
+step("stop", lambda: a.stop_recv())
+step("active after stop", lambda: a.active)
+step("stop again", lambda: a.stop_recv())
+step("start after stop", lambda: a.start_recv(cb))
+step("start with bad callback", lambda: pyuv.UDP(loop).start_recv(5))
+u = pyuv.UDP(loop)
+step("unbound start", lambda: u.start_recv(cb))
+step("unbound start getsockname", lambda: anyport(u.getsockname()))
+step("unbound start family", lambda: u.family)
+m4 = pyuv.UDP(loop, AF_INET)
+step("made v4 start", lambda: m4.start_recv(cb))
+step("made v4 start getsockname", lambda: anyport(m4.getsockname()))
+m6 = pyuv.UDP(loop, AF_INET6)
+step("made v6 start", lambda: m6.start_recv(cb))
+step("made v6 start getsockname", lambda: anyport(m6.getsockname()))
+step("ref default", lambda: a.ref)
+step("unref", lambda: setattr(a, "ref", False))
+step("ref after unref", lambda: a.ref)
+step("fresh active", lambda: pyuv.UDP(loop).active)
+for h in (a, u, m4, m6):
+    h.close()
+loop.run()
+done()
