@@ -8,8 +8,6 @@ export type Data = ArrayBufferView | ArrayBuffer;
  * `ArrayBuffer`: `TypeError` naming `what`.
  */
 export declare function viewBytes(data: unknown, what: string): Uint8Array;
-/** A view's length in bytes, read through the intrinsic getter. */
-export declare function byteLengthOf(bytes: Uint8Array): number;
 /**
  * The bytes of one view or of an array of views gathered into one datagram.
  * A gathered datagram is a copy, so the caller may reuse its views at once.

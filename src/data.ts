@@ -87,7 +87,7 @@ export function viewBytes(data: unknown, what: string): Uint8Array {
 }
 
 /** A view's length in bytes, read through the intrinsic getter. */
-export function byteLengthOf(bytes: Uint8Array): number {
+function byteLengthOf(bytes: Uint8Array): number {
   return apply(typedArrayByteLength, bytes, []) as number
 }
 

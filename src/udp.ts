@@ -1,10 +1,10 @@
 /** pyuv's `UDP` handle. */
-import { NativeUdp, RECEIVED, RECV_ERROR, SENDS_DONE, SEND_QUEUED } from '../binding'
+import { COMPLETED_WORDS, NativeUdp, RECEIVED, RECV_ERROR, SENDS_DONE, SEND_QUEUED } from '../binding'
 
 import { type Address, type Address4, type Address6, addressParts, checkInteger, describe } from './address'
 import { checkBoolean, checkCallback, checkInterface, checkNumber, checkString, checkTtl } from './checks'
 import { AF_INET, AF_INET6, AF_UNSPEC, UV_JOIN_GROUP, UV_LEAVE_GROUP } from './constants'
-import { type Data, byteLengthOf, payloadBytes, viewBytes } from './data'
+import { type Data, payloadBytes, viewBytes } from './data'
 import {
   type Batch,
   type PacketInfo,
@@ -79,16 +79,15 @@ export class UDP {
   #heldBytes = 0
   #turnStarted = -1
   #dropped = 0
-  // Every send's callback, in call order; the binding reports outcomes in
-  // the same order (takeCompleted).
-  #callbacks = new Fifo<SendCallback | undefined>()
-  // Their sizes, and the requests taken from the binding whose callback has
-  // not run yet: libuv takes each off the queue just before its callback, so
-  // those still count in send_queue_size/count while earlier ones run.
-  #sizes = new Fifo<number>()
+  // The callbacks of sends, in call order; the binding reports the outcomes
+  // of sends with a callback in the same order (takeCompleted).
+  #callbacks = new Fifo<SendCallback>()
+  // Sends taken from the binding whose callback has not run yet: libuv takes
+  // each off the queue just before its callback, so those still count in
+  // send_queue_size/count while earlier callbacks run.
   #takenCount = 0
   #takenBytes = 0
-  #codes = new Int32Array(256)
+  #completed = new Int32Array(256 * COMPLETED_WORDS)
   #flushScheduled = false
   #flushing = false
   #closedPromise: Promise<void> | null = null
@@ -175,7 +174,6 @@ export class UDP {
     }
     if (callback !== undefined) {
       this.#callbacks.push(callback)
-      this.#sizes.push(byteLengthOf(bytes))
       if (this.#callbacks.length === 1) this.#loop?._sending(this, true)
     }
     // The 'uv' driver retires a completed send on the next loop turn by
@@ -440,34 +438,29 @@ export class UDP {
     this.#flushing = true
     try {
       for (;;) {
-        const n = this.#native.takeCompleted(this.#codes)
+        const n = this.#native.takeCompleted(this.#completed)
         if (n === 0) break
-        // Copied: a callback may send, and a nested flush would reuse #codes.
-        const codes = n === 1 ? [this.#codes[0]] : Array.from(this.#codes.subarray(0, n))
-        this.#takeSizes(n)
-        for (let i = 0; i < n; i++) {
+        // Not reentered (#flushing), so the array is not refilled until the
+        // next takeCompleted below.
+        const completed = this.#completed
+        const words = n * COMPLETED_WORDS
+        this.#takenCount = n
+        this.#takenBytes = 0
+        for (let i = 1; i < words; i += COMPLETED_WORDS) this.#takenBytes += completed[i]
+        for (let i = 0; i < words; i += COMPLETED_WORDS) {
           const callback = this.#callbacks.shift()
-          const code = codes[i]
+          const code = completed[i]
           this.#takenCount--
-          this.#takenBytes -= this.#sizes.shift() ?? 0
+          this.#takenBytes -= completed[i + 1]
           if (callback) this.#run(this.#loop, () => callback(this, code === 0 ? null : code))
         }
-        if (n < this.#codes.length) break
+        if (words < completed.length) break
       }
     } finally {
       this.#flushing = false
     }
     if (this.#callbacks.length === 0) this.#loop?._sending(this, false)
     this.#activity()
-  }
-
-  // The first `n` requests left the binding's count: they count here until
-  // their callbacks run.
-  #takeSizes(n: number): void {
-    let bytes = 0
-    for (let i = 0; i < n; i++) bytes += this.#sizes.at(i) ?? 0
-    this.#takenCount = n
-    this.#takenBytes = bytes
   }
 
   #open(): NativeUdp {

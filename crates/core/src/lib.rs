@@ -26,4 +26,4 @@ mod udp;
 
 pub use error::UvError;
 pub use event::{Event, EventSink};
-pub use udp::{SendOutcome, Udp};
+pub use udp::{Activity, SendOutcome, Udp};

@@ -31,6 +31,10 @@ use crate::UvError;
 /// long drain still lets the owner run callbacks as it goes.
 pub const DRAIN_PER_CALL: usize = 256;
 
+/// Words per outcome written by [`SendRequests::take_completed`]: the
+/// outcome, then the request's size.
+pub const COMPLETED_WORDS: usize = 2;
+
 /// A datagram copied for later: the caller's memory may change once `send` returns.
 #[derive(Debug)]
 pub struct Datagram {
@@ -120,6 +124,13 @@ impl SendRequests {
         self.inner().unsent > 0
     }
 
+    /// [`SendRequests::count`] and whether a request waits for the socket,
+    /// under one lock (the drivers' bookkeeping after every change).
+    pub fn pending(&self) -> (usize, bool) {
+        let inner = self.inner();
+        (inner.items.len(), inner.unsent > 0)
+    }
+
     /// Requests whose outcome the owner has not taken (libuv's `send_queue_count`).
     pub fn count(&self) -> usize {
         self.inner().items.len()
@@ -131,23 +142,28 @@ impl SendRequests {
     }
 
     /// Retires every request whose outcome is known, oldest first, stopping
-    /// at the first request still waiting; writes the outcomes of those with
-    /// a callback to `out` (stopping when it is full) and returns how many.
+    /// at the first request still waiting. Each one with a callback is
+    /// written to `out` as [`COMPLETED_WORDS`] words, its outcome (0 or a
+    /// negative libuv code) then its size in bytes (so that its owner counts
+    /// it in `send_queue_size` until the callback ran, as libuv does),
+    /// stopping when `out` is full. Returns how many were written.
     pub fn take_completed(&self, out: &mut [i32]) -> usize {
         let mut inner = self.inner();
+        let room = out.len() / COMPLETED_WORDS;
         let mut n = 0;
         while let Some(front) = inner.items.front() {
             let Some(status) = front.status else {
                 break;
             };
+            let size = front.size;
             if front.has_callback {
-                if n == out.len() {
+                if n == room {
                     break;
                 }
-                out[n] = status;
+                out[n * COMPLETED_WORDS] = status;
+                out[n * COMPLETED_WORDS + 1] = i32::try_from(size).unwrap_or(i32::MAX);
                 n += 1;
             }
-            let size = front.size;
             inner.items.pop_front();
             inner.bytes -= size;
         }
@@ -274,7 +290,7 @@ mod tests {
             1,
             "stops at the first unsent"
         );
-        assert_eq!(out[0], 0);
+        assert_eq!(out[..2], [0, 3], "outcome, then size");
         assert_eq!((requests.count(), requests.bytes()), (2, 12));
     }
 
@@ -301,9 +317,9 @@ mod tests {
                 unsent: 1
             }
         );
-        let mut out = [0; 4];
+        let mut out = [0; 8];
         assert_eq!(requests.take_completed(&mut out), 2);
-        assert_eq!(out[..2], [0, crate::error::EMSGSIZE.code]);
+        assert_eq!(out[..4], [0, 1, crate::error::EMSGSIZE.code, 2]);
         assert!(requests.has_unsent());
         let drained = requests.drain(|_| Ok(3));
         assert_eq!(
@@ -335,9 +351,9 @@ mod tests {
             }
         });
         assert_eq!(requests.cancel_unsent(), 2);
-        let mut out = [1; 4];
+        let mut out = [1; 8];
         assert_eq!(requests.take_completed(&mut out), 3);
-        assert_eq!(out[..3], [0, ECANCELED.code, ECANCELED.code]);
+        assert_eq!(out[..6], [0, 1, ECANCELED.code, 1, ECANCELED.code, 1]);
         assert_eq!((requests.count(), requests.bytes()), (0, 0));
     }
 
@@ -357,7 +373,7 @@ mod tests {
         );
         let mut out = [7; 4];
         assert_eq!(requests.take_completed(&mut out), 1);
-        assert_eq!(out[0], 0);
+        assert_eq!(out[..2], [0, 4]);
         assert_eq!((requests.count(), requests.bytes()), (0, 0));
         assert!(!requests.retire_silent());
         assert!(!requests.has_completed());
@@ -370,12 +386,12 @@ mod tests {
             requests.push_done(1, status, true);
         }
         requests.push_done(1, 0, false);
-        let mut out = [0; 2];
+        let mut out = [0; 4];
         assert_eq!(requests.take_completed(&mut out), 2);
-        assert_eq!(out, [0, -1]);
+        assert_eq!(out, [0, 1, -1, 1]);
         assert_eq!(requests.count(), 2);
         assert_eq!(requests.take_completed(&mut out), 1);
-        assert_eq!(out[0], -2);
+        assert_eq!(out[..2], [-2, 1]);
         assert_eq!(requests.count(), 0, "the silent one behind it went too");
     }
 

@@ -18,6 +18,17 @@ use crate::send_many::{send_many, Gso, Message};
 use crate::send_requests::{send_now, Datagram, Drained, SendRequests};
 use crate::UvError;
 
+/// A handle's state as its driver needs it ([`Udp::activity`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Activity {
+    /// libuv's `uv_is_active`: receiving, or sends whose outcome has not been taken.
+    pub active: bool,
+    /// Receiving.
+    pub receiving: bool,
+    /// A send waits for the socket to become writable.
+    pub unsent: bool,
+}
+
 /// What became of a [`Udp::send`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SendOutcome {
@@ -534,8 +545,8 @@ impl Udp {
     }
 
     /// Retires the known outcomes of sends, oldest first; those of sends
-    /// with a callback go into `out` (0 or a negative libuv code each);
-    /// returns how many.
+    /// with a callback go into `out` as (outcome, size) pairs
+    /// ([`SendRequests::take_completed`]); returns how many.
     pub fn take_completed(&self, out: &mut [i32]) -> usize {
         self.requests.take_completed(out)
     }
@@ -563,7 +574,17 @@ impl Udp {
 
     /// libuv's `uv_is_active`: receiving, or sends whose outcome has not been taken.
     pub fn is_active(&self) -> bool {
-        self.io.is_some() && (self.receiving || self.requests.count() > 0)
+        self.activity().active
+    }
+
+    /// What a driver watches for and keeps alive, read at once.
+    pub fn activity(&self) -> Activity {
+        let (count, unsent) = self.requests.pending();
+        Activity {
+            active: self.io.is_some() && (self.receiving || count > 0),
+            receiving: self.receiving,
+            unsent,
+        }
     }
 
     /// libuv's `uv_udp_connect`: `Some` connects (`UV_EISCONN` when already

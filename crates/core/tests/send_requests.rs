@@ -18,14 +18,14 @@ fn take_completed_fills_at_most_the_slice_and_leaves_the_rest_for_later() {
     for status in [0, -1, -2] {
         requests.push_done(10, status, true);
     }
-    let mut out = [7i32; 2];
+    let mut out = [7i32; 4];
     assert_eq!(requests.take_completed(&mut out), 2);
-    assert_eq!(out, [0, -1]);
+    assert_eq!(out, [0, 10, -1, 10], "outcome, then size, each");
     assert_eq!(requests.count(), 1);
     assert_eq!(requests.bytes(), 10);
-    let mut rest = [7i32; 4];
+    let mut rest = [7i32; 5];
     assert_eq!(requests.take_completed(&mut rest), 1);
-    assert_eq!(rest, [-2, 7, 7, 7]);
+    assert_eq!(rest, [-2, 10, 7, 7, 7]);
     assert_eq!(requests.count(), 0);
     assert_eq!(requests.bytes(), 0);
     assert_eq!(requests.take_completed(&mut []), 0);

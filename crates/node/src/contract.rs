@@ -4,7 +4,7 @@
 //! libuv's flag values.
 
 use napi_derive::napi;
-use uv_udp_core::{flags, recv_batch};
+use uv_udp_core::{flags, recv_batch, send_requests};
 
 /// Event kind: datagrams read in one go. Arguments after the kind: the batch
 /// Buffer (`HEADER_WORDS` u32 per datagram, then the payloads), the count,
@@ -15,10 +15,15 @@ pub const RECEIVED: u32 = 0;
 /// Event kind: a read failed; the third argument is the negative libuv code.
 #[napi]
 pub const RECV_ERROR: u32 = 1;
-/// Event kind: queued sends completed; the third argument is how many. Their
-/// outcomes are taken with `takeCompleted`.
+/// Event kind: sends with a callback completed, or the handle stopped being
+/// active; the outcomes are taken with `takeCompleted`.
 #[napi]
 pub const SENDS_DONE: u32 = 2;
+
+/// Int32 words per outcome that `takeCompleted` writes: the outcome (0 or a
+/// negative libuv code), then the send's size in bytes.
+#[napi]
+pub const COMPLETED_WORDS: u32 = send_requests::COMPLETED_WORDS as u32;
 
 /// u32 words in each datagram's header: length, flags, peer index, local
 /// index, interface index.
@@ -30,7 +35,7 @@ pub const NO_PEER: u32 = recv_batch::NO_PEER;
 
 /// What `send` returns when the datagram was queued; its outcome comes with
 /// a `SENDS_DONE` event. Other results: bytes sent (>= 0) or a negative libuv
-/// code; either way the outcome is also taken with `takeCompleted`.
+/// code; a send with a callback has its outcome taken with `takeCompleted`.
 #[napi]
 pub const SEND_QUEUED: i32 = i32::MIN;
 

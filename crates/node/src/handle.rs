@@ -10,7 +10,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use napi::sys;
-use uv_udp_core::{Udp, UvError};
+use uv_udp_core::{Activity, Udp, UvError};
 
 use crate::driver::Driver;
 use crate::env_cleanup;
@@ -69,17 +69,18 @@ impl Handle {
     /// Brings the strong reference, the keep-alive and what the driver
     /// watches in line with the handle's state. Called after every change.
     pub(crate) fn refresh(self: &Rc<Self>) -> Result<(), UvError> {
-        let active = self.is_active();
-        self.hold(active);
         if self.closed.get() {
+            self.hold(false);
             return Ok(());
         }
+        let Activity {
+            active,
+            receiving,
+            unsent,
+        } = self.udp.borrow().activity();
+        self.hold(active);
         match &self.driver {
             Driver::Uv(poll) => {
-                let (receiving, unsent) = {
-                    let udp = self.udp.borrow();
-                    (udp.is_receiving(), udp.has_unsent())
-                };
                 let want =
                     if receiving { UV_READABLE } else { 0 } | if unsent { UV_WRITABLE } else { 0 };
                 poll.update(self, want, self.keep_alive.get())

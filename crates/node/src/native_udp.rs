@@ -212,8 +212,9 @@ impl NativeUdp {
         })
     }
 
-    /// Takes the known outcomes of sends, oldest first, into `out` (0 or a
-    /// negative libuv code each); returns how many.
+    /// Retires the known outcomes of sends, oldest first; those of sends with
+    /// a callback go into `out`, `COMPLETED_WORDS` each (outcome, size);
+    /// returns how many.
     #[napi(catch_unwind)]
     pub fn take_completed(&self, mut out: Int32Array) -> Result<u32> {
         // SAFETY: this runs on the JS thread, which is the only thread that
