@@ -194,6 +194,23 @@ test('G: a detached Uint8Array or Buffer throws TypeError naming data, never a 0
   t.deepEqual(got.map((b) => b.length), [0])
 })
 
+test('G: views of a SharedArrayBuffer (which cannot be detached) are sent, empty or not, by send, try_send and try_send_many', async (t) => {
+  const loop = new Loop()
+  const { port, got } = receiver(t, loop)
+  const tx = handle(t, loop)
+  const shared = new SharedArrayBuffer(8)
+  new Uint8Array(shared).set([104, 105]) // 'hi'
+  t.is(tx.try_send(['127.0.0.1', port], new Uint8Array(shared, 0, 0)), 0)
+  t.is(tx.try_send(['127.0.0.1', port], new Uint8Array(shared, 0, 2)), 2)
+  t.is(tx.try_send_many([[['127.0.0.1', port], new DataView(shared, 0, 1)]]), 1)
+  tx.send(['127.0.0.1', port], new Uint8Array(shared, 1, 1))
+  await until(() => got.length === 4, 3000, 'the four datagrams')
+  t.deepEqual(
+    got.map((b) => b.toString()),
+    ['', 'hi', 'h', 'i'],
+  )
+})
+
 // ---------------------------------------------------------------- H: Proxies and fake views, a fake loop
 
 test('H: a Proxy of a Uint8Array, or an object made from its prototype, as data throws TypeError naming data', (t) => {

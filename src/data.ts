@@ -1,5 +1,5 @@
 /** Datagram payloads: the views a caller may pass, and their bytes. */
-import { isAnyArrayBuffer, isDataView } from 'node:util/types'
+import { isAnyArrayBuffer, isArrayBuffer, isDataView } from 'node:util/types'
 
 import { describe } from './address'
 
@@ -39,7 +39,8 @@ function detached(what: string): TypeError {
 // A TypedArray of a detached buffer reports 0 bytes; so does one of an empty
 // buffer. Only a detached ArrayBuffer refuses to be sliced.
 function isDetached(buffer: unknown): boolean {
-  if (!isAnyArrayBuffer(buffer)) return false
+  // A SharedArrayBuffer cannot be detached (and has its own slice).
+  if (!isArrayBuffer(buffer)) return false
   try {
     apply(arrayBufferSlice, buffer, [0, 0])
     return false

@@ -195,7 +195,13 @@ pub(crate) fn plan_groups(
         let segment = data.len();
         let mut j = i + 1;
         let mut total = segment;
-        if segment > 0 && allows(dest, segment) {
+        // Only a datagram that could start a run asks `allows` (which may
+        // look the route's MTU up with syscalls).
+        let can_run = segment > 0
+            && messages
+                .get(i + 1)
+                .is_some_and(|&(d, m)| d == dest && !m.is_empty() && m.len() <= segment);
+        if can_run && allows(dest, segment) {
             while j < messages.len() && j - i < GSO_MAX_SEGMENTS && messages[j].0 == dest {
                 let len = messages[j].1.len();
                 if len == 0 || len > segment || total + len > GSO_MAX_BYTES {

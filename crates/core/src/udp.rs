@@ -557,11 +557,6 @@ impl Udp {
         self.requests.retire_silent()
     }
 
-    /// True when some send's outcome is known and not yet retired.
-    pub fn has_completed(&self) -> bool {
-        self.requests.has_completed()
-    }
-
     /// Sends whose outcome has not been taken (libuv's `send_queue_count`).
     pub fn send_queue_count(&self) -> usize {
         self.requests.count()
