@@ -48,14 +48,25 @@ function headerWords(data: Buffer, count: number): Uint32Array {
   return new Uint32Array(Uint8Array.prototype.slice.call(data, 0, words * 4).buffer)
 }
 
-/** A batch from the binding; its peer tuples are frozen in place (the binding made them for it alone). */
+// The peers array frozen last: the 'uv' driver hands a read from the one
+// peer of the previous read that read's array again (its peer cache).
+let frozenPeers: readonly (Address4 | Address6)[] | null = null
+
+/**
+ * A batch from the binding; its peer tuples are frozen in place before any
+ * callback sees them (the binding made them for JS alone, or reuses an array
+ * already frozen here).
+ */
 export function makeBatch(
   data: Buffer,
   count: number,
   peers: (Address4 | Address6)[],
   locals: readonly string[] | null,
 ): Batch {
-  for (let i = 0; i < peers.length; i++) Object.freeze(peers[i])
+  if (peers !== frozenPeers) {
+    for (let i = 0; i < peers.length; i++) Object.freeze(peers[i])
+    frozenPeers = peers
+  }
   return { data, words: headerWords(data, count), count, peers, locals, next: 0, offset: count * HEADER_WORDS * 4 }
 }
 

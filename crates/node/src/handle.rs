@@ -137,6 +137,7 @@ impl Handle {
                 let (on_event, context) = poll.js_parts();
                 sys::napi_delete_reference(self.env, on_event);
                 sys::napi_async_destroy(self.env, context);
+                poll.peers.release(self.env);
             }
         }
     }

@@ -10,6 +10,8 @@ use napi::sys;
 use uv_udp_core::address::{format_address, AddressTuple};
 use uv_udp_core::recv_batch::Reader;
 
+use crate::peer_cache::PeerCache;
+
 /// A handle scope, closed on drop.
 pub(crate) struct Scope {
     env: sys::napi_env,
@@ -97,11 +99,13 @@ pub(crate) fn address(env: sys::napi_env, addr: &SocketAddr) -> Option<sys::napi
 /// `RECEIVED` event after `kind`: a JS-owned Buffer in the layout of
 /// `uv_udp_core::recv_batch` (written by the core, copied once, straight
 /// from the reader's memory), the count, the distinct peers, the distinct
-/// local addresses (or `null`).
+/// local addresses (or `null`). A read from the one peer of the previous
+/// read reuses that read's peers array (`cache`).
 pub(crate) fn received(
     env: sys::napi_env,
     reader: &Reader,
     n: usize,
+    cache: &PeerCache,
 ) -> Option<[sys::napi_value; 4]> {
     let total = reader.size(n);
     let mut data: *mut c_void = ptr::null_mut();
@@ -116,10 +120,18 @@ pub(crate) fn received(
     // Buffer, which this scope keeps alive; nothing else sees them yet.
     let bytes = unsafe { std::slice::from_raw_parts_mut(data.cast::<u8>(), total) };
     let (peers, locals) = reader.write(n, bytes);
-    let peer_values = peers
-        .iter()
-        .map(|peer| address(env, peer))
-        .collect::<Option<Vec<_>>>()?;
+    let peers = match cache.get(env, &peers) {
+        Some(cached) => cached,
+        None => {
+            let values = peers
+                .iter()
+                .map(|peer| address(env, peer))
+                .collect::<Option<Vec<_>>>()?;
+            let built = array(env, &values)?;
+            cache.keep(env, &peers, built);
+            built
+        }
+    };
     let locals = if locals.is_empty() {
         null(env)?
     } else {
@@ -132,7 +144,7 @@ pub(crate) fn received(
     Some([
         buffer,
         number(env, n as f64)?,
-        array(env, &peer_values)?,
+        peers,
         locals,
     ])
 }

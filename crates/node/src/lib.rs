@@ -15,6 +15,7 @@ mod handle;
 mod js_buffer;
 mod js_call;
 mod native_udp;
+mod peer_cache;
 mod test_hooks;
 mod thrown;
 mod uv_sys;

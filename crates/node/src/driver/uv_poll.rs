@@ -22,6 +22,7 @@ use crate::contract::{RECEIVED, RECV_ERROR, SENDS_DONE};
 use crate::env_cleanup;
 use crate::handle::Handle;
 use crate::js_call::{self, Scope};
+use crate::peer_cache::PeerCache;
 use crate::uv_sys::{UvApi, UV_READABLE, UV_WRITABLE};
 
 /// The longest one poll callback keeps reading (checked between reads).
@@ -44,6 +45,7 @@ pub(crate) struct UvPoll {
     cost_ns: Cell<f64>,
     // In the thread's list of handles with completed sends to settle.
     pub(crate) scheduled: Cell<bool>,
+    pub(crate) peers: PeerCache,
 }
 
 impl UvPoll {
@@ -64,6 +66,7 @@ impl UvPoll {
             read_size: Cell::new(BATCH),
             cost_ns: Cell::new(0.0),
             scheduled: Cell::new(false),
+            peers: PeerCache::new(),
         }
     }
 
@@ -260,7 +263,7 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
         let env = handle.env;
         let read = with_thread_reader(|reader| {
             let n = handle.udp.borrow().read(reader, want)?;
-            Ok::<_, std::io::Error>((n, js_call::received(env, reader, n)))
+            Ok::<_, std::io::Error>((n, js_call::received(env, reader, n, &driver.peers)))
         });
         let (n, args) = match read {
             Ok(read) => read,
