@@ -21,6 +21,7 @@ import { errno } from './errno'
 import { HandleClosedError, UDPError, fromNative } from './errors'
 import { Fifo } from './fifo'
 import { Loop } from './loop'
+import { SendPath, destinationParts } from './send_path'
 
 export type { PacketInfo } from './delivery'
 
@@ -44,11 +45,6 @@ export type SendCallback = (handle: UDP, error: number | null) => void
 /** Called once when the handle is closed. */
 export type CloseCallback = (handle: UDP) => void
 
-/** An address or `null` (a connected handle's peer) taken apart for the binding. */
-function destinationParts(address: unknown): [string | null, number, number, number | undefined] {
-  return address === null ? [null, 0, 0, undefined] : addressParts(address)
-}
-
 function checkMembership(value: unknown): number {
   const membership = checkNumber(value, 'membership')
   if (membership !== UV_JOIN_GROUP && membership !== UV_LEAVE_GROUP) throw new UDPError(errno.UV_EINVAL)
@@ -66,6 +62,7 @@ function checkMembership(value: unknown): number {
  */
 export class UDP {
   readonly #native: NativeUdp
+  readonly #sends: SendPath
   #loop: Loop | null
   readonly #token: WeakRef<UDP>
   #closed = false
@@ -107,6 +104,7 @@ export class UDP {
     } catch (error) {
       throw fromNative(error)
     }
+    this.#sends = new SendPath(this.#native.id())
     this.#loop = loop
     this.#token = loop._track(this)
   }
@@ -162,13 +160,14 @@ export class UDP {
    * runs once, later. `address` is `null` on a connected handle.
    */
   send(address: Address | null, data: Data | readonly Data[], callback?: SendCallback): void {
-    const native = this.#open()
-    const [host, port, flowinfo, scopeId] = destinationParts(address)
+    this.#open()
+    const sends = this.#sends
+    const parts = sends.same(address) ? null : destinationParts(address)
     const bytes = payloadBytes(data, 'data')
     if (callback !== undefined) checkCallback(callback, 'callback')
     let result: number
     try {
-      result = native.send(host, port, flowinfo, scopeId, bytes, callback !== undefined)
+      result = parts === null ? sends.sendAgain(bytes, callback !== undefined) : sends.send(parts, bytes, callback !== undefined)
     } catch (error) {
       throw fromNative(error, 'address')
     }
@@ -189,11 +188,12 @@ export class UDP {
    * a connected handle.
    */
   try_send(address: Address | null, data: Data): number {
-    const native = this.#open()
-    const [host, port, flowinfo, scopeId] = destinationParts(address)
+    this.#open()
+    const sends = this.#sends
+    const parts = sends.same(address) ? null : destinationParts(address)
     const bytes = viewBytes(data, 'data')
     try {
-      return native.trySend(host, port, flowinfo, scopeId, bytes)
+      return parts === null ? sends.trySendAgain(bytes) : sends.trySend(parts, bytes)
     } catch (error) {
       throw fromNative(error, 'address')
     }

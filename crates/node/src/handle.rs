@@ -26,6 +26,9 @@ pub(crate) struct Handle {
     keep_alive: Cell<bool>,
     closed: Cell<bool>,
     pub(crate) driver: Driver,
+    // The destination the last send or try_send given one in full parsed
+    // (send_fns' `…Again` calls send there).
+    pub(crate) last_to: Cell<Option<std::net::SocketAddr>>,
 }
 
 impl Handle {
@@ -43,6 +46,7 @@ impl Handle {
             keep_alive: Cell::new(true),
             closed: Cell::new(false),
             driver,
+            last_to: Cell::new(None),
         }
     }
 

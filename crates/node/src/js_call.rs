@@ -141,12 +141,7 @@ pub(crate) fn received(
             .collect::<Option<Vec<_>>>()?;
         array(env, &texts)?
     };
-    Some([
-        buffer,
-        number(env, n as f64)?,
-        peers,
-        locals,
-    ])
+    Some([buffer, number(env, n as f64)?, peers, locals])
 }
 
 /// Calls `func` with `args` as Node calls an I/O callback

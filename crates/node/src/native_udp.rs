@@ -8,24 +8,25 @@ use napi::bindgen_prelude::{BufferSlice, Function, Int32Array, Object, Uint32Arr
 use napi::{sys, Env, JsValue, Result};
 use napi_derive::napi;
 use uv_udp_core::address::parse_address;
-use uv_udp_core::{SendOutcome, Udp};
+use uv_udp_core::Udp;
 
-use crate::contract::SEND_QUEUED;
 use crate::driver::reactor::{event_fn, js_address, JsAddress, TsfnSink};
 use crate::driver::select::{backend, Backend};
-use crate::driver::{completions, Driver, ReactorLink, UvPoll};
+use crate::driver::{Driver, ReactorLink, UvPoll};
 use crate::handle::Handle;
-use crate::{env_cleanup, thrown, uv_sys};
+use crate::{env_cleanup, handle_ids, thrown, uv_sys};
 
 /// One UDP socket; `src/udp.ts` wraps it in the pyuv-shaped `UDP`.
 #[napi]
 pub struct NativeUdp {
     handle: Rc<Handle>,
+    id: u32,
 }
 
 impl Drop for NativeUdp {
     fn drop(&mut self) {
         self.handle.finalize();
+        handle_ids::remove(self.id);
     }
 }
 
@@ -44,7 +45,7 @@ fn address(
 }
 
 /// A destination that may be absent (`null`, for a connected handle).
-fn destination(
+pub(crate) fn destination(
     host: Option<String>,
     port: u32,
     flowinfo: u32,
@@ -120,7 +121,14 @@ impl NativeUdp {
         let owner = reference(env.raw(), owner.raw(), 0)?;
         let handle = Rc::new(Handle::new(udp, env.raw(), owner, driver));
         env_cleanup::track(env.raw(), &handle)?;
-        Ok(NativeUdp { handle })
+        let id = handle_ids::insert(&handle);
+        Ok(NativeUdp { handle, id })
+    }
+
+    /// The handle's number, for the functions of `send_fns`.
+    #[napi(catch_unwind)]
+    pub fn id(&self) -> u32 {
+        self.id
     }
 
     fn udp(&self) -> std::cell::RefMut<'_, Udp> {
@@ -172,46 +180,6 @@ impl NativeUdp {
         self.udp().fileno().map_err(thrown::uv)
     }
 
-    /// libuv's send: bytes sent, a negative code, or `SEND_QUEUED`. Every
-    /// send is a request until its outcome is taken with `takeCompleted`.
-    #[napi(catch_unwind)]
-    pub fn send(
-        &self,
-        host: Option<String>,
-        port: u32,
-        flowinfo: u32,
-        scope_id: Option<u32>,
-        #[napi(ts_arg_type = "Uint8Array")] data: BufferSlice<'_>,
-        has_callback: bool,
-    ) -> Result<i32> {
-        let addr = destination(host, port, flowinfo, scope_id)?;
-        let outcome = self
-            .udp()
-            .send(addr, &data, has_callback)
-            .map_err(thrown::uv)?;
-        let mut failed = None;
-        if let Err(error) = self.handle.refresh() {
-            // Nothing can watch the socket: the waiting sends fail now
-            // rather than never, and JS hears of it as of any known outcome.
-            if self.udp().fail_unsent(error.code) > 0 {
-                failed = Some(error.code);
-            }
-        }
-        if let Driver::Uv(driver) = &self.handle.driver {
-            if failed.is_some() || !matches!(outcome, SendOutcome::Queued { .. }) {
-                completions::schedule(&self.handle, driver);
-            }
-        }
-        if let Some(code) = failed {
-            return Ok(code);
-        }
-        Ok(match outcome {
-            SendOutcome::Sent(n) => i32::try_from(n).unwrap_or(i32::MAX),
-            SendOutcome::Failed(err) => err.code,
-            SendOutcome::Queued { .. } => SEND_QUEUED,
-        })
-    }
-
     /// Retires the known outcomes of sends, oldest first; those of sends with
     /// a callback go into `out`, `COMPLETED_WORDS` each (outcome, size);
     /// returns how many.
@@ -253,21 +221,6 @@ impl NativeUdp {
     #[napi(catch_unwind, js_name = "setRef")]
     pub fn set_ref(&self, on: bool) -> Result<()> {
         self.handle.set_keep_alive(on).map_err(thrown::uv)
-    }
-
-    /// Sends now or throws (`UV_EAGAIN` when it would block).
-    #[napi(catch_unwind)]
-    pub fn try_send(
-        &self,
-        host: Option<String>,
-        port: u32,
-        flowinfo: u32,
-        scope_id: Option<u32>,
-        #[napi(ts_arg_type = "Uint8Array")] data: BufferSlice<'_>,
-    ) -> Result<u32> {
-        let addr = destination(host, port, flowinfo, scope_id)?;
-        let n = self.udp().try_send(addr, &data).map_err(thrown::uv)?;
-        Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
     /// Sends datagrams in order until one would block; returns how many went.
