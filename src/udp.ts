@@ -95,10 +95,12 @@ export class UDP {
     // Checked here, not after the conversion to a C int, which would make 0
     // (AF_UNSPEC) of NaN or 2**32.
     if (family !== AF_UNSPEC && family !== AF_INET && family !== AF_INET6) throw new UDPError(errno.UV_EINVAL)
+    // The 'uv' driver calls with the handle as `this`; the reactor's
+    // threadsafe function without one (and must not keep the handle alive).
     const self = new WeakRef<UDP>(this)
     try {
-      this.#native = new NativeUdp(family, this, (kind, data, count, peers, locals) => {
-        const udp = self.deref()
+      this.#native = new NativeUdp(family, this, function (this: unknown, kind, data, count, peers, locals) {
+        const udp = typeof this === 'object' && this !== null && #onEvent in this ? this : self.deref()
         if (udp !== undefined) udp.#onEvent(kind, data, count, peers, locals)
       })
     } catch (error) {

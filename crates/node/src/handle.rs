@@ -50,6 +50,11 @@ impl Handle {
         }
     }
 
+    /// The reference to the JS `UDP` object (`this` of the event calls).
+    pub(crate) fn owner(&self) -> sys::napi_ref {
+        self.owner
+    }
+
     pub(crate) fn is_closed(&self) -> bool {
         self.closed.get()
     }

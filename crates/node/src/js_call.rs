@@ -145,29 +145,34 @@ pub(crate) fn received(
 }
 
 /// Calls `func` with `args` as Node calls an I/O callback
-/// (`napi_make_callback` in `context`). A JS exception left pending is
-/// cleared and raised as uncaught (`uncaughtException`, else exit), as a
-/// throw from a dgram callback would be.
+/// (`napi_make_callback` in `context`), with the object `recv` refers to as
+/// `this` (nothing is called once it was collected). A JS exception left
+/// pending is cleared and raised as uncaught (`uncaughtException`, else
+/// exit), as a throw from a dgram callback would be.
 pub(crate) fn make_callback(
     env: sys::napi_env,
     context: sys::napi_async_context,
+    recv: sys::napi_ref,
     func: sys::napi_ref,
     args: &[sys::napi_value],
 ) {
-    // SAFETY: a live env inside a handle scope; `func` is a live reference
-    // to a function, `context` a live async context of this env.
+    // SAFETY: a live env inside a handle scope; `recv` and `func` are live
+    // references of this env, `context` a live async context of it.
     unsafe {
         let Some(func) = out(|v| sys::napi_get_reference_value(env, func, v)) else {
             return;
         };
-        let Some(global) = out(|v| sys::napi_get_global(env, v)) else {
+        let Some(recv) = out(|v| sys::napi_get_reference_value(env, recv, v)) else {
             return;
         };
+        if recv.is_null() {
+            return;
+        }
         let mut result = ptr::null_mut();
         let status = sys::napi_make_callback(
             env,
             context,
-            global,
+            recv,
             func,
             args.len(),
             args.as_ptr(),

@@ -291,6 +291,7 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
         js_call::make_callback(
             env,
             driver.context,
+            handle.owner(),
             driver.on_event,
             &[kind, data, count, peers, locals],
         );
@@ -333,6 +334,12 @@ fn call<const N: usize>(
         return;
     };
     if let Some(args) = args(handle.env) {
-        js_call::make_callback(handle.env, driver.context, driver.on_event, &args);
+        js_call::make_callback(
+            handle.env,
+            driver.context,
+            handle.owner(),
+            driver.on_event,
+            &args,
+        );
     }
 }
