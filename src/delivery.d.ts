@@ -29,7 +29,11 @@ export declare const TURN_BUDGET_MS: number;
 export declare const HELD_DATAGRAMS = 16384;
 /** Bytes JS may hold likewise. */
 export declare const HELD_BYTES: number;
-/** A batch from the binding; its peer tuples are frozen in place (the binding made them for it alone). */
+/**
+ * A batch from the binding; its peer tuples are frozen in place before any
+ * callback sees them (the binding made them for JS alone, or reuses an array
+ * already frozen here).
+ */
 export declare function makeBatch(data: Buffer, count: number, peers: (Address4 | Address6)[], locals: readonly string[] | null): Batch;
 /** Datagram `batch.next`'s sender, or `null` when the kernel reported none. */
 export declare function peerOf(batch: Batch): Address4 | Address6 | null;
