@@ -19,10 +19,14 @@ function compiled(name, flags = []) {
 /** The udpload binary (bench/udpload.c). */
 const udpload = () => compiled('udpload')
 
-/** Runs udpload with `args`; resolves with its JSON lines once it exits, killed after `limitSeconds`. */
-function runLoad(args, limitSeconds, onLine) {
+/**
+ * Runs udpload with `args`; resolves with its JSON lines once it exits, killed
+ * after `limitSeconds`. `onSpawn` gets the child process (to stop a `drain`).
+ */
+function runLoad(args, limitSeconds, onLine, onSpawn) {
   return new Promise((resolve, reject) => {
     const child = spawn(udpload(), args, { stdio: ['ignore', 'pipe', 'inherit'] })
+    onSpawn?.(child)
     const lines = []
     let buffered = ''
     child.stdout.on('data', (chunk) => {

@@ -2,10 +2,20 @@
 // datagram bounced between two sockets on 127.0.0.1, one outstanding; each
 // resolves with the round-trip times in microseconds. bench/instructions.js
 // runs them under callgrind.
+//
+// One process: the echo server and the client share this process's event
+// loop (pingpongUv, pingpongDgram). Two processes: the echo server runs in a
+// child process of the same library (pingpongTwoProcesses), started as
+//
+//   node bench/pingpong.js echo <uv-udp|dgram|uv-udp/dgram> <limit seconds>
+//
+// which prints {"ready":true,"port":N} and echoes until its stdin closes or
+// the limit passes.
 'use strict'
+const { spawn } = require('node:child_process')
 const dgram = require('node:dgram')
 
-const { UDP } = require('..')
+const { Loop, UDP } = require('..')
 
 /** A datagram lost on loopback would stall a ping-pong for ever: bounded. */
 const LIMIT_MS = 60_000
@@ -24,12 +34,27 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
 }
 
-async function pingpongUv(loop, rounds) {
+// ---- echo servers -------------------------------------------------------------
+
+function echoUv(loop) {
   const server = new UDP(loop)
   server.bind(['127.0.0.1', 0])
   server.start_recv((handle, peer, _flags, data) => handle.send(peer, data))
+  return { port: server.getsockname()[1], close: () => server.close() }
+}
+
+async function echoDgram(lib = dgram) {
+  const server = lib.createSocket('udp4')
+  server.on('message', (data, rinfo) => server.send(data, rinfo.port, rinfo.address))
+  await new Promise((resolve) => server.bind(0, '127.0.0.1', resolve))
+  return { port: server.address().port, close: () => server.close() }
+}
+
+// ---- clients --------------------------------------------------------------------
+
+async function clientUv(loop, rounds, port) {
   const client = new UDP(loop)
-  const to = server.getsockname()
+  const to = ['127.0.0.1', port]
   const payload = Buffer.alloc(64, 1)
   const rtts = new Float64Array(rounds)
   await bounded('uv-udp', (resolve) => {
@@ -44,17 +69,12 @@ async function pingpongUv(loop, rounds) {
     client.send(to, payload)
   })
   client.close()
-  server.close()
   return rtts
 }
 
-/** dgram's ping-pong; `lib` is node:dgram or uv-udp/dgram, the same code for both. */
-async function pingpongDgram(rounds, lib = dgram) {
-  const server = lib.createSocket('udp4')
-  server.on('message', (data, rinfo) => server.send(data, rinfo.port, rinfo.address))
-  await new Promise((resolve) => server.bind(0, '127.0.0.1', resolve))
+/** `lib` is node:dgram or uv-udp/dgram, the same code for both. */
+async function clientDgram(rounds, port, lib = dgram) {
   const client = lib.createSocket('udp4')
-  const port = server.address().port
   const payload = Buffer.alloc(64, 1)
   const rtts = new Float64Array(rounds)
   await bounded(lib === dgram ? 'dgram' : 'uv-udp/dgram', (resolve) => {
@@ -69,8 +89,81 @@ async function pingpongDgram(rounds, lib = dgram) {
     client.send(payload, port, '127.0.0.1')
   })
   client.close()
+  return rtts
+}
+
+// ---- one process ------------------------------------------------------------------
+
+async function pingpongUv(loop, rounds) {
+  const server = echoUv(loop)
+  const rtts = await clientUv(loop, rounds, server.port)
   server.close()
   return rtts
 }
 
-module.exports = { percentile, pingpongUv, pingpongDgram }
+/** dgram's ping-pong; `lib` is node:dgram or uv-udp/dgram, the same code for both. */
+async function pingpongDgram(rounds, lib = dgram) {
+  const server = await echoDgram(lib)
+  const rtts = await clientDgram(rounds, server.port, lib)
+  server.close()
+  return rtts
+}
+
+// ---- two processes ----------------------------------------------------------------
+
+/**
+ * The client here (on `loop` for uv-udp), the echo server of the same library
+ * in a child process; `lib` is 'uv-udp', 'dgram' or 'uv-udp/dgram'.
+ */
+async function pingpongTwoProcesses(lib, rounds, loop) {
+  const limitSeconds = LIMIT_MS / 1000 + 30
+  const child = spawn(process.execPath, [__filename, 'echo', lib, String(limitSeconds)], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const exited = new Promise((resolve) => child.on('exit', resolve))
+  try {
+    const port = await new Promise((resolve, reject) => {
+      let out = ''
+      child.stdout.on('data', (chunk) => {
+        out += chunk
+        const at = out.indexOf('\n')
+        if (at >= 0) resolve(JSON.parse(out.slice(0, at)).port)
+      })
+      child.on('error', reject)
+      child.on('exit', (code) => reject(new Error(`echo server (${lib}) exited with ${code} before it was ready`)))
+    })
+    return await (lib === 'uv-udp' ? clientUv(loop, rounds, port)
+      : clientDgram(rounds, port, lib === 'dgram' ? dgram : require('../dgram')))
+  } finally {
+    child.stdin.end()
+    const guard = setTimeout(() => child.kill('SIGKILL'), 5000)
+    await exited
+    clearTimeout(guard)
+  }
+}
+
+/** The child process of pingpongTwoProcesses. */
+async function echoChild(lib, limitSeconds) {
+  const server = lib === 'uv-udp' ? echoUv(Loop.default_loop())
+    : await echoDgram(lib === 'dgram' ? dgram : require('../dgram'))
+  const stop = () => {
+    server.close()
+    process.exit(0)
+  }
+  setTimeout(stop, limitSeconds * 1000).unref()
+  process.stdin.on('end', stop)
+  process.stdin.resume()
+  process.stdout.write(`${JSON.stringify({ ready: true, port: server.port })}\n`)
+}
+
+if (require.main === module) {
+  const [mode, lib, limit] = process.argv.slice(2)
+  if (mode !== 'echo' || !['uv-udp', 'dgram', 'uv-udp/dgram'].includes(lib)) {
+    console.error('usage: node bench/pingpong.js echo <uv-udp|dgram|uv-udp/dgram> <limit seconds>')
+    process.exit(2)
+  }
+  echoChild(lib, Number(limit ?? 120)).catch((error) => {
+    console.error(error)
+    process.exit(1)
+  })
+}
+
+module.exports = { percentile, pingpongUv, pingpongDgram, pingpongTwoProcesses }

@@ -4,6 +4,18 @@
 //
 // Load comes from bench/udpload.c (compiled on first use, bench/load.js), the
 // same program for both libraries, so the receive figures compare like with like.
+//
+// Rows beyond uv-udp / dgram:
+// - `receive N B vs C recvmmsg drainer`: the same blaster aimed at `udpload
+//   drain`, a C receiver (blocking recvmmsg, batches of 64, reused buffers,
+//   the same SO_RCVBUF); the ratio is uv-udp's rate over C's.
+// - `ping-pong ..., two processes`: the client in this process, the echo
+//   server (same library) in a child process (bench/pingpong.js echo).
+// - `flood ...`: both libraries flooded by the blaster in turn, a 10 ms
+//   setInterval timing its own lateness (p50 and max per run). Two
+//   workloads: 1 ms of work per 1,000 datagrams for FLOOD_SECONDS (the RSS
+//   figures), and 200 µs of work in every callback for LATENESS_SECONDS.
+// The run ends with each issue-9 target, met or missed (results.targets).
 'use strict'
 const { execFileSync } = require('node:child_process')
 const dgram = require('node:dgram')
@@ -14,13 +26,15 @@ const path = require('node:path')
 const { Loop, UDP, errno } = require('..')
 const facade = require('../dgram')
 const load = require('./load')
-const { percentile, pingpongUv, pingpongDgram } = require('./pingpong')
+const { percentile, pingpongUv, pingpongDgram, pingpongTwoProcesses } = require('./pingpong')
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
 const FLOOD_SECONDS = Number(process.env.BENCH_FLOOD_SECONDS ?? 10)
+const LATENESS_SECONDS = Number(process.env.BENCH_LATENESS_SECONDS ?? 5)
 const PINGPONG_ROUNDS = 20_000
 const SIZES = [64, 1200]
-// BENCH_ONLY=receive,send,pingpong,flood runs a subset (for profiling).
+// BENCH_ONLY=receive,send,pingpong,flood,bun runs a subset (for profiling);
+// BENCH_SECONDS, BENCH_FLOOD_SECONDS and BENCH_LATENESS_SECONDS set the durations.
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'receive,send,pingpong,flood,bun').split(','))
 const BATCH = 64
 const RCVBUF = 4 << 20
@@ -33,7 +47,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const now = () => Number(process.hrtime.bigint()) / 1e9
 
 /** Runs udpload, bounded well past the longest scenario. */
-const runLoad = (args, onLine) => load.runLoad(args, SECONDS + FLOOD_SECONDS + 30, onLine)
+const runLoad = (args, onLine, onSpawn) => load.runLoad(args, SECONDS + Math.max(FLOOD_SECONDS, LATENESS_SECONDS) + 30, onLine, onSpawn)
 /** CPU time (user + system) of this process since `since`, in µs. */
 const cpuMicros = (since) => {
   const used = process.cpuUsage(since)
@@ -80,6 +94,27 @@ async function receive(lib, size) {
     offered: report.sent / report.seconds,
     lost: report.sent - received,
     dropped_by_library: dropped,
+  }
+}
+
+/** The same blaster against the C drainer (udpload drain): the ceiling the library is held to. */
+async function receiveC(size) {
+  let child
+  let onReady
+  const ready = new Promise((resolve) => { onReady = resolve })
+  const drained = runLoad(['drain', '0', String(RCVBUF), String(SECONDS + 20)], (line) => { if (line.ready) onReady(line) }, (spawned) => { child = spawned })
+  const { port, rcvbuf } = await Promise.race([ready, drained.then(() => { throw new Error('udpload drain exited before it was ready') })])
+  const [report] = await runLoad(['blast', '127.0.0.1', String(port), String(size), String(SECONDS)])
+  await sleep(200) // as for the libraries: what is queued may still be read
+  child.kill('SIGTERM')
+  const { received, cpu_us, recvmmsg_calls } = (await drained).find((line) => 'received' in line)
+  return {
+    rate: received / report.seconds,
+    cpu_us_per_dgram: cpu_us / received,
+    offered: report.sent / report.seconds,
+    lost: report.sent - received,
+    dgrams_per_recvmmsg: received / recvmmsg_calls,
+    rcvbuf,
   }
 }
 
@@ -172,51 +207,66 @@ async function send(variant, size) {
 
 // ---- 3. ping-pong (bench/pingpong.js) ----------------------------------------
 
-async function pingpong(lib) {
-  const rtts = await (lib === 'uv-udp' ? pingpongUv(loop, PINGPONG_ROUNDS)
+async function pingpong(lib, processes = 1) {
+  const rtts = await (processes === 2 ? pingpongTwoProcesses(lib, PINGPONG_ROUNDS, loop)
+    : lib === 'uv-udp' ? pingpongUv(loop, PINGPONG_ROUNDS)
     : lib === 'uv-udp/dgram' ? pingpongDgram(PINGPONG_ROUNDS, facade)
     : pingpongDgram(PINGPONG_ROUNDS))
   const sorted = Array.from(rtts).sort((a, b) => a - b)
   return { p50_us: percentile(sorted, 0.5), p99_us: percentile(sorted, 0.99) }
 }
 
-// ---- 4. flood memory ----------------------------------------------------------
+// ---- 4. flood: memory and timer lateness ---------------------------------------
 
 function busy(ms) {
   const until = now() + ms / 1000
   while (now() < until);
 }
 
-async function flood(lib) {
+/** The flood workloads: what each receive callback costs the JS thread. */
+const WORKLOADS = {
+  // 1 ms of work per 1,000 datagrams: keeps up with much of the flood (RSS).
+  rss: { label: '1 ms/1000 dgrams', seconds: () => FLOOD_SECONDS, work: (received) => { if (received % 1000 === 0) busy(1) } },
+  // 200 µs in every callback: the loop can never keep up (timer lateness).
+  callback: { label: '200 µs callback', seconds: () => LATENESS_SECONDS, work: () => busy(0.2) },
+}
+
+async function flood(lib, workload) {
+  const { seconds, work } = WORKLOADS[workload]
   let received = 0
-  let worstLateness = 0
+  const lateness = []
   let expected = now() + 0.01
   const timer = setInterval(() => {
     const t = now()
-    worstLateness = Math.max(worstLateness, (t - expected) * 1000)
+    lateness.push((t - expected) * 1000)
     expected = t + 0.01
   }, 10)
   global.gc?.()
   const rssBefore = process.memoryUsage().rss
   let rssPeak = rssBefore
   const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss) }, 100)
-  const receiver = await receivers[lib](() => {
-    if (++received % 1000 === 0) busy(1)
-  })
-  const [report] = await runLoad(['blast', '127.0.0.1', String(receiver.port), '64', String(FLOOD_SECONDS)])
+  const receiver = await receivers[lib](() => { work(++received) })
+  const [report] = await runLoad(['blast', '127.0.0.1', String(receiver.port), '64', String(seconds())])
+  // Only the ticks while the blaster ran (and up to the first tick after it).
+  const ticks = lateness.length
   await sleep(200)
   const rssAfter = process.memoryUsage().rss
   const dropped = receiver.dropped()
   receiver.close()
   clearInterval(timer)
   clearInterval(sampler)
+  const sorted = lateness.slice(0, ticks).sort((a, b) => a - b)
+  const at = (p) => (sorted.length > 0 ? percentile(sorted, p) : NaN)
   return {
     received,
     offered: report.sent,
     recv_dropped: dropped,
     rss_growth_mib: (rssAfter - rssBefore) / 2 ** 20,
     rss_peak_growth_mib: (rssPeak - rssBefore) / 2 ** 20,
-    worst_timer_lateness_ms: worstLateness,
+    timer_ticks: ticks,
+    timer_lateness_p50_ms: at(0.5),
+    timer_lateness_p99_ms: at(0.99),
+    worst_timer_lateness_ms: at(1),
   }
 }
 
@@ -238,10 +288,12 @@ async function main() {
   for (const size of ONLY.has('receive') ? SIZES : []) {
     // The facade right after the pyuv API: on a shared machine, the two
     // measurements whose ratio is taken are next to each other in time.
+    // The C drainer right before the pyuv API, dgram right after the facade.
+    const c = await receiveC(size)
     const uv = await receive('uv-udp', size)
     const fa = size === 64 ? await receive('uv-udp/dgram', size) : null
     const dg = await receive('dgram', size)
-    results.scenarios[`receive ${size} B`] = { 'uv-udp': uv, dgram: dg, ...(fa && { 'uv-udp/dgram': fa }) }
+    results.scenarios[`receive ${size} B`] = { 'uv-udp': uv, dgram: dg, ...(fa && { 'uv-udp/dgram': fa }), 'C recvmmsg': c }
     row(`receive ${size} B`, 'dgrams/s', uv.rate, dg.rate)
     if (fa) {
       row(`uv-udp/dgram receive ${size} B`, 'dgrams/s', fa.rate, dg.rate)
@@ -249,6 +301,8 @@ async function main() {
       keptCpu.push([`receive ${size} B`, uv.cpu_us_per_dgram / fa.cpu_us_per_dgram])
     }
     row(`  offered by the blaster`, 'dgrams/s', uv.offered, dg.offered, 'none')
+    row(`receive ${size} B vs C recvmmsg drainer`, 'dgrams/s', uv.rate, c.rate)
+    row(`  offered by the blaster (to uv-udp, to C)`, 'dgrams/s', uv.offered, c.offered, 'none')
   }
   for (const size of ONLY.has('send') ? SIZES : []) {
     const dg = await send('dgram send', size)
@@ -275,14 +329,30 @@ async function main() {
     const faRtt = await pingpong('uv-udp/dgram')
     const dgRtt = await pingpong('dgram')
     results.scenarios['ping-pong 64 B'] = { 'uv-udp': uvRtt, dgram: dgRtt, 'uv-udp/dgram': faRtt }
-    row('ping-pong p50 RTT (lower is better)', 'µs', uvRtt.p50_us, dgRtt.p50_us, 'lower')
-    row('ping-pong p99 RTT (lower is better)', 'µs', uvRtt.p99_us, dgRtt.p99_us, 'lower')
-    row('uv-udp/dgram ping-pong p50 RTT (lower is better)', 'µs', faRtt.p50_us, dgRtt.p50_us, 'lower')
+    row('ping-pong p50 RTT, one process (lower is better)', 'µs', uvRtt.p50_us, dgRtt.p50_us, 'lower')
+    row('ping-pong p99 RTT, one process (lower is better)', 'µs', uvRtt.p99_us, dgRtt.p99_us, 'lower')
+    row('uv-udp/dgram ping-pong p50 RTT, one process (lower is better)', 'µs', faRtt.p50_us, dgRtt.p50_us, 'lower')
     // Lower is better: what the facade keeps is the pyuv API's RTT over its own.
     kept.push(['ping-pong p50', uvRtt.p50_us / faRtt.p50_us])
+    // The echo server in a child process of the same library.
+    const uvRtt2 = await pingpong('uv-udp', 2)
+    const dgRtt2 = await pingpong('dgram', 2)
+    results.scenarios['ping-pong 64 B, two processes'] = { 'uv-udp': uvRtt2, dgram: dgRtt2 }
+    row('ping-pong p50 RTT, two processes (lower is better)', 'µs', uvRtt2.p50_us, dgRtt2.p50_us, 'lower')
+    row('ping-pong p99 RTT, two processes (lower is better)', 'µs', uvRtt2.p99_us, dgRtt2.p99_us, 'lower')
   }
-  const flooded = ONLY.has('flood') ? await flood('uv-udp') : null
-  if (flooded) results.scenarios[`flood ${FLOOD_SECONDS} s`] = { 'uv-udp': flooded }
+  const floods = {}
+  for (const workload of ONLY.has('flood') ? Object.keys(WORKLOADS) : []) {
+    const { label, seconds } = WORKLOADS[workload]
+    const uv = await flood('uv-udp', workload)
+    const dg = await flood('dgram', workload)
+    floods[workload] = { uv, dg }
+    // Key of the 1 ms/1000 workload as before this row was added (RSS history).
+    results.scenarios[workload === 'rss' ? `flood ${seconds()} s` : `flood ${seconds()} s, ${label}`] = { 'uv-udp': uv, dgram: dg }
+    row(`flood ${label}: 10 ms timer p50 lateness (lower is better)`, 'ms', uv.timer_lateness_p50_ms, dg.timer_lateness_p50_ms, 'lower')
+    row(`flood ${label}: 10 ms timer max lateness (lower is better)`, 'ms', uv.worst_timer_lateness_ms, dg.worst_timer_lateness_ms, 'lower')
+    row(`flood ${label}: RSS growth`, 'MiB', uv.rss_growth_mib, dg.rss_growth_mib, 'none')
+  }
   const bun = ONLY.has('bun') ? underBun() : null
   if (bun) {
     results.bun = bun
@@ -291,13 +361,19 @@ async function main() {
     }
   }
 
-  const header = ['scenario', 'unit', 'uv-udp', 'dgram (or Bun)', 'ratio']
+  const header = ['scenario', 'unit', 'uv-udp', 'dgram (or as named)', 'ratio']
   const table = [header, ...rows.map(([n, u, a, b, r]) => [n, u, fmt(a), b === undefined ? '' : fmt(b), Number.isFinite(r) && u ? r.toFixed(2) : ''])]
   const widths = header.map((_, i) => Math.max(...table.map((r) => String(r[i]).length)))
   for (const r of table) console.log(r.map((c, i) => String(c).padEnd(widths[i])).join('  '))
-  if (flooded) console.log(`\nflood ${FLOOD_SECONDS} s (64 B, 1 ms of work per 1000 datagrams): received ${flooded.received} of ${flooded.offered}, ` +
-    `recv_dropped ${flooded.recv_dropped}, RSS growth ${flooded.rss_growth_mib.toFixed(1)} MiB (peak ${flooded.rss_peak_growth_mib.toFixed(1)} MiB), ` +
-    `worst 10 ms timer lateness ${flooded.worst_timer_lateness_ms.toFixed(1)} ms`)
+  if (Object.keys(floods).length > 0) console.log('')
+  for (const [workload, { uv, dg }] of Object.entries(floods)) {
+    const { label, seconds } = WORKLOADS[workload]
+    for (const [lib, f] of [['uv-udp', uv], ['dgram', dg]]) {
+      console.log(`flood ${seconds()} s (64 B, ${label}), ${lib}: received ${f.received} of ${f.offered}, ` +
+        `recv_dropped ${f.recv_dropped}, RSS growth ${f.rss_growth_mib.toFixed(1)} MiB (peak ${f.rss_peak_growth_mib.toFixed(1)} MiB), ` +
+        `10 ms timer lateness p50 ${f.timer_lateness_p50_ms.toFixed(1)} ms, worst ${f.worst_timer_lateness_ms.toFixed(1)} ms (${f.timer_ticks} ticks)`)
+    }
+  }
   if (kept.length > 0) {
     results.facade_kept = Object.fromEntries(kept)
     console.log(`\nuv-udp/dgram keeps of the pyuv API's ratio (target >= 0.90): ${kept.map(([name, k]) => `${name} ${k.toFixed(2)}`).join(', ')}`)
@@ -306,8 +382,54 @@ async function main() {
       console.log(`  by CPU time per datagram (pyuv API / facade): ${keptCpu.map(([name, k]) => `${name} ${k.toFixed(2)}`).join(', ')}`)
     }
   }
+  results.targets = targets(results.scenarios, floods)
+  console.log('\nissue 9 targets (one run on this machine; a miss here is one sample):')
+  for (const t of results.targets) {
+    console.log(`  ${t.met === null ? 'not run' : t.met ? 'met    ' : 'MISSED '}  ${t.target}: ${t.value === null ? '-' : t.shown}`)
+  }
   fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
   console.log(`\n${JSON.stringify(results)}`)
+}
+
+/** Each issue-9 target against this run's figures; `met` is null where its scenario did not run. */
+function targets(scenarios, floods) {
+  const out = []
+  const ratio = (name, goal, op, a, b) => {
+    const value = a !== undefined && b !== undefined ? a / b : null
+    const met = value === null ? null : op === '>=' ? value >= goal : value <= goal
+    out.push({ target: `${name} ${op} ${goal}`, value, met, shown: value === null ? null : value.toFixed(2) })
+  }
+  const rate = (scenario, lib) => scenarios[scenario]?.[lib]?.rate
+  const p50 = (scenario, lib) => scenarios[scenario]?.[lib]?.p50_us
+  ratio('ping-pong p50, one process, uv-udp / dgram', 0.8, '<=', p50('ping-pong 64 B', 'uv-udp'), p50('ping-pong 64 B', 'dgram'))
+  ratio('ping-pong p50, two processes, uv-udp / dgram', 0.8, '<=', p50('ping-pong 64 B, two processes', 'uv-udp'), p50('ping-pong 64 B, two processes', 'dgram'))
+  ratio('receive 64 B, uv-udp / dgram', 3.5, '>=', rate('receive 64 B', 'uv-udp'), rate('receive 64 B', 'dgram'))
+  ratio('receive 64 B, uv-udp / C recvmmsg drainer', 0.8, '>=', rate('receive 64 B', 'uv-udp'), rate('receive 64 B', 'C recvmmsg'))
+  ratio('receive 1200 B, uv-udp / dgram', 2.5, '>=', rate('receive 1200 B', 'uv-udp'), rate('receive 1200 B', 'dgram'))
+  for (const size of SIZES) {
+    ratio(`try_send_many ${size} B / dgram send`, 5, '>=', rate(`send ${size} B`, 'uv-udp try_send_many'), rate(`send ${size} B`, 'dgram'))
+  }
+  for (const size of SIZES) {
+    for (const variant of ['send', 'try_send']) {
+      ratio(`${variant} ${size} B / dgram send`, 1.1, '>=', rate(`send ${size} B`, `uv-udp ${variant}`), rate(`send ${size} B`, 'dgram'))
+    }
+  }
+  const lateness = floods.callback
+  out.push({
+    target: `flood with a ${WORKLOADS.callback.label}: uv-udp's 10 ms timer p50 lateness <= dgram's`,
+    value: lateness ? lateness.uv.timer_lateness_p50_ms : null,
+    met: lateness ? lateness.uv.timer_lateness_p50_ms <= lateness.dg.timer_lateness_p50_ms : null,
+    shown: lateness ? `${lateness.uv.timer_lateness_p50_ms.toFixed(2)} ms against ${lateness.dg.timer_lateness_p50_ms.toFixed(2)} ms` : null,
+  })
+  // The larger uv-udp RSS growth of the two flood workloads.
+  const growth = Object.keys(floods).length > 0 ? Math.max(...Object.values(floods).map(({ uv }) => uv.rss_growth_mib)) : null
+  out.push({
+    target: 'flood: uv-udp RSS growth < 64 MiB (the larger of the two workloads)',
+    value: growth,
+    met: growth === null ? null : growth < 64,
+    shown: growth === null ? null : `${growth.toFixed(1)} MiB`,
+  })
+  return out
 }
 
 /** The uv-udp vs Bun.udpSocket scenarios, run by Bun itself (from the bun devDependency). */

@@ -4,8 +4,16 @@
  *
  *   udpload blast <host> <port> <size> <seconds>   sendmmsg as fast as it can
  *   udpload count <port> <seconds>                 recvmmsg on 127.0.0.1:<port> (0: any)
+ *   udpload drain <port> <rcvbuf> <seconds>        the C receiver the libraries are held to
  *
- * Both print one JSON line with what they did. Loopback only: <host> must be
+ * `drain` is the receive scenario's C reference: blocking recvmmsg
+ * (MSG_WAITFORONE, batches of BATCH into buffers reused for ever) on
+ * 127.0.0.1:<port> with SO_RCVBUF <rcvbuf>, as the library receivers ask. It
+ * prints a ready line with its port, then drains until SIGTERM (the bench
+ * sends it once the blaster has stopped and the queue had time to empty) or
+ * <seconds>, and prints what it received and the CPU time it used.
+ *
+ * Each mode prints JSON lines with what it did. Loopback only: <host> must be
  * 127.0.0.1 or ::1 (checked), so nothing ever leaves the machine.
  */
 #define _GNU_SOURCE
@@ -16,6 +24,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -134,9 +144,57 @@ static int count(int port, double seconds) {
   return 0;
 }
 
+static volatile sig_atomic_t stopped;
+static void on_term(int sig) { (void)sig; stopped = 1; }
+
+static int drain(int port, int rcvbuf, double seconds) {
+  /* No SA_RESTART: SIGTERM interrupts a blocked recvmmsg at once. */
+  struct sigaction sa = { .sa_handler = on_term };
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, NULL);
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+  inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+  if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0) { perror("udpload"); return 1; }
+  /* Wakes an idle drainer now and then to check its bound. */
+  struct timeval tv = { 0, 100000 };
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  static char bufs[BATCH][2048];
+  struct iovec iovs[BATCH];
+  struct mmsghdr msgs[BATCH];
+  memset(msgs, 0, sizeof msgs);
+  for (int i = 0; i < BATCH; i++) {
+    iovs[i].iov_base = bufs[i]; iovs[i].iov_len = sizeof bufs[i];
+    msgs[i].msg_hdr.msg_iov = &iovs[i]; msgs[i].msg_hdr.msg_iovlen = 1;
+  }
+  socklen_t len = sizeof sin;
+  getsockname(fd, (struct sockaddr *)&sin, &len);
+  int actual = 0;
+  len = sizeof actual;
+  getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &actual, &len);
+  printf("{\"ready\":true,\"port\":%d,\"rcvbuf\":%d}\n", ntohs(sin.sin_port), actual);
+  fflush(stdout);
+  struct rusage before, after;
+  getrusage(RUSAGE_SELF, &before);
+  unsigned long long received = 0, calls = 0;
+  double end = now() + seconds;
+  while (!stopped && now() < end) {
+    int n = recvmmsg(fd, msgs, BATCH, MSG_WAITFORONE, NULL);
+    if (n > 0) { received += n; calls++; }
+  }
+  getrusage(RUSAGE_SELF, &after);
+  double cpu_us = (after.ru_utime.tv_sec - before.ru_utime.tv_sec + after.ru_stime.tv_sec - before.ru_stime.tv_sec) * 1e6
+    + (after.ru_utime.tv_usec - before.ru_utime.tv_usec + after.ru_stime.tv_usec - before.ru_stime.tv_usec);
+  printf("{\"received\":%llu,\"recvmmsg_calls\":%llu,\"cpu_us\":%.0f}\n", received, calls, cpu_us);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc == 6 && strcmp(argv[1], "blast") == 0) return blast(argv[2], atoi(argv[3]), atoi(argv[4]), atof(argv[5]));
   if (argc == 4 && strcmp(argv[1], "count") == 0) return count(atoi(argv[2]), atof(argv[3]));
-  fprintf(stderr, "usage: udpload blast <host> <port> <size> <seconds> | udpload count <port> <seconds>\n");
+  if (argc == 5 && strcmp(argv[1], "drain") == 0) return drain(atoi(argv[2]), atoi(argv[3]), atof(argv[4]));
+  fprintf(stderr, "usage: udpload blast <host> <port> <size> <seconds> | udpload count <port> <seconds>"
+                  " | udpload drain <port> <rcvbuf> <seconds>\n");
   return 2;
 }
