@@ -25,7 +25,7 @@ export class HandleError extends UVError {}
 /** An error of a UDP handle's operation. */
 export class UDPError extends HandleError {}
 
-/** The handle was closed: every member throws this afterwards. */
+/** The handle was closed: its operations throw this afterwards (the README lists the members that still answer). */
 export class HandleClosedError extends HandleError {
   constructor() {
     super(errno.UV_EBADF, 'Handle is closed')

@@ -14,7 +14,7 @@ pub fn uv(err: UvError) -> Error {
     Error::new(Status::GenericFailure, format!("uv:{}", err.code))
 }
 
-/// An unusable address: a bad literal is a `TypeError` (API.md), an unknown
+/// An unusable address: a bad literal is a `TypeError` (the API contract), an unknown
 /// interface in a zone is `UV_ENODEV`.
 pub fn address(err: AddressError) -> Error {
     match err {
