@@ -32,8 +32,20 @@ const arrayBufferSlice = ArrayBuffer.prototype.slice
 const Uint8ArrayPrototype = Uint8Array.prototype
 const BufferPrototype = Buffer.prototype
 
-function detached(what: string): TypeError {
-  return new TypeError(`${what} must not be a detached buffer`)
+/**
+ * What an argument is called in an error: a name, or a name and an index
+ * whose text is made only when an error needs it (try_send_many checks one
+ * view per datagram, and a string built for each would cost more than the
+ * check).
+ */
+export type Label = string | { readonly name: string; readonly index: number; readonly part: string }
+
+function labelText(what: Label): string {
+  return typeof what === 'string' ? what : `${what.name}[${what.index}] ${what.part}`
+}
+
+function detached(what: Label): TypeError {
+  return new TypeError(`${labelText(what)} must not be a detached buffer`)
 }
 
 // A TypedArray of a detached buffer reports 0 bytes; so does one of an empty
@@ -56,7 +68,7 @@ function isDetached(buffer: unknown): boolean {
  * A detached buffer, a Proxy, or anything that is not a real view or
  * `ArrayBuffer`: `TypeError` naming `what`.
  */
-export function viewBytes(data: unknown, what: string): Uint8Array {
+export function viewBytes(data: unknown, what: Label): Uint8Array {
   if (apply(typedArrayTag, data, []) !== undefined) {
     const length = apply(typedArrayByteLength, data, []) as number
     const buffer = apply(typedArrayBuffer, data, []) as ArrayBufferLike
@@ -84,7 +96,7 @@ export function viewBytes(data: unknown, what: string): Uint8Array {
       throw detached(what)
     }
   }
-  throw new TypeError(`${what} must be a Buffer, TypedArray, DataView or ArrayBuffer, got ${describe(data)}`)
+  throw new TypeError(`${labelText(what)} must be a Buffer, TypedArray, DataView or ArrayBuffer, got ${describe(data)}`)
 }
 
 /** A view's length in bytes, read through the intrinsic getter. */

@@ -14,7 +14,7 @@ export declare class HandleError extends UVError {
 /** An error of a UDP handle's operation. */
 export declare class UDPError extends HandleError {
 }
-/** The handle was closed: every member throws this afterwards. */
+/** The handle was closed: its operations throw this afterwards (the README lists the members that still answer). */
 export declare class HandleClosedError extends HandleError {
     constructor();
 }

@@ -229,6 +229,8 @@ export class UDP {
     // Consecutive messages to the same address object share one parsed
     // destination: the usual burst costs one address conversion, not one each.
     let previous: unknown
+    // One label, its index moved along: no string per datagram unless one is refused.
+    const label = { name: 'messages', index: 0, part: 'data' }
     for (let i = 0; i < count; i++) {
       const message: unknown = messages[i]
       if (!Array.isArray(message) || message.length !== 2) {
@@ -244,7 +246,8 @@ export class UDP {
         previous = address
       }
       which[i] = dests.length - 1
-      datas[i] = viewBytes(message[1], `messages[${i}] data`)
+      label.index = i
+      datas[i] = viewBytes(message[1], label)
     }
     try {
       return native.trySendMany(dests, which, datas)
