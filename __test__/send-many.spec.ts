@@ -79,6 +79,11 @@ test('try_send_many checks its arguments: TypeError naming the message', (t) => 
   t.throws(() => udp.try_send_many('x' as never), { instanceOf: TypeError, message: /messages/ })
   t.throws(() => udp.try_send_many([[['127.0.0.1', 9]] as never]), { instanceOf: TypeError, message: /messages\[0\]/ })
   t.throws(() => udp.try_send_many([[['127.0.0.1', 9], 'text' as never]]), { instanceOf: TypeError, message: /messages\[0\] data/ })
+  const ok: [[string, number], Buffer] = [['127.0.0.1', 9], Buffer.from('x')]
+  t.throws(() => udp.try_send_many([ok, ok, [ok[0], 7 as never], ok]), {
+    instanceOf: TypeError,
+    message: /^messages\[2\] data must be a Buffer/,
+  })
   t.throws(() => udp.try_send_many([[['127.0.0.1', 70000], Buffer.from('x')]]), { instanceOf: RangeError, message: /port/ })
 })
 
