@@ -9,6 +9,8 @@ export interface PacketInfo {
 /** Datagrams read in one go, delivered from `next` on. */
 export interface Batch {
     data: Buffer;
+    buffer: ArrayBufferLike;
+    base: number;
     words: Uint32Array;
     count: number;
     peers: readonly (Address4 | Address6)[];

@@ -19,6 +19,11 @@ export interface PacketInfo {
 /** Datagrams read in one go, delivered from `next` on. */
 export interface Batch {
   data: Buffer
+  // data's memory: payloads are made straight over it (Buffer.from of an
+  // ArrayBuffer costs about half of data.subarray, which looks up a species
+  // constructor), `offset` counting from `data`'s start in it.
+  buffer: ArrayBufferLike
+  base: number
   words: Uint32Array
   count: number
   peers: readonly (Address4 | Address6)[]
@@ -67,7 +72,17 @@ export function makeBatch(
     for (let i = 0; i < peers.length; i++) Object.freeze(peers[i])
     frozenPeers = peers
   }
-  return { data, words: headerWords(data, count), count, peers, locals, next: 0, offset: count * HEADER_WORDS * 4 }
+  return {
+    data,
+    buffer: data.buffer,
+    base: data.byteOffset,
+    words: headerWords(data, count),
+    count,
+    peers,
+    locals,
+    next: 0,
+    offset: count * HEADER_WORDS * 4,
+  }
 }
 
 /** Datagram `batch.next`'s sender, or `null` when the kernel reported none. */
@@ -94,7 +109,7 @@ export function packetInfoOf(batch: Batch): PacketInfo {
 /** Datagram `batch.next`'s payload (a view of the batch), and moves on to the next. */
 export function takePayload(batch: Batch): Buffer {
   const length = batch.words[batch.next * HEADER_WORDS]
-  const payload = batch.data.subarray(batch.offset, batch.offset + length)
+  const payload = Buffer.from(batch.buffer, batch.base + batch.offset, length)
   batch.next++
   batch.offset += length
   return payload
