@@ -13,8 +13,9 @@ export type Label = string | {
 };
 /**
  * The bytes of one view, without copying: the view itself when it is a
- * plain `Buffer` or `Uint8Array` (the binding reads its internal slots,
- * never its properties), otherwise a `Uint8Array` over what it covers.
+ * `Uint8Array` (a `Buffer` or another subclass included: the binding reads
+ * its internal slots, never its properties), otherwise a `Uint8Array` over
+ * what it covers.
  * A detached buffer, a Proxy, or anything that is not a real view or
  * `ArrayBuffer`: `TypeError` naming `what`.
  */
