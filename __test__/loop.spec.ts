@@ -236,3 +236,40 @@ test('a reply is never seen before its request’s send callback, over many roun
   await until(() => round >= rounds || wrong.length > 0, 10_000, `${rounds} round trips`)
   t.deepEqual(wrong, [])
 })
+
+test('across handles of one loop: a reply that one handle receives is never seen before the send callback of another handle’s request', async (t) => {
+  const loop = new Loop()
+  // a sends the request to b; b forwards it to c; c's receive callback must
+  // come after a's send callback, as libuv runs completed writes before it polls.
+  const a = handle(t, loop, AF_INET)
+  a.bind(['127.0.0.1', 0])
+  const b = handle(t, loop, AF_INET)
+  b.bind(['127.0.0.1', 0])
+  const c = handle(t, loop, AF_INET)
+  c.bind(['127.0.0.1', 0])
+  b.start_recv((h, _peer, _flags, data) => {
+    if (data !== null) h.send(c.getsockname(), data)
+  })
+  const wrong: string[] = []
+  let sendDone = -1
+  let round = 0
+  const rounds = 200
+  const next = () => {
+    const n = round
+    const data = Buffer.alloc(4)
+    data.writeUInt32BE(n)
+    a.send(b.getsockname(), data, (_h, error) => {
+      if (error !== null) wrong.push(`send ${n}: ${error}`)
+      sendDone = n
+    })
+  }
+  c.start_recv((_h, _peer, _flags, data) => {
+    const n = data!.readUInt32BE(0)
+    if (sendDone < n) wrong.push(`forwarded ${n} before its send callback`)
+    round++
+    if (round < rounds) next()
+  })
+  next()
+  await until(() => round >= rounds || wrong.length > 0, 10_000, `${rounds} round trips`)
+  t.deepEqual(wrong, [])
+})
