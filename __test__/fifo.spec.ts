@@ -61,3 +61,65 @@ test('a falsy item (0, empty string, null) is returned as itself, not as "empty"
   t.is(fifo.shift(), null)
   t.is(fifo.length, 0)
 })
+
+test('at(i) is the item i places from the front, before and after shifts and across compactions', (t) => {
+  const fifo = new Fifo<number>()
+  for (let i = 0; i < 5; i++) fifo.push(i)
+  t.deepEqual([fifo.at(0), fifo.at(1), fifo.at(4), fifo.at(5)], [0, 1, 4, undefined])
+  fifo.shift()
+  fifo.shift()
+  t.deepEqual([fifo.at(0), fifo.at(1), fifo.at(2), fifo.at(3)], [2, 3, 4, undefined])
+  // Past the first compaction (1024 shifted): at() still counts from the front.
+  for (let i = 5; i < 3000; i++) fifo.push(i)
+  for (let i = 0; i < 2000; i++) fifo.shift()
+  t.is(fifo.length, 998)
+  t.deepEqual([fifo.at(0), fifo.at(1), fifo.at(997), fifo.at(998)], [2002, 2003, 2999, undefined])
+})
+
+/** A full garbage collection (v8 exposes `gc` only on request). */
+async function collector(): Promise<() => void> {
+  const { setFlagsFromString } = await import('node:v8')
+  const { runInNewContext } = await import('node:vm')
+  setFlagsFromString('--expose-gc')
+  return runInNewContext('gc') as () => void
+}
+
+for (const live of [10, 5000]) {
+  test(`memory follows the live length: a long-running queue of ${live} items does not keep every item it ever held`, async (t) => {
+    const gc = await collector()
+    const fifo = new Fifo<number>()
+    for (let i = 0; i < live; i++) fifo.push(i)
+    gc()
+    const before = process.memoryUsage().heapUsed
+    // Two million pushes and shifts: a queue that kept its dead prefix would
+    // hold an array of two million slots (8 MB or more) at the end.
+    let expected = 0
+    let wrong = 0
+    for (let i = live; i < live + 2_000_000; i++) {
+      fifo.push(i)
+      if (fifo.shift() !== expected++) wrong++
+    }
+    gc()
+    const grown = process.memoryUsage().heapUsed - before
+    t.is(wrong, 0)
+    t.is(fifo.length, live)
+    t.is(fifo.peek(), expected)
+    t.true(grown < 4 << 20, `the heap grew by ${grown} bytes`)
+  })
+}
+
+test('shift is O(1): 200,000 queued items drain in well under a second, not in quadratic time', (t) => {
+  const fifo = new Fifo<number>()
+  const n = 200_000
+  for (let i = 0; i < n; i++) fifo.push(i)
+  const started = performance.now()
+  let wrong = 0
+  for (let i = 0; i < n; i++) if (fifo.shift() !== i) wrong++
+  const ms = performance.now() - started
+  t.is(wrong, 0)
+  t.is(fifo.length, 0)
+  // Linear: a few milliseconds. Copying the live items on every shift would
+  // copy 2 * 10^10 slots: many seconds.
+  t.true(ms < 2000, `draining took ${ms.toFixed(0)} ms`)
+  t.log(`drained ${n} items in ${ms.toFixed(1)} ms`)
+})

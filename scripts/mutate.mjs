@@ -29,14 +29,14 @@ const REPORTS = join(ROOT, 'reports', 'mutation')
 
 /** Specs that each TypeScript file is mutated against. */
 const TS = {
-  'src/address.ts': ['contract', 'bind', 'send', 'recv', 'properties'],
+  'src/address.ts': ['contract', 'bind', 'send', 'recv', 'properties', 'address-checks'],
   'src/checks.ts': ['bind', 'send', 'send-many', 'recv', 'multicast', 'bad-input'],
   'src/data.ts': ['contract', 'send', 'send-many', 'bad-input'],
-  'src/delivery.ts': ['contract', 'recv', 'lifecycle', 'close-and-run'],
+  'src/delivery.ts': ['contract', 'recv', 'lifecycle', 'close-and-run', 'recv-batch'],
   'src/errno.ts': ['contract', 'errors'],
   'src/errors.ts': ['contract', 'errors', 'bind'],
   'src/fifo.ts': ['fifo', 'recv', 'lifecycle'],
-  'src/loop.ts': ['lifecycle', 'close-and-run', 'recv'],
+  'src/loop.ts': ['lifecycle', 'close-and-run', 'recv', 'loop'],
   'src/udp.ts': ['contract', 'bind', 'send', 'send-many', 'recv', 'errors', 'lifecycle', 'close-and-run', 'multicast', 'properties'],
 }
 

@@ -1,0 +1,155 @@
+// Received batches (src/delivery.ts): the binding's layout read back per
+// datagram, whatever the Buffer's alignment, and the same seen end to end
+// through start_recv when several datagrams arrive in one read.
+import test from 'ava'
+
+import { HEADER_WORDS, NO_PEER } from '../binding.js'
+import { type Address4, type Address6, type PacketInfo, Loop, UDP } from '../index.js'
+import { flagsOf, makeBatch, packetInfoOf, peerOf, takePayload } from '../src/delivery.js'
+
+import { handle, sleep, until } from './support/handles.js'
+
+interface Datagram {
+  payload: string
+  flags: number
+  peer: number
+  local: number
+  ifindex: number
+}
+
+/** A batch Buffer as the binding lays it out, starting `at` bytes into a larger ArrayBuffer. */
+function layout(datagrams: Datagram[], at: number): Buffer {
+  const header = datagrams.length * HEADER_WORDS * 4
+  const size = header + datagrams.reduce((n, d) => n + d.payload.length, 0)
+  const data = Buffer.from(new ArrayBuffer(at + size + 8), at, size)
+  datagrams.forEach((d, i) => {
+    const words = [d.payload.length, d.flags, d.peer, d.local, d.ifindex]
+    words.forEach((w, j) => data.writeUInt32LE(w, (i * HEADER_WORDS + j) * 4))
+  })
+  let offset = header
+  for (const d of datagrams) offset += data.write(d.payload, offset, 'latin1')
+  return data
+}
+
+const datagrams: Datagram[] = [
+  { payload: 'first', flags: 0, peer: 1, local: 0, ifindex: 1 },
+  { payload: '', flags: 2, peer: NO_PEER, local: NO_PEER, ifindex: 0 },
+  { payload: 'third!', flags: 0, peer: 0, local: 1, ifindex: 7 },
+  { payload: 'xy', flags: 2, peer: 1, local: 0, ifindex: 3 },
+]
+
+/** Reads every datagram of a batch as the receive path does. */
+function readAll(data: Buffer, locals: readonly string[] | null) {
+  const peers: (Address4 | Address6)[] = [
+    ['10.0.0.1', 1000],
+    ['fe80::1', 2000, 5, 3],
+  ]
+  const batch = makeBatch(data, datagrams.length, peers, locals)
+  const out: { peer: unknown; flags: number; info: PacketInfo; payload: string }[] = []
+  while (batch.next < batch.count) {
+    const peer = peerOf(batch)
+    const flags = flagsOf(batch)
+    const info = packetInfoOf(batch)
+    out.push({ peer, flags, info, payload: takePayload(batch).toString('latin1') })
+  }
+  return { out, peers }
+}
+
+const expected = (locals: readonly string[] | null) =>
+  datagrams.map((d) => ({
+    peer: d.peer === NO_PEER ? null : d.peer === 0 ? ['10.0.0.1', 1000] : ['fe80::1', 2000, 5, 3],
+    flags: d.flags,
+    info: { local_address: locals === null || d.local === NO_PEER ? '' : locals[d.local], interface_index: d.ifindex },
+    payload: d.payload,
+  }))
+
+for (const at of [0, 4, 1, 2, 3]) {
+  test(`a batch starting ${at} bytes into its memory reads back each datagram's peer, flags, packet info and payload`, (t) => {
+    const locals = ['127.0.0.1', '::1']
+    const { out, peers } = readAll(layout(datagrams, at), locals)
+    t.deepEqual(out, expected(locals))
+    // The peer tuples are handed to callbacks as they are: frozen, so that
+    // one callback cannot change the address another datagram reports.
+    t.true(peers.every((p) => Object.isFrozen(p)))
+  })
+}
+
+test('without local addresses (no pktinfo) a datagram has local_address ""', (t) => {
+  const { out } = readAll(layout(datagrams, 0), null)
+  t.deepEqual(out, expected(null))
+})
+
+// End to end: the datagrams wait in the kernel before start_recv, so the
+// first read takes several of them in one batch.
+
+test('datagrams of different sizes and peers read in one go each come with their own peer, flags 0 and payload, in order', async (t) => {
+  const loop = new Loop()
+  const rx = handle(t, loop)
+  rx.bind(['127.0.0.1', 0])
+  const a = handle(t, loop)
+  a.bind(['127.0.0.1', 0])
+  const b = handle(t, loop)
+  b.bind(['127.0.0.1', 0])
+  const plan: [UDP, string][] = [
+    [a, 'one'],
+    [b, ''],
+    [a, 'three three'],
+    [b, 'four'],
+    [b, 'f'],
+    [a, 'six six six'],
+  ]
+  let sent = 0
+  for (const [tx, text] of plan) tx.send(rx.getsockname(), Buffer.from(text), () => sent++)
+  await until(() => sent === plan.length, 3000, 'the sends')
+  await sleep(20)
+  const got: [unknown, number, string][] = []
+  rx.start_recv((_h, peer, flags, data) => {
+    got.push([peer === null ? null : [...peer], flags, String(data)])
+    // A callback that tries to change the address it got changes nothing
+    // for the datagrams after it.
+    try {
+      if (peer !== null) (peer as unknown as unknown[])[1] = 1
+    } catch {}
+  })
+  await until(() => got.length === plan.length, 3000, 'every datagram')
+  t.deepEqual(
+    got,
+    plan.map(([tx, text]) => [tx.getsockname(), 0, text]),
+  )
+})
+
+test('with { pktinfo: true }, datagrams read in one go each report the address they were sent to and the loopback interface', async (t) => {
+  const loop = new Loop()
+  const rx = handle(t, loop)
+  rx.bind(['0.0.0.0', 0])
+  const port = rx.getsockname()[1]
+  const tx = handle(t, loop)
+  tx.bind(['127.0.0.1', 0])
+  // Every 127/8 address is local on lo.
+  const plan: [string, string][] = [
+    ['127.0.0.1', 'to .1'],
+    ['127.0.0.2', 'to .2'],
+    ['127.0.0.3', ''],
+    ['127.0.0.2', 'to .2 again'],
+  ]
+  // The kernel records a datagram's interface only once the socket asked for
+  // packet info: ask first, then let the datagrams queue up while stopped.
+  rx.start_recv(() => {}, { pktinfo: true })
+  rx.stop_recv()
+  let sent = 0
+  for (const [host, text] of plan) tx.send([host, port], Buffer.from(text), () => sent++)
+  await until(() => sent === plan.length, 3000, 'the sends')
+  await sleep(20)
+  const { readFileSync } = await import('node:fs')
+  const lo = Number(readFileSync('/sys/class/net/lo/ifindex', 'utf8'))
+  const got: [unknown, number, string, PacketInfo | undefined][] = []
+  rx.start_recv(
+    (_h, peer, flags, data, _error, info) => got.push([peer, flags, String(data), info]),
+    { pktinfo: true },
+  )
+  await until(() => got.length === plan.length, 3000, 'every datagram')
+  t.deepEqual(
+    got,
+    plan.map(([host, text]) => [tx.getsockname(), 0, text, { local_address: host, interface_index: lo }]),
+  )
+})
