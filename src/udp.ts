@@ -1,5 +1,5 @@
 /** pyuv's `UDP` handle. */
-import { COMPLETED_WORDS, NativeUdp, RECEIVED, RECV_ERROR, SENDS_DONE, SEND_QUEUED } from '../binding'
+import { COMPLETED_WORDS, NativeUdp, RECEIVED, RECEIVED_IN_POOL, RECV_ERROR, SENDS_DONE, SEND_QUEUED } from '../binding'
 
 import { type Address, type Address4, type Address6, addressParts, checkInteger, describe } from './address'
 import { checkBoolean, checkCallback, checkInterface, checkNumber, checkString, checkTtl } from './checks'
@@ -99,9 +99,12 @@ export class UDP {
     // threadsafe function without one (and must not keep the handle alive).
     const self = new WeakRef<UDP>(this)
     try {
-      this.#native = new NativeUdp(family, this, function (this: unknown, kind, data, count, peers, locals) {
+      this.#native = new NativeUdp(family, this, function (this: unknown, kind, data, count, peers, locals, offset, size) {
         const udp = typeof this === 'object' && this !== null && #onEvent in this ? this : self.deref()
-        if (udp !== undefined) udp.#onEvent(kind, data, count, peers, locals)
+        if (udp === undefined) return
+        // A small read is a slice of the binding's pool (its own Buffer costs more).
+        if (kind === RECEIVED_IN_POOL && data !== null) udp.#onEvent(RECEIVED, Buffer.from(data as ArrayBuffer, offset, size), count, peers, locals)
+        else udp.#onEvent(kind, data as Buffer | null, count, peers, locals)
       })
     } catch (error) {
       throw fromNative(error)
@@ -536,6 +539,13 @@ export class UDP {
       if (TURN_BUDGET_MS !== Infinity && this.#turnSpent()) {
         this.#scheduleHeld()
         return false
+      }
+      if (batch.data.byteLength === 0) {
+        // A callback detached the read's memory (transferred data.buffer):
+        // the rest of the read is gone; counted as dropped, not delivered.
+        this.#dropped += batch.count - batch.next
+        batch.next = batch.count
+        return true
       }
       const peer = peerOf(batch)
       const flags = flagsOf(batch)

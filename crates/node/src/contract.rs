@@ -12,6 +12,13 @@ use uv_udp_core::{flags, recv_batch, send_requests};
 /// pktinfo) or null.
 #[napi]
 pub const RECEIVED: u32 = 0;
+/// Event kind: datagrams read in one go, in a slice of a shared pool
+/// ArrayBuffer (the `'uv'` driver's small reads). Arguments as `RECEIVED`
+/// with the ArrayBuffer in place of the Buffer, then the slice's byte offset
+/// and size in it. JS never writes there; the binding never writes a slice
+/// again once JS has it.
+#[napi]
+pub const RECEIVED_IN_POOL: u32 = 3;
 /// Event kind: a read failed; the third argument is the negative libuv code.
 #[napi]
 pub const RECV_ERROR: u32 = 1;

@@ -147,6 +147,7 @@ impl Handle {
                 sys::napi_delete_reference(self.env, on_event);
                 sys::napi_async_destroy(self.env, context);
                 poll.peers.release(self.env);
+                poll.pool.release(self.env);
             }
         }
     }

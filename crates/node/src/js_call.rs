@@ -10,7 +10,9 @@ use napi::sys;
 use uv_udp_core::address::{format_address, AddressTuple};
 use uv_udp_core::recv_batch::Reader;
 
+use crate::contract::{RECEIVED, RECEIVED_IN_POOL};
 use crate::peer_cache::PeerCache;
+use crate::recv_pool::RecvPool;
 
 /// A handle scope, closed on drop.
 pub(crate) struct Scope {
@@ -95,30 +97,40 @@ pub(crate) fn address(env: sys::napi_env, addr: &SocketAddr) -> Option<sys::napi
     }
 }
 
-/// The last read of `reader` (`n` datagrams) as the arguments of a
-/// `RECEIVED` event after `kind`: a JS-owned Buffer in the layout of
+/// The last read of `reader` (`n` datagrams) as a `RECEIVED` or
+/// `RECEIVED_IN_POOL` event: the kind and its arguments, in the layout of
 /// `uv_udp_core::recv_batch` (written by the core, copied once, straight
-/// from the reader's memory), the count, the distinct peers, the distinct
-/// local addresses (or `null`). A read from the one peer of the previous
-/// read reuses that read's peers array (`cache`).
+/// from the reader's memory). A small read is a slice of `pool`'s current
+/// ArrayBuffer (`RECEIVED_IN_POOL`: the ArrayBuffer, then after the locals
+/// the slice's offset and size), a larger one a Buffer of its own
+/// (`RECEIVED`); then the count, the distinct peers, the distinct local
+/// addresses (or `null`). A read from the one peer of the previous read
+/// reuses that read's peers array (`cache`).
 pub(crate) fn received(
     env: sys::napi_env,
     reader: &Reader,
     n: usize,
     cache: &PeerCache,
-) -> Option<[sys::napi_value; 4]> {
+    pool: &RecvPool,
+) -> Option<[sys::napi_value; 7]> {
     let total = reader.size(n);
-    let mut data: *mut c_void = ptr::null_mut();
-    // SAFETY: a live env inside a handle scope; napi allocates `total`
-    // bytes that JS owns and returns their address in `data`.
-    let buffer = out(|v| unsafe { sys::napi_create_buffer(env, total, &mut data, v) })?;
-    if data.is_null() {
-        // Every datagram has a header, so `total` > 0: null means no memory.
-        return None;
-    }
-    // SAFETY: napi gave `total` writable bytes at `data`, owned by the
-    // Buffer, which this scope keeps alive; nothing else sees them yet.
-    let bytes = unsafe { std::slice::from_raw_parts_mut(data.cast::<u8>(), total) };
+    let (kind, buffer, offset, bytes) = match pool.carve(env, total) {
+        Some(slice) => (RECEIVED_IN_POOL, slice.buffer, slice.offset, slice.bytes),
+        None => {
+            let mut data: *mut c_void = ptr::null_mut();
+            // SAFETY: a live env inside a handle scope; napi allocates
+            // `total` bytes that JS owns and returns their address in `data`.
+            let buffer = out(|v| unsafe { sys::napi_create_buffer(env, total, &mut data, v) })?;
+            if data.is_null() {
+                // Every datagram has a header, so `total` > 0: null means no memory.
+                return None;
+            }
+            // SAFETY: napi gave `total` writable bytes at `data`, owned by
+            // the Buffer, which this scope keeps alive; nothing else sees them yet.
+            let bytes = unsafe { std::slice::from_raw_parts_mut(data.cast::<u8>(), total) };
+            (RECEIVED, buffer, 0, bytes)
+        }
+    };
     let (peers, locals) = reader.write(n, bytes);
     let peers = match cache.get(env, &peers) {
         Some(cached) => cached,
@@ -141,7 +153,15 @@ pub(crate) fn received(
             .collect::<Option<Vec<_>>>()?;
         array(env, &texts)?
     };
-    Some([buffer, number(env, n as f64)?, peers, locals])
+    Some([
+        number(env, kind.into())?,
+        buffer,
+        number(env, n as f64)?,
+        peers,
+        locals,
+        number(env, offset as f64)?,
+        number(env, total as f64)?,
+    ])
 }
 
 /// Calls `func` with `args` as Node calls an I/O callback

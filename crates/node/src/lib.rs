@@ -17,6 +17,7 @@ mod js_buffer;
 mod js_call;
 mod native_udp;
 mod peer_cache;
+mod recv_pool;
 mod send_fns;
 mod test_hooks;
 mod thrown;

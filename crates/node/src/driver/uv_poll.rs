@@ -18,11 +18,12 @@ use napi::sys;
 use uv_udp_core::recv_batch::{with_thread_reader, BATCH};
 use uv_udp_core::UvError;
 
-use crate::contract::{RECEIVED, RECV_ERROR, SENDS_DONE};
+use crate::contract::{RECV_ERROR, SENDS_DONE};
 use crate::env_cleanup;
 use crate::handle::Handle;
 use crate::js_call::{self, Scope};
 use crate::peer_cache::PeerCache;
+use crate::recv_pool::RecvPool;
 use crate::uv_sys::{UvApi, UV_READABLE, UV_WRITABLE};
 
 /// The longest one poll callback keeps reading (checked between reads).
@@ -46,6 +47,7 @@ pub(crate) struct UvPoll {
     // In the thread's list of handles with completed sends to settle.
     pub(crate) scheduled: Cell<bool>,
     pub(crate) peers: PeerCache,
+    pub(crate) pool: RecvPool,
 }
 
 impl UvPoll {
@@ -67,6 +69,7 @@ impl UvPoll {
             cost_ns: Cell::new(0.0),
             scheduled: Cell::new(false),
             peers: PeerCache::new(),
+            pool: RecvPool::new(),
         }
     }
 
@@ -263,7 +266,10 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
         let env = handle.env;
         let read = with_thread_reader(|reader| {
             let n = handle.udp.borrow().read(reader, want)?;
-            Ok::<_, std::io::Error>((n, js_call::received(env, reader, n, &driver.peers)))
+            Ok::<_, std::io::Error>((
+                n,
+                js_call::received(env, reader, n, &driver.peers, &driver.pool),
+            ))
         });
         let (n, args) = match read {
             Ok(read) => read,
@@ -281,20 +287,11 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
                 return;
             }
         };
-        let Some([data, count, peers, locals]) = args else {
-            return;
-        };
-        let Some(kind) = js_call::number(env, RECEIVED.into()) else {
+        let Some(args) = args else {
             return;
         };
         let before = Instant::now();
-        js_call::make_callback(
-            env,
-            driver.context,
-            handle.owner(),
-            driver.on_event,
-            &[kind, data, count, peers, locals],
-        );
+        js_call::make_callback(env, driver.context, handle.owner(), driver.on_event, &args);
         driver.learn(n, before.elapsed());
         if n < want || started.elapsed() >= POLL_BUDGET {
             // Fewer than asked: the next read would only say EAGAIN
