@@ -44,7 +44,7 @@ function readAll(data: Buffer, locals: readonly string[] | null) {
     ['10.0.0.1', 1000],
     ['fe80::1', 2000, 5, 3],
   ]
-  const batch = makeBatch(data, datagrams.length, peers, locals)
+  const batch = makeBatch(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength, datagrams.length, peers, locals)
   const out: { peer: unknown; flags: number; info: PacketInfo; payload: string }[] = []
   while (batch.next < batch.count) {
     const peer = peerOf(batch)

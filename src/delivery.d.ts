@@ -8,9 +8,9 @@ export interface PacketInfo {
 }
 /** Datagrams read in one go, delivered from `next` on. */
 export interface Batch {
-    data: Buffer;
-    buffer: ArrayBufferLike;
+    buffer: ArrayBuffer;
     base: number;
+    size: number;
     words: Uint32Array;
     count: number;
     peers: readonly (Address4 | Address6)[];
@@ -32,11 +32,13 @@ export declare const HELD_DATAGRAMS = 16384;
 /** Bytes JS may hold likewise. */
 export declare const HELD_BYTES: number;
 /**
- * A batch from the binding; its peer tuples are frozen in place before any
- * callback sees them (the binding made them for JS alone, or reuses an array
- * already frozen here).
+ * A batch from the binding: `size` bytes at `base` in `buffer`. Its peer
+ * tuples are frozen in place before any callback sees them (the binding
+ * made them for JS alone, or reuses an array already frozen here).
  */
-export declare function makeBatch(data: Buffer, count: number, peers: (Address4 | Address6)[], locals: readonly string[] | null): Batch;
+export declare function makeBatch(buffer: ArrayBuffer, base: number, size: number, count: number, peers: (Address4 | Address6)[], locals: readonly string[] | null): Batch;
+/** True once a callback detached the batch's memory (transferred its ArrayBuffer). */
+export declare function isDetached(batch: Batch): boolean;
 /** Datagram `batch.next`'s sender, or `null` when the kernel reported none. */
 export declare function peerOf(batch: Batch): Address4 | Address6 | null;
 /** Datagram `batch.next`'s flags. */

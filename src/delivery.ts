@@ -18,17 +18,17 @@ export interface PacketInfo {
 
 /** Datagrams read in one go, delivered from `next` on. */
 export interface Batch {
-  data: Buffer
-  // data's memory: payloads are made straight over it (Buffer.from of an
-  // ArrayBuffer costs about half of data.subarray, which looks up a species
-  // constructor), `offset` counting from `data`'s start in it.
-  buffer: ArrayBufferLike
+  // The read's memory: `size` bytes at `base` in `buffer` (a slice of a
+  // pool the binding shares between a handle's reads, or all of it).
+  buffer: ArrayBuffer
   base: number
+  size: number
   words: Uint32Array
   count: number
   peers: readonly (Address4 | Address6)[]
   locals: readonly string[] | null
   next: number
+  // Where datagram `next`'s payload starts, from `base`.
   offset: number
 }
 
@@ -47,10 +47,10 @@ export const HELD_DATAGRAMS = 16384
 export const HELD_BYTES = 16 << 20
 
 /** The per-datagram header words of a batch, as a view (or a copy when unaligned). */
-function headerWords(data: Buffer, count: number): Uint32Array {
+function headerWords(buffer: ArrayBuffer, base: number, count: number): Uint32Array {
   const words = count * HEADER_WORDS
-  if (data.byteOffset % 4 === 0) return new Uint32Array(data.buffer, data.byteOffset, words)
-  return new Uint32Array(Uint8Array.prototype.slice.call(data, 0, words * 4).buffer)
+  if (base % 4 === 0) return new Uint32Array(buffer, base, words)
+  return new Uint32Array(buffer.slice(base, base + words * 4))
 }
 
 // The peers array frozen last: the 'uv' driver hands a read from the one
@@ -58,12 +58,14 @@ function headerWords(data: Buffer, count: number): Uint32Array {
 let frozenPeers: readonly (Address4 | Address6)[] | null = null
 
 /**
- * A batch from the binding; its peer tuples are frozen in place before any
- * callback sees them (the binding made them for JS alone, or reuses an array
- * already frozen here).
+ * A batch from the binding: `size` bytes at `base` in `buffer`. Its peer
+ * tuples are frozen in place before any callback sees them (the binding
+ * made them for JS alone, or reuses an array already frozen here).
  */
 export function makeBatch(
-  data: Buffer,
+  buffer: ArrayBuffer,
+  base: number,
+  size: number,
   count: number,
   peers: (Address4 | Address6)[],
   locals: readonly string[] | null,
@@ -72,17 +74,12 @@ export function makeBatch(
     for (let i = 0; i < peers.length; i++) Object.freeze(peers[i])
     frozenPeers = peers
   }
-  return {
-    data,
-    buffer: data.buffer,
-    base: data.byteOffset,
-    words: headerWords(data, count),
-    count,
-    peers,
-    locals,
-    next: 0,
-    offset: count * HEADER_WORDS * 4,
-  }
+  return { buffer, base, size, words: headerWords(buffer, base, count), count, peers, locals, next: 0, offset: count * HEADER_WORDS * 4 }
+}
+
+/** True once a callback detached the batch's memory (transferred its ArrayBuffer). */
+export function isDetached(batch: Batch): boolean {
+  return batch.buffer.byteLength === 0
 }
 
 /** Datagram `batch.next`'s sender, or `null` when the kernel reported none. */

@@ -1,5 +1,5 @@
 /** pyuv's `UDP` handle. */
-import { COMPLETED_WORDS, NativeUdp, RECEIVED, RECEIVED_IN_POOL, RECV_ERROR, SENDS_DONE, SEND_QUEUED } from '../binding'
+import { COMPLETED_WORDS, NativeUdp, RECEIVED, RECV_ERROR, SENDS_DONE, SEND_QUEUED } from '../binding'
 
 import { type Address, type Address4, type Address6, addressParts, checkInteger, describe } from './address'
 import { checkBoolean, checkCallback, checkInterface, checkNumber, checkString, checkTtl } from './checks'
@@ -12,6 +12,7 @@ import {
   HELD_DATAGRAMS,
   TURN_BUDGET_MS,
   flagsOf,
+  isDetached,
   makeBatch,
   packetInfoOf,
   peerOf,
@@ -101,10 +102,7 @@ export class UDP {
     try {
       this.#native = new NativeUdp(family, this, function (this: unknown, kind, data, count, peers, locals, offset, size) {
         const udp = typeof this === 'object' && this !== null && #onEvent in this ? this : self.deref()
-        if (udp === undefined) return
-        // A small read is a slice of the binding's pool (its own Buffer costs more).
-        if (kind === RECEIVED_IN_POOL && data !== null) udp.#onEvent(RECEIVED, Buffer.from(data as ArrayBuffer, offset, size), count, peers, locals)
-        else udp.#onEvent(kind, data as Buffer | null, count, peers, locals)
+        if (udp !== undefined) udp.#onEvent(kind, data, count, peers, locals, offset, size)
       })
     } catch (error) {
       throw fromNative(error)
@@ -506,15 +504,17 @@ export class UDP {
 
   #onEvent(
     kind: number,
-    data: Buffer | null,
+    memory: ArrayBuffer | null,
     count: number,
     peers: (Address4 | Address6)[] | null,
     locals: string[] | null,
+    offset: number,
+    size: number,
   ): void {
     if (this.#closed) return
-    if (kind === RECEIVED && data !== null && peers !== null) {
+    if (kind === RECEIVED && memory !== null && peers !== null) {
       this.#loop?._flushSends()
-      const batch = makeBatch(data, count, peers, locals)
+      const batch = makeBatch(memory, offset, size, count, peers, locals)
       // Behind held batches, or cut short (stop_recv inside a callback, or
       // the turn's time spent): kept for later, in order.
       if (this.#held.length > 0 || !this.#deliver(batch)) this.#hold(batch)
@@ -540,7 +540,7 @@ export class UDP {
         this.#scheduleHeld()
         return false
       }
-      if (batch.data.byteLength === 0) {
+      if (isDetached(batch)) {
         // A callback detached the read's memory (transferred data.buffer):
         // the rest of the read is gone; counted as dropped, not delivered.
         this.#dropped += batch.count - batch.next
@@ -579,7 +579,7 @@ export class UDP {
   // short mid-batch), the rest while the held set is within its bounds.
   #hold(batch: Batch): void {
     const datagrams = batch.count - batch.next
-    const bytes = batch.data.byteLength
+    const bytes = batch.size
     if (this.#held.length > 0 && (this.#heldDatagrams + datagrams > HELD_DATAGRAMS || this.#heldBytes + bytes > HELD_BYTES)) {
       this.#dropped += datagrams
       this.#release(batch)
@@ -593,7 +593,7 @@ export class UDP {
   // Gives the batch's place in the reactor's receive queue back (a no-op
   // with the 'uv' backend, which has no such queue).
   #release(batch: Batch): void {
-    if (TURN_BUDGET_MS !== Infinity && !this.#closed) this.#native.recvRelease(batch.count, batch.data.byteLength)
+    if (TURN_BUDGET_MS !== Infinity && !this.#closed) this.#native.recvRelease(batch.count, batch.size)
   }
 
   #scheduleHeld(): void {
@@ -608,7 +608,7 @@ export class UDP {
         this.#heldDatagrams -= before - (batch.count - batch.next)
         if (!done) return
         this.#held.shift()
-        this.#heldBytes -= batch.data.byteLength
+        this.#heldBytes -= batch.size
         this.#release(batch)
       }
     })

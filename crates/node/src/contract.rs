@@ -6,19 +6,16 @@
 use napi_derive::napi;
 use uv_udp_core::{flags, recv_batch, send_requests};
 
-/// Event kind: datagrams read in one go. Arguments after the kind: the batch
-/// Buffer (`HEADER_WORDS` u32 per datagram, then the payloads), the count,
-/// the distinct peers as address tuples, the distinct local addresses (with
-/// pktinfo) or null.
+/// Event kind: datagrams read in one go. Arguments after the kind: an
+/// ArrayBuffer holding the batch (`HEADER_WORDS` u32 per datagram, then the
+/// payloads) at a byte offset, the count, the distinct peers as address
+/// tuples, the distinct local addresses (with pktinfo) or null, then the
+/// batch's offset (a multiple of 4) and size in the ArrayBuffer. On the
+/// `'uv'` driver a small read is a slice of a pool shared by the handle's
+/// reads: JS never writes there, and the binding never writes a slice again
+/// once JS has it.
 #[napi]
 pub const RECEIVED: u32 = 0;
-/// Event kind: datagrams read in one go, in a slice of a shared pool
-/// ArrayBuffer (the `'uv'` driver's small reads). Arguments as `RECEIVED`
-/// with the ArrayBuffer in place of the Buffer, then the slice's byte offset
-/// and size in it. JS never writes there; the binding never writes a slice
-/// again once JS has it.
-#[napi]
-pub const RECEIVED_IN_POOL: u32 = 3;
 /// Event kind: a read failed; the third argument is the negative libuv code.
 #[napi]
 pub const RECV_ERROR: u32 = 1;

@@ -10,9 +10,9 @@ use napi::sys;
 use uv_udp_core::address::{format_address, AddressTuple};
 use uv_udp_core::recv_batch::Reader;
 
-use crate::contract::{RECEIVED, RECEIVED_IN_POOL};
+use crate::contract::RECEIVED;
 use crate::peer_cache::PeerCache;
-use crate::recv_pool::RecvPool;
+use crate::recv_pool::{RecvPool, Slice};
 
 /// A handle scope, closed on drop.
 pub(crate) struct Scope {
@@ -97,14 +97,32 @@ pub(crate) fn address(env: sys::napi_env, addr: &SocketAddr) -> Option<sys::napi
     }
 }
 
-/// The last read of `reader` (`n` datagrams) as a `RECEIVED` or
-/// `RECEIVED_IN_POOL` event: the kind and its arguments, in the layout of
-/// `uv_udp_core::recv_batch` (written by the core, copied once, straight
-/// from the reader's memory). A small read is a slice of `pool`'s current
-/// ArrayBuffer (`RECEIVED_IN_POOL`: the ArrayBuffer, then after the locals
-/// the slice's offset and size), a larger one a Buffer of its own
-/// (`RECEIVED`); then the count, the distinct peers, the distinct local
-/// addresses (or `null`). A read from the one peer of the previous read
+/// An ArrayBuffer of `size` bytes for one read, as a slice of it all.
+fn own_buffer<'a>(env: sys::napi_env, size: usize) -> Option<Slice<'a>> {
+    let mut data: *mut c_void = ptr::null_mut();
+    // SAFETY: a live env inside a handle scope; napi allocates `size` bytes
+    // owned by the new ArrayBuffer and returns their address in `data`.
+    let buffer = out(|v| unsafe { sys::napi_create_arraybuffer(env, size, &mut data, v) })?;
+    if data.is_null() {
+        // Every datagram has a header, so `size` > 0: null means no memory.
+        return None;
+    }
+    // SAFETY: napi gave `size` writable bytes at `data`, owned by the
+    // ArrayBuffer, which the caller's scope keeps alive; nothing else sees
+    // them yet.
+    let bytes = unsafe { std::slice::from_raw_parts_mut(data.cast::<u8>(), size) };
+    Some(Slice {
+        buffer,
+        offset: 0,
+        bytes,
+    })
+}
+
+/// The last read of `reader` (`n` datagrams) as a `RECEIVED` event (kind
+/// and arguments), in the layout of `uv_udp_core::recv_batch` (written by
+/// the core, copied once, straight from the reader's memory): a small read
+/// in a slice of `pool`'s current ArrayBuffer, a larger one in an
+/// ArrayBuffer of its own. A read from the one peer of the previous read
 /// reuses that read's peers array (`cache`).
 pub(crate) fn received(
     env: sys::napi_env,
@@ -114,23 +132,11 @@ pub(crate) fn received(
     pool: &RecvPool,
 ) -> Option<[sys::napi_value; 7]> {
     let total = reader.size(n);
-    let (kind, buffer, offset, bytes) = match pool.carve(env, total) {
-        Some(slice) => (RECEIVED_IN_POOL, slice.buffer, slice.offset, slice.bytes),
-        None => {
-            let mut data: *mut c_void = ptr::null_mut();
-            // SAFETY: a live env inside a handle scope; napi allocates
-            // `total` bytes that JS owns and returns their address in `data`.
-            let buffer = out(|v| unsafe { sys::napi_create_buffer(env, total, &mut data, v) })?;
-            if data.is_null() {
-                // Every datagram has a header, so `total` > 0: null means no memory.
-                return None;
-            }
-            // SAFETY: napi gave `total` writable bytes at `data`, owned by
-            // the Buffer, which this scope keeps alive; nothing else sees them yet.
-            let bytes = unsafe { std::slice::from_raw_parts_mut(data.cast::<u8>(), total) };
-            (RECEIVED, buffer, 0, bytes)
-        }
-    };
+    let Slice {
+        buffer,
+        offset,
+        bytes,
+    } = pool.carve(env, total).or_else(|| own_buffer(env, total))?;
     let (peers, locals) = reader.write(n, bytes);
     let peers = match cache.get(env, &peers) {
         Some(cached) => cached,
@@ -154,7 +160,7 @@ pub(crate) fn received(
         array(env, &texts)?
     };
     Some([
-        number(env, kind.into())?,
+        number(env, RECEIVED.into())?,
         buffer,
         number(env, n as f64)?,
         peers,

@@ -1,9 +1,10 @@
 //! Where the `'uv'` driver copies a small read: a slice of an ArrayBuffer
 //! shared by a handle's consecutive reads, as Node's `Buffer.allocUnsafe`
 //! carves small Buffers from a pool. A Buffer of its own per read
-//! (`napi_create_buffer`) costs about 3.5k instructions (a backing store,
-//! an ArrayBuffer, a Uint8Array, a prototype change, and the sweep when it
-//! dies): under callgrind, 7k of a 44k-instruction ping-pong round trip.
+//! (`napi_create_buffer`, as before the pool) cost about 3.5k instructions
+//! (a backing store, an ArrayBuffer, a Uint8Array, a prototype change, and
+//! the sweep when it dies): under callgrind, 7k of a 44k-instruction
+//! ping-pong round trip.
 //!
 //! A slice, once handed to JS, is never written again: each read takes the
 //! bytes after the previous one, and a full pool is replaced (the old one
@@ -20,7 +21,7 @@ use napi::sys;
 
 /// Bytes in one pool.
 const POOL_BYTES: usize = 64 << 10;
-/// The largest read carved from a pool; a larger one gets a Buffer of its own.
+/// The largest read carved from a pool; a larger one gets an ArrayBuffer of its own.
 pub(crate) const POOLED_MAX: usize = 8 << 10;
 /// Reads start on this boundary (the batch's header words are u32).
 const ALIGN: usize = 8;

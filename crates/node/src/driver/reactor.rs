@@ -13,7 +13,7 @@ use uv_udp_core::address::{format_address, AddressTuple};
 use uv_udp_core::{Event, EventSink};
 
 use crate::contract::{RECEIVED, RECV_ERROR, SENDS_DONE};
-use crate::js_buffer::JsOwnedBuffer;
+use crate::js_buffer::JsOwnedBytes;
 
 /// An address as JS sees it: `[ip, port]` or `[ip, port, flowinfo, scope_id]`.
 pub type JsAddress = Either<(String, u32), (String, u32, u32, u32)>;
@@ -33,10 +33,12 @@ pub fn js_address(addr: &std::net::SocketAddr) -> JsAddress {
 
 type EventArgs = FnArgs<(
     u32,
-    Option<JsOwnedBuffer>,
+    Option<JsOwnedBytes>,
     i64,
     Option<Vec<JsAddress>>,
     Option<Vec<String>>,
+    u32,
+    u32,
 )>;
 
 /// The handle's threadsafe function.
@@ -66,19 +68,22 @@ fn to_js(event: Event) -> EventArgs {
                 let _ = slot.into_counts();
             }
             let bytes = std::mem::take(&mut batch.bytes);
+            let size = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
             let locals = (!batch.locals.is_empty())
                 .then(|| batch.locals.iter().map(|ip| ip.to_string()).collect());
             (
                 RECEIVED,
-                Some(JsOwnedBuffer(bytes)),
+                Some(JsOwnedBytes(bytes)),
                 count,
                 Some(peers),
                 locals,
+                0,
+                size,
             )
                 .into()
         }
-        Event::RecvError(err) => (RECV_ERROR, None, i64::from(err.code), None, None).into(),
-        Event::SendsDone(count) => (SENDS_DONE, None, count as i64, None, None).into(),
+        Event::RecvError(err) => (RECV_ERROR, None, i64::from(err.code), None, None, 0, 0).into(),
+        Event::SendsDone(count) => (SENDS_DONE, None, count as i64, None, None, 0, 0).into(),
     }
 }
 
