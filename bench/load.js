@@ -18,14 +18,17 @@ function compiled(name, flags = []) {
 
 /** The udpload binary (bench/udpload.c). */
 const udpload = () => compiled('udpload')
+/** The udpping binary (bench/udpping.c): the ping-pong's C reference. */
+const udpping = () => compiled('udpping')
 
 /**
- * Runs udpload with `args`; resolves with its JSON lines once it exits, killed
- * after `limitSeconds`. `onSpawn` gets the child process (to stop a `drain`).
+ * Runs udpload (or `program`) with `args`; resolves with its JSON lines once
+ * it exits, killed after `limitSeconds`. `onSpawn` gets the child process (to
+ * stop a `drain`).
  */
-function runLoad(args, limitSeconds, onLine, onSpawn) {
+function runLoad(args, limitSeconds, onLine, onSpawn, program = udpload()) {
   return new Promise((resolve, reject) => {
-    const child = spawn(udpload(), args, { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'inherit'] })
     onSpawn?.(child)
     const lines = []
     let buffered = ''
@@ -44,9 +47,9 @@ function runLoad(args, limitSeconds, onLine, onSpawn) {
     child.on('exit', (code) => {
       clearTimeout(guard)
       if (code === 0) resolve(lines)
-      else reject(new Error(`udpload ${args.join(' ')} exited with ${code}`))
+      else reject(new Error(`${path.basename(program)} ${args.join(' ')} exited with ${code}`))
     })
   })
 }
 
-module.exports = { compiled, udpload, runLoad }
+module.exports = { compiled, udpload, udpping, runLoad }

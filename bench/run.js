@@ -11,6 +11,12 @@
 //   the same SO_RCVBUF); the ratio is uv-udp's rate over C's.
 // - `ping-pong ..., two processes`: the client in this process, the echo
 //   server (same library) in a child process (bench/pingpong.js echo).
+// - `C ...` rows: the same measure taken by a C program (bench/udpload.c,
+//   bench/udpping.c) in the same run, against dgram: what any program
+//   reaches on this kernel and machine. The C GSO blaster against the same
+//   sink as the send rows; C ping-pong with blocking receives (the floor)
+//   and with epoll (as an event loop waits), across two processes and in
+//   one thread. The run's last lines set each target against it.
 // - `flood ...`: both libraries flooded by the blaster in turn, a 10 ms
 //   setInterval timing its own lateness (p50 and max per run). Two
 //   workloads: 1 ms of work per 1,000 datagrams for FLOOD_SECONDS (the RSS
@@ -46,8 +52,8 @@ const immediate = () => new Promise((resolve) => setImmediate(resolve))
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const now = () => Number(process.hrtime.bigint()) / 1e9
 
-/** Runs udpload, bounded well past the longest scenario. */
-const runLoad = (args, onLine, onSpawn) => load.runLoad(args, SECONDS + Math.max(FLOOD_SECONDS, LATENESS_SECONDS) + 30, onLine, onSpawn)
+/** Runs udpload (or `program`), bounded well past the longest scenario. */
+const runLoad = (args, onLine, onSpawn, program) => load.runLoad(args, SECONDS + Math.max(FLOOD_SECONDS, LATENESS_SECONDS) + 30, onLine, onSpawn, program)
 /** CPU time (user + system) of this process since `since`, in µs. */
 const cpuMicros = (since) => {
   const used = process.cpuUsage(since)
@@ -205,6 +211,16 @@ async function send(variant, size) {
   }
 }
 
+/** The C GSO blaster (udpload blast: sendmsg with UDP_SEGMENT, 64 datagrams per call) against the send rows' sink. */
+async function sendC(size) {
+  let port
+  const counted = runLoad(['count', '0', String(SECONDS + 2)], (line) => { if (line.ready) port = line.port })
+  while (port === undefined) await sleep(10)
+  const [report] = await runLoad(['blast', '127.0.0.1', String(port), String(size), String(SECONDS)])
+  const received = (await counted).find((line) => 'received' in line).received
+  return { rate: report.sent / report.seconds, received_rate: received / report.seconds, sent: report.sent, received }
+}
+
 // ---- 3. ping-pong (bench/pingpong.js) ----------------------------------------
 
 async function pingpong(lib, processes = 1) {
@@ -214,6 +230,31 @@ async function pingpong(lib, processes = 1) {
     : pingpongDgram(PINGPONG_ROUNDS))
   const sorted = Array.from(rtts).sort((a, b) => a - b)
   return { p50_us: percentile(sorted, 0.5), p99_us: percentile(sorted, 0.99) }
+}
+
+/**
+ * The C ping-pong (bench/udpping.c): `local` in one thread, or a client here
+ * and an echo server in another process, both waiting as `wait` says
+ * ('blocking' or 'epoll').
+ */
+async function pingpongC(wait) {
+  const rounds = String(PINGPONG_ROUNDS)
+  if (wait === 'local') {
+    const [report] = await runLoad(['local', rounds], undefined, undefined, load.udpping())
+    return { p50_us: report.p50_us, p99_us: report.p99_us }
+  }
+  let child
+  let onReady
+  const ready = new Promise((resolve) => { onReady = resolve })
+  const echoing = runLoad(['echo', wait, String(SECONDS + 60)], (line) => { if (line.ready) onReady(line) }, (spawned) => { child = spawned }, load.udpping())
+  const { port } = await Promise.race([ready, echoing.then(() => { throw new Error('udpping echo exited before it was ready') })])
+  try {
+    const [report] = await runLoad(['ping', wait, String(port), rounds], undefined, undefined, load.udpping())
+    return { p50_us: report.p50_us, p99_us: report.p99_us }
+  } finally {
+    child.kill('SIGTERM')
+    await echoing
+  }
 }
 
 // ---- 4. flood: memory and timer lateness ---------------------------------------
@@ -306,7 +347,9 @@ async function main() {
   }
   for (const size of ONLY.has('send') ? SIZES : []) {
     const dg = await send('dgram send', size)
-    results.scenarios[`send ${size} B`] = { dgram: dg }
+    const c = await sendC(size)
+    results.scenarios[`send ${size} B`] = { dgram: dg, 'C GSO blaster': c }
+    row(`C GSO blaster ${size} B vs dgram send`, 'dgrams/s', c.rate, dg.rate)
     for (const variant of ['uv-udp send', 'uv-udp try_send', 'uv-udp try_send_many']) {
       const uv = await send(variant, size)
       results.scenarios[`send ${size} B`][variant] = uv
@@ -334,12 +377,19 @@ async function main() {
     row('uv-udp/dgram ping-pong p50 RTT, one process (lower is better)', 'µs', faRtt.p50_us, dgRtt.p50_us, 'lower')
     // Lower is better: what the facade keeps is the pyuv API's RTT over its own.
     kept.push(['ping-pong p50', uvRtt.p50_us / faRtt.p50_us])
+    const cLocal = await pingpongC('local')
+    results.scenarios['ping-pong 64 B']['C blocking, one thread'] = cLocal
+    row('C ping-pong p50 RTT, one thread, blocking (lower is better)', 'µs', cLocal.p50_us, dgRtt.p50_us, 'lower')
     // The echo server in a child process of the same library.
     const uvRtt2 = await pingpong('uv-udp', 2)
     const dgRtt2 = await pingpong('dgram', 2)
-    results.scenarios['ping-pong 64 B, two processes'] = { 'uv-udp': uvRtt2, dgram: dgRtt2 }
+    const cEpoll = await pingpongC('epoll')
+    const cBlocking = await pingpongC('blocking')
+    results.scenarios['ping-pong 64 B, two processes'] = { 'uv-udp': uvRtt2, dgram: dgRtt2, 'C epoll': cEpoll, 'C blocking': cBlocking }
     row('ping-pong p50 RTT, two processes (lower is better)', 'µs', uvRtt2.p50_us, dgRtt2.p50_us, 'lower')
     row('ping-pong p99 RTT, two processes (lower is better)', 'µs', uvRtt2.p99_us, dgRtt2.p99_us, 'lower')
+    row('C ping-pong p50 RTT, two processes, epoll (lower is better)', 'µs', cEpoll.p50_us, dgRtt2.p50_us, 'lower')
+    row('C ping-pong p50 RTT, two processes, blocking (lower is better)', 'µs', cBlocking.p50_us, dgRtt2.p50_us, 'lower')
   }
   const floods = {}
   for (const workload of ONLY.has('flood') ? Object.keys(WORKLOADS) : []) {
@@ -385,7 +435,8 @@ async function main() {
   results.targets = targets(results.scenarios, floods)
   console.log('\nissue 9 targets (one run on this machine; a miss here is one sample):')
   for (const t of results.targets) {
-    console.log(`  ${t.met === null ? 'not run' : t.met ? 'met    ' : 'MISSED '}  ${t.target}: ${t.value === null ? '-' : t.shown}`)
+    console.log(`  ${t.met === null ? 'not run' : t.met ? 'met    ' : 'MISSED '}  ${t.target}: ${t.value === null ? '-' : t.shown}` +
+      (t.limit ? `   (${t.limit.name} in this run: ${t.limit.value.toFixed(2)})` : ''))
   }
   fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
   console.log(`\n${JSON.stringify(results)}`)
@@ -394,20 +445,28 @@ async function main() {
 /** Each issue-9 target against this run's figures; `met` is null where its scenario did not run. */
 function targets(scenarios, floods) {
   const out = []
-  const ratio = (name, goal, op, a, b) => {
+  // `limit`: the same ratio for the C reference of that measure (the C
+  // program's figure over dgram's), where the run has one.
+  const ratio = (name, goal, op, a, b, limit) => {
     const value = a !== undefined && b !== undefined ? a / b : null
     const met = value === null ? null : op === '>=' ? value >= goal : value <= goal
-    out.push({ target: `${name} ${op} ${goal}`, value, met, shown: value === null ? null : value.toFixed(2) })
+    const bound = limit && limit.a !== undefined && b !== undefined ? { name: limit.name, value: limit.a / b } : undefined
+    out.push({ target: `${name} ${op} ${goal}`, value, met, shown: value === null ? null : value.toFixed(2), ...(bound && { limit: bound }) })
   }
   const rate = (scenario, lib) => scenarios[scenario]?.[lib]?.rate
   const p50 = (scenario, lib) => scenarios[scenario]?.[lib]?.p50_us
-  ratio('ping-pong p50, one process, uv-udp / dgram', 0.8, '<=', p50('ping-pong 64 B', 'uv-udp'), p50('ping-pong 64 B', 'dgram'))
-  ratio('ping-pong p50, two processes, uv-udp / dgram', 0.8, '<=', p50('ping-pong 64 B, two processes', 'uv-udp'), p50('ping-pong 64 B, two processes', 'dgram'))
-  ratio('receive 64 B, uv-udp / dgram', 3.5, '>=', rate('receive 64 B', 'uv-udp'), rate('receive 64 B', 'dgram'))
+  ratio('ping-pong p50, one process, uv-udp / dgram', 0.8, '<=', p50('ping-pong 64 B', 'uv-udp'), p50('ping-pong 64 B', 'dgram'),
+    { name: 'C blocking, one thread / dgram', a: p50('ping-pong 64 B', 'C blocking, one thread') })
+  ratio('ping-pong p50, two processes, uv-udp / dgram', 0.8, '<=', p50('ping-pong 64 B, two processes', 'uv-udp'), p50('ping-pong 64 B, two processes', 'dgram'),
+    { name: 'C epoll / dgram', a: p50('ping-pong 64 B, two processes', 'C epoll') })
+  ratio('receive 64 B, uv-udp / dgram', 3.5, '>=', rate('receive 64 B', 'uv-udp'), rate('receive 64 B', 'dgram'),
+    { name: 'C recvmmsg drainer / dgram', a: rate('receive 64 B', 'C recvmmsg') })
   ratio('receive 64 B, uv-udp / C recvmmsg drainer', 0.8, '>=', rate('receive 64 B', 'uv-udp'), rate('receive 64 B', 'C recvmmsg'))
-  ratio('receive 1200 B, uv-udp / dgram', 2.5, '>=', rate('receive 1200 B', 'uv-udp'), rate('receive 1200 B', 'dgram'))
+  ratio('receive 1200 B, uv-udp / dgram', 2.5, '>=', rate('receive 1200 B', 'uv-udp'), rate('receive 1200 B', 'dgram'),
+    { name: 'C recvmmsg drainer / dgram', a: rate('receive 1200 B', 'C recvmmsg') })
   for (const size of SIZES) {
-    ratio(`try_send_many ${size} B / dgram send`, 5, '>=', rate(`send ${size} B`, 'uv-udp try_send_many'), rate(`send ${size} B`, 'dgram'))
+    ratio(`try_send_many ${size} B / dgram send`, 5, '>=', rate(`send ${size} B`, 'uv-udp try_send_many'), rate(`send ${size} B`, 'dgram'),
+      { name: 'C GSO blaster / dgram send', a: rate(`send ${size} B`, 'C GSO blaster') })
   }
   for (const size of SIZES) {
     for (const variant of ['send', 'try_send']) {
