@@ -1,12 +1,12 @@
 // Loop (src/loop.ts): what a loop accepts, when run() resolves, which
 // handles it lists, and where a callback's exception goes.
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 
 import test, { type ExecutionContext } from 'ava'
 
 import { AF_INET, Loop, UDP } from '../index.js'
 
+import { type ChildRun, run } from './support/child.js'
 import { handle, sleep, until, within } from './support/handles.js'
 
 const immediate = () => new Promise<void>((resolve) => setImmediate(resolve))
@@ -116,22 +116,10 @@ test('a handle that is collected unclosed leaves loop.handles, and run() is not 
 })
 
 /** Runs `source` (CommonJS, with `Loop`, `UDP` in scope) in a child node process. */
-function child(source: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function child(source: string): Promise<ChildRun> {
   const index = join(process.cwd(), 'index.js')
   const script = `'use strict'\nconst { Loop, UDP } = require(${JSON.stringify(index)})\n${source}`
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000)
-    proc.on('error', reject)
-    proc.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
+  return run(process.execPath, ['-e', script], 10_000)
 }
 
 // Three datagrams wait in the kernel, so that one read delivers them together;

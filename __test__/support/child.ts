@@ -70,8 +70,8 @@ export function run(command: string, args: string[], ms: number, env: NodeJS.Pro
  * namespace after `setup` (a shell command list, e.g. TBF_200MBIT); SIGKILLed
  * after `ms`.
  */
-export function inNamespace(setup: string, script: string, args: string[], ms: number): Promise<ChildRun> {
-  return run('unshare', ['-rn', 'sh', '-c', `${setup} && exec "$0" "$@"`, process.execPath, join(FIXTURES, script), ...args], ms)
+export function inNamespace(setup: string, script: string, args: string[], ms: number, env: NodeJS.ProcessEnv = process.env): Promise<ChildRun> {
+  return run('unshare', ['-rn', 'sh', '-c', `${setup} && exec "$0" "$@"`, process.execPath, join(FIXTURES, script), ...args], ms, env)
 }
 
 /** How the child ended and what it wrote: for assertion messages. */
