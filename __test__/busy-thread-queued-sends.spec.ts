@@ -8,15 +8,11 @@
 // sender. Every callback runs once, in call order, with success or
 // UV_ECANCELED; the sends reporting success are exactly the datagrams that
 // arrived, and some were cancelled (the queue was real).
-import { spawn } from 'node:child_process'
-import { join } from 'node:path'
-
 import { needs, privateNamespace } from './support/capability.js'
+import { TBF_200MBIT, inNamespace, outputOf, report } from './support/child.js'
 import { backend } from '../index.js'
 
-const FIXTURES = join(process.cwd(), '__test__', 'fixtures')
-const TBF = 'ip link set lo up && tc qdisc add dev lo root tbf rate 200mbit burst 256kb limit 4mb'
-const queueTest = needs(privateNamespace(TBF, 'a real send queue (a tbf qdisc on lo)'))
+const queueTest = needs(privateNamespace(TBF_200MBIT, 'a real send queue (a tbf qdisc on lo)'))
 
 interface Report {
   backend: string
@@ -34,31 +30,12 @@ interface Report {
 }
 
 queueTest('a busy JS thread then close() with sends queued: every callback once, in order; the sends reporting success are exactly the datagrams that arrived, the rest UV_ECANCELED', async (t) => {
-  const result = await new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn('unshare', ['-rn', 'sh', '-c', `${TBF} && exec "$0" "$1"`, process.execPath, join(FIXTURES, 'busy-close-queued.cjs')], {
-      cwd: FIXTURES,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8000)))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 40_000)
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stdout, stderr })
-    })
-  })
-  const output = `exit ${result.code} ${result.signal ?? ''}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`
+  const result = await inNamespace(TBF_200MBIT, 'busy-close-queued.cjs', [], 40_000)
+  const output = outputOf(result)
   t.is(result.signal, null, output)
   t.is(result.code, 0, output)
-  let out: Report
-  try {
-    out = JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as Report
-  } catch {
-    return t.fail(`no report line:\n${output}`)
-  }
+  const out = report<Report>(t, result)
+  if (!out) return
   t.is(out.error, undefined, output)
   t.log(`${backend}: ${out.queuedBeforeBusy} send callbacks pending before the busy spell; ${out.succeeded.length} succeeded, ${out.cancelled} cancelled, ${out.arrived.length} arrived`)
   t.is(out.backend, backend)

@@ -7,7 +7,6 @@
 // stay quiet; workers terminated mid-receive; process.exit() with I/O in flight.
 //
 // What could crash or hang the process runs in a child (fixtures/hardening-*.cjs).
-import { spawn } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -15,8 +14,7 @@ import test, { type ExecutionContext } from 'ava'
 
 import { AF_INET6, type Address, HandleClosedError, Loop, UDP, errno } from '../index.js'
 import { linux, needs, privateNamespace } from './support/capability.js'
-
-const FIXTURES = join(process.cwd(), '__test__', 'fixtures')
+import { FIXTURES, TBF_1MBIT, inNamespace, report, run } from './support/child.js'
 
 // ---------------------------------------------------------------- helpers
 
@@ -54,53 +52,10 @@ const openFds = () => readdirSync('/proc/self/fd').length
 /** Tests that count descriptors in /proc/self/fd (here or in their fixture), or use bash's /dev/udp and ulimit. */
 const procTest = needs(linux('counting descriptors in /proc/self/fd'), { requiredInCI: false })
 
-interface ChildRun {
-  code: number | null
-  signal: NodeJS.Signals | null
-  stdout: string
-  stderr: string
-  ms: number
-}
-
-/** Runs `command args`; SIGKILLed after `ms`. */
-function run(command: string, args: string[], ms: number, env: NodeJS.ProcessEnv = process.env): Promise<ChildRun> {
-  const started = Date.now()
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: FIXTURES, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8000)))
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms)
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started })
-    })
-  })
-}
-
-/** The child's last stdout line, parsed; fails the test with its output when it is not JSON. */
-function report<T>(t: ExecutionContext, result: ChildRun): T | undefined {
-  const line = result.stdout.trim().split('\n').pop() ?? ''
-  try {
-    return JSON.parse(line) as T
-  } catch {
-    t.fail(`no JSON report (exit ${result.code}, signal ${result.signal}):\n${result.stdout}\n${result.stderr}`)
-    return undefined
-  }
-}
-
 // A real send queue needs a qdisc that holds packets: a child in its own
 // network namespace whose lo has a token-bucket filter (see send.spec.ts).
-const TBF = 'ip link set lo up && tc qdisc add dev lo root tbf rate 1mbit burst 100kb limit 10mb'
 /** Tests that need a send queue: skipped with the reason, or failed with CI=true (support/capability.ts). */
-const queueTest = needs(privateNamespace(TBF, 'a real send queue (a tbf qdisc on lo)'))
-
-/** Runs a fixture in a namespace with a tbf qdisc on lo. */
-function inQueueNamespace(script: string, args: string[], ms: number): Promise<ChildRun> {
-  return run('unshare', ['-rn', 'sh', '-c', `${TBF} && exec "$0" "$@"`, process.execPath, join(FIXTURES, script), ...args], ms)
-}
+const queueTest = needs(privateNamespace(TBF_1MBIT, 'a real send queue (a tbf qdisc on lo)'))
 
 interface SendLogEntry {
   event: 'send' | 'close'
@@ -142,7 +97,7 @@ function checkCancelledLog(t: ExecutionContext, log: SendLogEntry[], sent: numbe
 // ---------------------------------------------------------------- close with sends queued
 
 queueTest('close() with sends queued: every pending send callback runs exactly once with UV_ECANCELED, before the close callback', async (t) => {
-  const result = await inQueueNamespace('hardening-queue.cjs', ['close-with-queue'], 20_000)
+  const result = await inNamespace(TBF_1MBIT, 'hardening-queue.cjs', ['close-with-queue'], 20_000)
   t.is(result.signal, null, result.stderr)
   const out = report<{
     sent: number
@@ -166,7 +121,7 @@ queueTest('close() with sends queued: every pending send callback runs exactly o
 })
 
 queueTest('close() inside the callback of a send that went out, with sends queued behind it: the rest complete with UV_ECANCELED, once each, then the close callback', async (t) => {
-  const result = await inQueueNamespace('hardening-queue.cjs', ['close-in-send-callback'], 20_000)
+  const result = await inNamespace(TBF_1MBIT, 'hardening-queue.cjs', ['close-in-send-callback'], 20_000)
   t.is(result.signal, null, result.stderr)
   const out = report<{ sent: number; queuedAtStart: number; closedFrom: number; closeError: string | null; log: SendLogEntry[]; ECANCELED: number }>(
     t,
@@ -180,7 +135,7 @@ queueTest('close() inside the callback of a send that went out, with sends queue
 })
 
 queueTest('process.exit() from a receive callback with sends queued and datagrams arriving: exit code 0, no crash, no hang', async (t) => {
-  const result = await inQueueNamespace('hardening-queue.cjs', ['exit-with-queue'], 20_000)
+  const result = await inNamespace(TBF_1MBIT, 'hardening-queue.cjs', ['exit-with-queue'], 20_000)
   t.is(result.signal, null, `killed: ${result.stderr}`)
   t.is(result.code, 0, `${result.stdout}\n${result.stderr}`)
   const out = report<{ queued: number; received: number }>(t, result)

@@ -13,18 +13,14 @@
 // J: both sockets receiving, then each queues sends to the other with no
 //    descriptor free: draining a receiving socket needs no duplicate
 //    descriptor, so every send succeeds and every datagram arrives.
-import { spawn } from 'node:child_process'
-import { join } from 'node:path'
-
 import type { ExecutionContext } from 'ava'
 
 import { needs, privateNamespace } from './support/capability.js'
+import { type ChildRun, TBF_200MBIT, inNamespace, outputOf, report as childReport } from './support/child.js'
 import { backend, errno } from '../index.js'
 
-const FIXTURES = join(process.cwd(), '__test__', 'fixtures')
 const SENDS = 40
-const TBF = 'ip link set lo up && tc qdisc add dev lo root tbf rate 200mbit burst 256kb limit 4mb'
-const queueTest = needs(privateNamespace(TBF, 'a real send queue (a tbf qdisc on lo)'))
+const queueTest = needs(privateNamespace(TBF_200MBIT, 'a real send queue (a tbf qdisc on lo)'))
 
 interface Sends {
   queuedAfterSend: number
@@ -39,47 +35,23 @@ interface Report {
   error?: string
 }
 
-let once: Promise<{ report?: Report; output: string; ms: number }> | undefined
+let once: Promise<ChildRun> | undefined
 
-/** Runs the child once for both tests. */
-function run(): Promise<{ report?: Report; output: string; ms: number }> {
-  once ??= new Promise((resolve, reject) => {
-    const started = Date.now()
-    const child = spawn('unshare', ['-rn', 'sh', '-c', `${TBF} && ulimit -n 64 && exec "$0" "$1"`, process.execPath, join(FIXTURES, 'fd-limit-queued-sends.cjs')], {
-      cwd: FIXTURES,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8000)))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      const output = `exit ${code} ${signal ?? ''}\nstdout: ${stdout}\nstderr: ${stderr}`
-      let report: Report | undefined
-      try {
-        if (code === 0) report = JSON.parse(stdout.trim().split('\n').pop() ?? '') as Report
-      } catch {
-        report = undefined
-      }
-      resolve({ report, output, ms: Date.now() - started })
-    })
-  })
-  return once
-}
-
+/** The child's report, checked: the child runs once for both tests. */
 async function report(t: ExecutionContext): Promise<Report | undefined> {
-  const result = await run()
-  if (!result.report) {
-    t.fail(`the child failed:\n${result.output}`)
+  once ??= inNamespace(`${TBF_200MBIT} && ulimit -n 64`, 'fd-limit-queued-sends.cjs', [], 60_000)
+  const result = await once
+  const output = outputOf(result)
+  if (result.code !== 0) {
+    t.fail(`the child failed:\n${output}`)
     return undefined
   }
-  t.is(result.report.error, undefined, result.output)
-  t.is(result.report.backend, backend)
+  const out = childReport<Report>(t, result)
+  if (!out) return undefined
+  t.is(out.error, undefined, output)
+  t.is(out.backend, backend)
   t.log(`child ${result.ms} ms`)
-  return result.report
+  return out
 }
 
 queueTest(`ulimit -n 64, no descriptor free, nothing started: every queued send's callback runs (${backend === 'uv' ? 'the uv driver needs no descriptor: all succeed' : 'the reactor cannot start: UV_EMFILE'}), and sends work once descriptors are free`, async (t) => {

@@ -10,16 +10,14 @@
 // or quieter during the test favours neither), the same number of timer
 // ticks each. The bound is the issue's: uv-udp's median lateness is at most
 // node:dgram's.
-import { spawn } from 'node:child_process'
 import dgram from 'node:dgram'
 import { join } from 'node:path'
 
 import test from 'ava'
 
 import { Loop, UDP, backend } from '../index.js'
+import { FIXTURES, start } from './support/child.js'
 import { until, within } from './support/handles.js'
-
-const FIXTURES = join(process.cwd(), '__test__', 'fixtures')
 
 const CALLBACK_US = 200
 const RATE = 20_000
@@ -74,15 +72,7 @@ async function phase(library: Library): Promise<Phase> {
   let handled = 0
   const rx = await receiver(library, () => handled++)
   // Bounded by count and time: rate * 20 s at most, and killed after the phase.
-  const sender = spawn(process.execPath, [join(FIXTURES, 'flood-sender.cjs'), String(rx.port), String(SIZE), String(RATE), '20'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  sender.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-  sender.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  const exited = new Promise<number | null>((resolve) => sender.on('close', (code) => resolve(code)))
-  const killer = setTimeout(() => sender.kill('SIGKILL'), 30_000)
+  const { process: sender, done } = start(process.execPath, [join(FIXTURES, 'flood-sender.cjs'), String(rx.port), String(SIZE), String(RATE), '20'], 30_000)
   try {
     await until(() => handled > 0, 5000, `the flood to reach ${library}`)
     // Let the socket's receive buffer fill: from here on it is always readable.
@@ -110,12 +100,11 @@ async function phase(library: Library): Promise<Phase> {
     const handledByTheLastTick = handled
     const rate = Math.round(((handled - handledBefore) * 1000) / (performance.now() - measuring))
     sender.kill('SIGTERM')
-    const code = await within(5000, exited, 'the flood sender to stop')
+    const { code, stdout, stderr } = await within(5000, done, 'the flood sender to stop')
     const report = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { sent?: number; errors?: number }
     if (code !== 0 || report.sent === undefined) throw new Error(`flood sender: exit ${code}, ${stdout} ${stderr}`)
     return { library, lateness, handled: handledByTheLastTick, rate, sent: report.sent, senderErrors: report.errors ?? 0, ms: Math.round(performance.now() - started) }
   } finally {
-    clearTimeout(killer)
     if (sender.exitCode === null && sender.signalCode === null) sender.kill('SIGKILL')
     await rx.close()
   }

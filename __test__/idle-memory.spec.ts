@@ -8,15 +8,15 @@
 // 256 KiB. A receive buffer kept per handle at the size of its largest read
 // (8 x 64 KiB slots) would be twice that. node:dgram is run the same way
 // for reference (logged, not asserted).
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 
 import type { ExecutionContext } from 'ava'
 
 import { needs, type Capability } from './support/capability.js'
+import { type ChildRun, FIXTURES, report as childReport, run as runChild } from './support/child.js'
 import { backend } from '../index.js'
 
-const FIXTURES = join(process.cwd(), '__test__', 'fixtures')
 const HANDLES = 200
 const DATAGRAMS = 8
 const SIZE = 60_000
@@ -43,43 +43,24 @@ function descriptors(): Capability {
   return { ok: false, reason: `${HANDLES} sockets need ${FDS_NEEDED} descriptors; the hard limit is ${hard}` }
 }
 
-function run(library: string): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string; ms: number }> {
-  const started = Date.now()
-  return new Promise((resolve, reject) => {
-    const script = `ulimit -n ${FDS_NEEDED} && exec "$0" --expose-gc "$@"`
-    const child = spawn('sh', ['-c', script, process.execPath, join(FIXTURES, 'idle-memory.cjs'), library, String(HANDLES), String(DATAGRAMS), String(SIZE)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8000)))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000)
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started })
-    })
-  })
+function run(library: string): Promise<ChildRun> {
+  const script = `ulimit -n ${FDS_NEEDED} && exec "$0" --expose-gc "$@"`
+  return runChild('sh', ['-c', script, process.execPath, join(FIXTURES, 'idle-memory.cjs'), library, String(HANDLES), String(DATAGRAMS), String(SIZE)], 90_000)
 }
 
 async function measure(t: ExecutionContext, library: string): Promise<Report | undefined> {
   const result = await run(library)
   t.is(result.signal, null, `killed after ${result.ms} ms: ${result.stderr}`)
   t.is(result.code, 0, `${result.stdout}\n${result.stderr}`)
-  try {
-    const report = JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as Report
-    const mib = (bytes: number) => (bytes / 1048576).toFixed(1)
-    t.log(
-      `${library === 'uv-udp' ? `uv-udp (${report.backend})` : library}: RSS ${mib(report.rss.baseline)} MiB with ${HANDLES} handles receiving, peak ${mib(report.rss.peak)} in the burst, ` +
-        `${mib(report.rss.idle)} idle after it: ${report.perHandleKiB.toFixed(1)} KiB per handle; ${report.received} datagrams in ${report.burstMs} ms; ` +
-        `descriptors ${report.fds.baseline} -> ${report.fds.idle}; child ${result.ms} ms`,
-    )
-    return report
-  } catch {
-    t.fail(`no report from the child:\n${result.stdout}\n${result.stderr}`)
-    return undefined
-  }
+  const report = childReport<Report>(t, result)
+  if (!report) return undefined
+  const mib = (bytes: number) => (bytes / 1048576).toFixed(1)
+  t.log(
+    `${library === 'uv-udp' ? `uv-udp (${report.backend})` : library}: RSS ${mib(report.rss.baseline)} MiB with ${HANDLES} handles receiving, peak ${mib(report.rss.peak)} in the burst, ` +
+      `${mib(report.rss.idle)} idle after it: ${report.perHandleKiB.toFixed(1)} KiB per handle; ${report.received} datagrams in ${report.burstMs} ms; ` +
+      `descriptors ${report.fds.baseline} -> ${report.fds.idle}; child ${result.ms} ms`,
+  )
+  return report
 }
 
 needs(descriptors())(

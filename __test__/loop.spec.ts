@@ -1,12 +1,12 @@
 // Loop (src/loop.ts): what a loop accepts, when run() resolves, which
 // handles it lists, and where a callback's exception goes.
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 
-import test from 'ava'
+import test, { type ExecutionContext } from 'ava'
 
 import { AF_INET, Loop, UDP } from '../index.js'
 
+import { type ChildRun, run } from './support/child.js'
 import { handle, sleep, until, within } from './support/handles.js'
 
 const immediate = () => new Promise<void>((resolve) => setImmediate(resolve))
@@ -116,22 +116,10 @@ test('a handle that is collected unclosed leaves loop.handles, and run() is not 
 })
 
 /** Runs `source` (CommonJS, with `Loop`, `UDP` in scope) in a child node process. */
-function child(source: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function child(source: string): Promise<ChildRun> {
   const index = join(process.cwd(), 'index.js')
   const script = `'use strict'\nconst { Loop, UDP } = require(${JSON.stringify(index)})\n${source}`
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000)
-    proc.on('error', reject)
-    proc.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
+  return run(process.execPath, ['-e', script], 10_000)
 }
 
 // Three datagrams wait in the kernel, so that one read delivers them together;
@@ -204,6 +192,36 @@ loop.excepthook = null`)}`)
   t.is(result.stdout, 'delivered abc\nuncaught thrown by the callback\n')
 })
 
+/**
+ * 200 round trips, one at a time: `from` sends n to `to`, and when `back`
+ * receives n, n's send callback must have run already; then the next. Fails
+ * with the first round that went wrong (`seen` names what `back` received).
+ */
+async function repliesAfterSendCallbacks(t: ExecutionContext, from: UDP, to: UDP, back: UDP, seen: string): Promise<void> {
+  const wrong: string[] = []
+  let sendDone = -1
+  let round = 0
+  const rounds = 200
+  const next = () => {
+    const n = round
+    const data = Buffer.alloc(4)
+    data.writeUInt32BE(n)
+    from.send(to.getsockname(), data, (_h, error) => {
+      if (error !== null) wrong.push(`send ${n}: ${error}`)
+      sendDone = n
+    })
+  }
+  back.start_recv((_h, _peer, _flags, data) => {
+    const n = data!.readUInt32BE(0)
+    if (sendDone < n) wrong.push(`${seen} ${n} before its send callback`)
+    round++
+    if (round < rounds) next()
+  })
+  next()
+  await until(() => round >= rounds || wrong.length > 0, 10_000, `${rounds} round trips`)
+  t.deepEqual(wrong, [])
+}
+
 test('a reply is never seen before its request’s send callback, over many round trips', async (t) => {
   const loop = new Loop()
   const a = handle(t, loop, AF_INET)
@@ -213,28 +231,7 @@ test('a reply is never seen before its request’s send callback, over many roun
   b.start_recv((h, peer, _flags, data) => {
     if (peer !== null && data !== null) h.send(peer, data)
   })
-  const wrong: string[] = []
-  let sendDone = -1
-  let round = 0
-  const rounds = 200
-  const next = () => {
-    const n = round
-    const data = Buffer.alloc(4)
-    data.writeUInt32BE(n)
-    a.send(b.getsockname(), data, (_h, error) => {
-      if (error !== null) wrong.push(`send ${n}: ${error}`)
-      sendDone = n
-    })
-  }
-  a.start_recv((_h, _peer, _flags, data) => {
-    const n = data!.readUInt32BE(0)
-    if (sendDone < n) wrong.push(`reply ${n} before its send callback`)
-    round++
-    if (round < rounds) next()
-  })
-  next()
-  await until(() => round >= rounds || wrong.length > 0, 10_000, `${rounds} round trips`)
-  t.deepEqual(wrong, [])
+  await repliesAfterSendCallbacks(t, a, b, a, 'reply')
 })
 
 test('across handles of one loop: a reply that one handle receives is never seen before the send callback of another handle’s request', async (t) => {
@@ -250,26 +247,5 @@ test('across handles of one loop: a reply that one handle receives is never seen
   b.start_recv((h, _peer, _flags, data) => {
     if (data !== null) h.send(c.getsockname(), data)
   })
-  const wrong: string[] = []
-  let sendDone = -1
-  let round = 0
-  const rounds = 200
-  const next = () => {
-    const n = round
-    const data = Buffer.alloc(4)
-    data.writeUInt32BE(n)
-    a.send(b.getsockname(), data, (_h, error) => {
-      if (error !== null) wrong.push(`send ${n}: ${error}`)
-      sendDone = n
-    })
-  }
-  c.start_recv((_h, _peer, _flags, data) => {
-    const n = data!.readUInt32BE(0)
-    if (sendDone < n) wrong.push(`forwarded ${n} before its send callback`)
-    round++
-    if (round < rounds) next()
-  })
-  next()
-  await until(() => round >= rounds || wrong.length > 0, 10_000, `${rounds} round trips`)
-  t.deepEqual(wrong, [])
+  await repliesAfterSendCallbacks(t, a, b, c, 'forwarded')
 })

@@ -5,12 +5,11 @@
 // until a PerformanceObserver has seen a full collection; a young generation
 // of 1 MiB (--max-semi-space-size=1) promotes that garbage quickly, so that
 // full collections come within milliseconds rather than seconds.
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 
 import test from 'ava'
 
-const FIXTURES = join(process.cwd(), '__test__', 'fixtures')
+import { FIXTURES, outputOf, report, run } from './support/child.js'
 
 interface Report {
   echoes: number
@@ -25,28 +24,12 @@ interface Report {
 }
 
 test('handles of an unreferenced new Loop() survive natural GC while active: a full GC between each of 20 echoes, 20 of 20 echoes, every send callback', async (t) => {
-  const result = await new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--max-semi-space-size=1', join(FIXTURES, 'unreferenced-loop-natural-gc.cjs')], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8000)))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 70_000)
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stdout, stderr })
-    })
-  })
-  const output = `exit ${result.code} ${result.signal ?? ''}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`
+  const result = await run(process.execPath, ['--max-semi-space-size=1', join(FIXTURES, 'unreferenced-loop-natural-gc.cjs')], 70_000)
+  const output = outputOf(result)
   t.is(result.signal, null, output)
   t.is(result.code, 0, output)
-  let out: Report
-  try {
-    out = JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as Report
-  } catch {
-    return t.fail(`no report line:\n${output}`)
-  }
+  const out = report<Report>(t, result)
+  if (!out) return
   t.log(`${out.fullGCs} full and ${out.minorGCs} young-generation collections in ${out.ms} ms`)
   t.is(out.failure, null)
   t.deepEqual({ echoes: out.echoes, sendCallbacks: out.sendCallbacks, fullGCsBetweenEchoes: out.fullGCsBetweenEchoes }, out.expected)

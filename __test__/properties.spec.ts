@@ -11,18 +11,15 @@
 // The parser and formatter themselves are property-tested in Rust
 // (crates/core/tests/address_props.rs); flowinfo cannot be seen round-trip
 // through Linux here, which reports 0 for it unless IPV6_FLOWINFO_SEND is on.
-import { spawn } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { isIP } from 'node:net'
-import { join } from 'node:path'
 
 import test, { type ExecutionContext } from 'ava'
 import fc from 'fast-check'
 
 import { AF_INET6, type Address, Loop, UDP, UDPError, errno } from '../index.js'
 import { needs, privateNamespace } from './support/capability.js'
-
-const FIXTURES = join(process.cwd(), '__test__', 'fixtures')
+import { inNamespace } from './support/child.js'
 
 /** fast-check's seed: set FC_SEED to replay a failure. */
 const SEED = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED)
@@ -499,33 +496,11 @@ test('out-of-range ports, flowinfo and scope ids are RangeErrors, in-range ones 
 
 // Link-local addresses need a link: a private network namespace whose lo has
 // fe80::1. The properties run in the child (fast-check there too).
-const linkLocalTest = needs(privateNamespace('ip link set lo up && ip -6 addr add fe80::1/64 dev lo nodad', 'a link-local address (fe80::1 on lo)'))
+const LINK_LOCAL = 'ip link set lo up && ip -6 addr add fe80::1/64 dev lo nodad'
+const linkLocalTest = needs(privateNamespace(LINK_LOCAL, 'a link-local address (fe80::1 on lo)'))
 
 linkLocalTest('link-local addresses: any spelling with a zone or a scope_id binds, sends, connects; scope_id comes back, the zone does not', async (t) => {
-  const run = await new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(
-      'unshare',
-      [
-        '-rn',
-        'sh',
-        '-c',
-        'ip link set lo up && ip -6 addr add fe80::1/64 dev lo nodad && exec "$0" "$1"',
-        process.execPath,
-        join(FIXTURES, 'hardening-linklocal.cjs'),
-      ],
-      { cwd: FIXTURES, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FC_SEED: SEED === undefined ? '' : String(SEED) } },
-    )
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stdout, stderr })
-    })
-  })
+  const run = await inNamespace(LINK_LOCAL, 'hardening-linklocal.cjs', [], 30_000, { ...process.env, FC_SEED: SEED === undefined ? '' : String(SEED) })
   t.is(run.signal, null, run.stderr)
   t.is(run.code, 0, `${run.stdout}\n${run.stderr}`)
   t.regex(run.stdout, /all link-local properties hold/)

@@ -5,7 +5,7 @@ import test, { type ExecutionContext } from 'ava'
 
 import { AF_INET, AF_INET6, type Address, Loop, UDP, UDPError, errno } from '../index.js'
 import { needs, privateNamespace } from './support/capability.js'
-
+import { TBF_1MBIT } from './support/child.js'
 import { sleep, until, handle } from './support/handles.js'
 
 const INDEX = fileURLToPath(new URL('../index.js', import.meta.url))
@@ -259,7 +259,7 @@ test('IPv4: a 70,000-byte datagram reaches the send callback as UV_EMSGSIZE, nev
 // the test runs in a child process inside a private network namespace
 // (unshare -rn: user + net namespace, gone when the child exits) whose `lo`
 // has a token-bucket qdisc: the queued datagrams stay charged to the sender.
-const queueTest = needs(privateNamespace('ip link set lo up && tc qdisc add dev lo root tbf rate 1mbit burst 100kb limit 10mb', 'a socket that would block (a tbf qdisc on lo)'))
+const queueTest = needs(privateNamespace(TBF_1MBIT, 'a socket that would block (a tbf qdisc on lo)'))
 
 const EAGAIN_CHILD = `
 const { Loop, UDP, UDPError, errno } = require(${JSON.stringify(INDEX)})
@@ -298,7 +298,7 @@ queueTest('try_send on a would-block socket throws UDPError UV_EAGAIN (IPv4 and 
         '-rn',
         'sh',
         '-c',
-        'ip link set lo up && tc qdisc add dev lo root tbf rate 1mbit burst 100kb limit 10mb && exec "$0" -e "$1"',
+        `${TBF_1MBIT} && exec "$0" -e "$1"`,
         process.execPath,
         EAGAIN_CHILD,
       ],

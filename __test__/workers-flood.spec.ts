@@ -12,19 +12,17 @@
 // qdisc holds packets: in a private network namespace with a tbf qdisc on lo.
 // Without one the test still runs, the sends waiting only for their
 // callbacks, and its title says so; with CI=true it fails instead.
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 
 import test from 'ava'
 
 import { inCI, linux, privateNamespace } from './support/capability.js'
+import { FIXTURES, TBF_200MBIT, inNamespace, outputOf, report, run } from './support/child.js'
 import { backend } from '../index.js'
 
-const FIXTURES = join(process.cwd(), '__test__', 'fixtures')
 const WORKERS = 100
 // 25 MB/s through lo: the workers' 60 KB sends fill their send buffers and queue.
-const TBF = 'ip link set lo up && tc qdisc add dev lo root tbf rate 200mbit burst 256kb limit 4mb'
-const namespace = privateNamespace(TBF, 'queued sends (a tbf qdisc on lo)')
+const namespace = privateNamespace(TBF_200MBIT, 'queued sends (a tbf qdisc on lo)')
 const onLinux = linux('counting descriptors in /proc/self/fd')
 const title = `${WORKERS} workers created and terminated while receiving under a flood with sends queued: no abort, exit code 0, descriptors back to their starting count`
 
@@ -57,36 +55,17 @@ if (!onLinux.ok) {
 } else {
   test(namespace.ok ? title : `${title} [sends wait only for their callbacks, not queued: ${namespace.reason}]`, async (t) => {
     t.timeout(90_000)
-    const script = join(FIXTURES, 'workers-flood.cjs')
-    const [command, args] = namespace.ok
-      ? ['unshare', ['-rn', 'sh', '-c', `${TBF} && exec "$0" "$1" "$2"`, process.execPath, script, String(WORKERS)]]
-      : [process.execPath, [script, String(WORKERS)]]
-    const started = Date.now()
-    const result = await new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string; exitedAt: number }>((resolve, reject) => {
-      const child = spawn(command, args as string[], { cwd: FIXTURES, stdio: ['ignore', 'pipe', 'pipe'] })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8000)))
-      const timer = setTimeout(() => child.kill('SIGKILL'), 70_000)
-      child.on('error', reject)
-      child.on('close', (code, signal) => {
-        clearTimeout(timer)
-        resolve({ code, signal, stdout, stderr, exitedAt: Date.now() })
-      })
-    })
-    const output = `exit ${result.code} ${result.signal ?? ''}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`
-    t.is(result.signal, null, `killed after ${result.exitedAt - started} ms: it did not exit on its own\n${output}`)
+    const result = namespace.ok
+      ? await inNamespace(TBF_200MBIT, 'workers-flood.cjs', [String(WORKERS)], 70_000)
+      : await run(process.execPath, [join(FIXTURES, 'workers-flood.cjs'), String(WORKERS)], 70_000)
+    const output = outputOf(result)
+    t.is(result.signal, null, `killed after ${result.ms} ms: it did not exit on its own\n${output}`)
     t.is(result.code, 0, output)
     t.notRegex(result.stderr, /uv_loop_close|Assertion|Abort|FATAL|Segmentation|panick/i, output)
-    let out: Report
-    try {
-      out = JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as Report
-    } catch {
-      return t.fail(`no report line:\n${output}`)
-    }
+    const out = report<Report>(t, result)
+    if (!out) return
     t.log(
-      `${out.workers} workers in ${out.workersMs} ms (child ${result.exitedAt - started} ms), exit codes ${JSON.stringify(out.exitCodes)}; ` +
+      `${out.workers} workers in ${out.workersMs} ms (child ${result.ms} ms), exit codes ${JSON.stringify(out.exitCodes)}; ` +
         `sends waiting at the report ${out.queued.min}-${out.queued.max}, datagrams received per worker ${out.received.min}-${out.received.max}; ` +
         `flood ${out.flooded} sent, ${out.floodRefused} refused (EAGAIN); sink got ${out.sunk}; descriptors ${JSON.stringify(out.fds)}`,
     )

@@ -113,31 +113,46 @@ static int blast(const char *host, int port, int size, double seconds) {
   return 0;
 }
 
-static int count(int port, double seconds) {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  int rcvbuf = 16 << 20;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
-  inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
-  if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0) { perror("udpload"); return 1; }
-  struct timeval tv = { 0, 100000 };
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  static char bufs[BATCH][2048];
+/* A receiving socket on 127.0.0.1:<port> (0: any) with SO_RCVBUF <rcvbuf>,
+ * a 100 ms SO_RCVTIMEO (it wakes an idle receiver now and then to check its
+ * bound) and BATCH buffers of 2048 bytes for recvmmsg, reused for ever. One
+ * per process: `count` and `drain` each open one. */
+static struct {
+  int fd;
+  int port;  /* the port bound */
+  char bufs[BATCH][2048];
   struct iovec iovs[BATCH];
   struct mmsghdr msgs[BATCH];
-  memset(msgs, 0, sizeof msgs);
+} rx;
+
+/* 0, or 1 (said on stderr) when the socket cannot be bound. */
+static int open_receiver(int port, int rcvbuf) {
+  rx.fd = socket(AF_INET, SOCK_DGRAM, 0);
+  setsockopt(rx.fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+  inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+  if (bind(rx.fd, (struct sockaddr *)&sin, sizeof sin) < 0) { perror("udpload"); return 1; }
+  struct timeval tv = { 0, 100000 };
+  setsockopt(rx.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  memset(rx.msgs, 0, sizeof rx.msgs);
   for (int i = 0; i < BATCH; i++) {
-    iovs[i].iov_base = bufs[i]; iovs[i].iov_len = sizeof bufs[i];
-    msgs[i].msg_hdr.msg_iov = &iovs[i]; msgs[i].msg_hdr.msg_iovlen = 1;
+    rx.iovs[i].iov_base = rx.bufs[i]; rx.iovs[i].iov_len = sizeof rx.bufs[i];
+    rx.msgs[i].msg_hdr.msg_iov = &rx.iovs[i]; rx.msgs[i].msg_hdr.msg_iovlen = 1;
   }
   socklen_t len = sizeof sin;
-  getsockname(fd, (struct sockaddr *)&sin, &len);
-  printf("{\"ready\":true,\"port\":%d}\n", ntohs(sin.sin_port));
+  getsockname(rx.fd, (struct sockaddr *)&sin, &len);
+  rx.port = ntohs(sin.sin_port);
+  return 0;
+}
+
+static int count(int port, double seconds) {
+  if (open_receiver(port, 16 << 20) != 0) return 1;
+  printf("{\"ready\":true,\"port\":%d}\n", rx.port);
   fflush(stdout);
   unsigned long long received = 0;
   double end = now() + seconds;
   while (now() < end) {
-    int n = recvmmsg(fd, msgs, BATCH, MSG_WAITFORONE, NULL);
+    int n = recvmmsg(rx.fd, rx.msgs, BATCH, MSG_WAITFORONE, NULL);
     if (n > 0) received += n;
   }
   printf("{\"received\":%llu}\n", received);
@@ -152,35 +167,18 @@ static int drain(int port, int rcvbuf, double seconds) {
   struct sigaction sa = { .sa_handler = on_term };
   sigemptyset(&sa.sa_mask);
   sigaction(SIGTERM, &sa, NULL);
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
-  inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
-  if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0) { perror("udpload"); return 1; }
-  /* Wakes an idle drainer now and then to check its bound. */
-  struct timeval tv = { 0, 100000 };
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  static char bufs[BATCH][2048];
-  struct iovec iovs[BATCH];
-  struct mmsghdr msgs[BATCH];
-  memset(msgs, 0, sizeof msgs);
-  for (int i = 0; i < BATCH; i++) {
-    iovs[i].iov_base = bufs[i]; iovs[i].iov_len = sizeof bufs[i];
-    msgs[i].msg_hdr.msg_iov = &iovs[i]; msgs[i].msg_hdr.msg_iovlen = 1;
-  }
-  socklen_t len = sizeof sin;
-  getsockname(fd, (struct sockaddr *)&sin, &len);
+  if (open_receiver(port, rcvbuf) != 0) return 1;
   int actual = 0;
-  len = sizeof actual;
-  getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &actual, &len);
-  printf("{\"ready\":true,\"port\":%d,\"rcvbuf\":%d}\n", ntohs(sin.sin_port), actual);
+  socklen_t len = sizeof actual;
+  getsockopt(rx.fd, SOL_SOCKET, SO_RCVBUF, &actual, &len);
+  printf("{\"ready\":true,\"port\":%d,\"rcvbuf\":%d}\n", rx.port, actual);
   fflush(stdout);
   struct rusage before, after;
   getrusage(RUSAGE_SELF, &before);
   unsigned long long received = 0, calls = 0;
   double end = now() + seconds;
   while (!stopped && now() < end) {
-    int n = recvmmsg(fd, msgs, BATCH, MSG_WAITFORONE, NULL);
+    int n = recvmmsg(rx.fd, rx.msgs, BATCH, MSG_WAITFORONE, NULL);
     if (n > 0) { received += n; calls++; }
   }
   getrusage(RUSAGE_SELF, &after);
