@@ -1,4 +1,5 @@
-// Instructions per ping-pong round trip, uv-udp against node:dgram, counted
+// Instructions per ping-pong round trip, uv-udp (and its node:dgram facade,
+// uv-udp/dgram) against node:dgram, counted
 // by valgrind's callgrind (user space, every thread together; unlike a
 // timing, it does not depend on what else the machine does, though V8's
 // background compilation and GC make one count differ from the next by a
@@ -22,11 +23,13 @@ const MANY = 6000
 async function child(lib, rounds) {
   const { Loop } = require('..')
   const { pingpongUv, pingpongDgram } = require('./pingpong')
-  await (lib === 'uv-udp' ? pingpongUv(Loop.default_loop(), rounds) : pingpongDgram(rounds))
+  await (lib === 'uv-udp' ? pingpongUv(Loop.default_loop(), rounds)
+    : lib === 'uv-udp/dgram' ? pingpongDgram(rounds, require('../dgram'))
+    : pingpongDgram(rounds))
 }
 
 function count(lib, rounds) {
-  const out = path.join(os.tmpdir(), `uv-udp-callgrind.${process.pid}.${lib}.${rounds}`)
+  const out = path.join(os.tmpdir(), `uv-udp-callgrind.${process.pid}.${lib.replace('/', '-')}.${rounds}`)
   try {
     const run = spawnSync(
       'valgrind',
@@ -49,8 +52,9 @@ function main() {
   }
   const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, kernel: os.release(), node: process.version }, few: FEW, many: MANY }
   const rows = [['library', 'instructions per round trip', 'ratio to dgram']]
-  for (const lib of ['dgram', 'uv-udp']) results[lib] = Math.round((count(lib, MANY) - count(lib, FEW)) / (MANY - FEW))
-  for (const lib of ['uv-udp', 'dgram']) rows.push([lib, results[lib].toLocaleString('en-US'), (results[lib] / results.dgram).toFixed(2)])
+  const libs = ['dgram', 'uv-udp', 'uv-udp/dgram']
+  for (const lib of libs) results[lib] = Math.round((count(lib, MANY) - count(lib, FEW)) / (MANY - FEW))
+  for (const lib of ['uv-udp', 'uv-udp/dgram', 'dgram']) rows.push([lib, results[lib].toLocaleString('en-US'), (results[lib] / results.dgram).toFixed(2)])
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)))
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '))
   fs.writeFileSync(path.join(__dirname, 'instructions.json'), JSON.stringify(results, null, 2) + '\n')
