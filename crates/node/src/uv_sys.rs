@@ -19,8 +19,10 @@ pub(crate) const UV_READABLE: c_int = 1;
 /// `UV_WRITABLE` of `enum uv_poll_event`.
 pub(crate) const UV_WRITABLE: c_int = 2;
 /// `UV_IDLE` of `enum uv_handle_type` (stable since libuv 1.0).
+#[cfg_attr(not(unix), allow(dead_code))]
 const UV_IDLE: c_int = 6;
 /// `UV_POLL` of `enum uv_handle_type` (stable since libuv 1.0).
+#[cfg_attr(not(unix), allow(dead_code))]
 const UV_POLL: c_int = 8;
 /// libuv's `uv_idle_cb`.
 pub(crate) type IdleCb = unsafe extern "C" fn(handle: *mut c_void);
@@ -42,6 +44,7 @@ type IdleStart = unsafe extern "C" fn(*mut c_void, IdleCb) -> c_int;
 /// `int uv_idle_stop(uv_idle_t*)`.
 type IdleStop = unsafe extern "C" fn(*mut c_void) -> c_int;
 /// `size_t uv_handle_size(uv_handle_type)`.
+#[cfg_attr(not(unix), allow(dead_code))]
 type HandleSize = unsafe extern "C" fn(c_int) -> usize;
 
 /// The resolved functions.
