@@ -20,3 +20,18 @@ pub fn test_panic(message: String) -> napi::Result<()> {
     }
     panic!("{message}");
 }
+
+/// Returns the C heap's free memory to the OS (glibc's `malloc_trim(0)`,
+/// with `UV_UDP_TEST_HOOKS=1`), so that a memory test measures what the
+/// process holds rather than what the allocator kept after a burst of
+/// large, short-lived allocations. Live memory is never released by it.
+/// `true` when it ran; `false` where the C library has no such call.
+#[napi(js_name = "__testTrimHeap")]
+pub fn test_trim_heap() -> napi::Result<bool> {
+    if !enabled() {
+        return Err(napi::Error::from_reason(
+            "test hooks are off (set UV_UDP_TEST_HOOKS=1)",
+        ));
+    }
+    Ok(crate::sys_heap::trim())
+}
