@@ -26,4 +26,4 @@ mod udp;
 
 pub use error::UvError;
 pub use event::{Event, EventSink};
-pub use udp::{Activity, SendOutcome, Udp};
+pub use udp::{gro_allowed, Activity, SendOutcome, Udp};

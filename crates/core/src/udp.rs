@@ -13,10 +13,17 @@ use crate::flags::{
     AF_INET, AF_INET6, AF_UNSPEC, BIND_FLAGS, UV_UDP_IPV6ONLY, UV_UDP_REUSEADDR, UV_UDP_REUSEPORT,
 };
 use crate::reactor_tasks::ReactorTasks;
-use crate::recv_batch::{set_packet_info, Reader};
+use crate::recv_batch::{set_gro, set_packet_info, Reader};
 use crate::send_many::{send_many, Gso, Message};
 use crate::send_requests::{send_now, Datagram, Drained, SendRequests};
 use crate::UvError;
+
+/// False when the environment says `UV_UDP_GRO=0`: no socket gets UDP GRO
+/// ([`Udp::enable_gro`]). Read once per process.
+pub fn gro_allowed() -> bool {
+    static ALLOWED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ALLOWED.get_or_init(|| std::env::var_os("UV_UDP_GRO").is_none_or(|v| v != "0"))
+}
 
 /// A handle's state as its driver needs it ([`Udp::activity`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +69,8 @@ pub struct Udp {
     // UDP GSO for try_send_many: on, and the segment each route takes.
     gso: Gso,
     receiving: bool,
+    // UDP GRO was turned on (never off again: see crate::recv_batch).
+    gro: bool,
     requests: Arc<SendRequests>,
     // `None`: the owner drives the socket.
     reactor: Option<ReactorTasks>,
@@ -195,6 +204,7 @@ impl Udp {
             connected: false,
             gso: Gso::default(),
             receiving: false,
+            gro: false,
             requests: Arc::default(),
             reactor,
         })
@@ -625,11 +635,35 @@ impl Udp {
         let sock = self.sock_ref()?;
         set_packet_info(&sock, ipv6, pktinfo).map_err(|e| UvError::from_io(&e))?;
         let io = Arc::clone(self.io()?);
+        if self.reactor.is_some() {
+            // The reactor's reads are delivered to JS within a time budget
+            // per turn whatever their size, so it can always take GRO.
+            self.enable_gro();
+        }
         if let Some(reactor) = &mut self.reactor {
             reactor.start_recv(&io)?;
         }
         self.receiving = true;
         Ok(())
+    }
+
+    /// Turns UDP GRO on for the socket, where the kernel has it and
+    /// [`gro_allowed`] (Linux 5.0 and later); true when it is on. Never
+    /// turned off again: a message coalesced before the switch would arrive
+    /// after it without its segment size and be read as one datagram.
+    /// Every read of this crate splits coalesced messages.
+    pub fn enable_gro(&mut self) -> bool {
+        if !self.gro && gro_allowed() {
+            if let Some(io) = &self.io {
+                self.gro = set_gro(io).is_ok();
+            }
+        }
+        self.gro
+    }
+
+    /// True once [`Udp::enable_gro`] turned UDP GRO on.
+    pub fn gro(&self) -> bool {
+        self.gro
     }
 
     /// Stops receiving. Datagrams already read stay with the owner; the rest

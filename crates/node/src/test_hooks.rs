@@ -35,3 +35,16 @@ pub fn test_trim_heap() -> napi::Result<bool> {
     }
     Ok(crate::sys_heap::trim())
 }
+
+/// How many GRO-coalesced messages this process has read and split into
+/// their datagrams (with `UV_UDP_TEST_HOOKS=1`): a test of GRO proves with
+/// it that the kernel did coalesce.
+#[napi(js_name = "__testGroCoalesced")]
+pub fn test_gro_coalesced() -> napi::Result<f64> {
+    if !enabled() {
+        return Err(napi::Error::from_reason(
+            "test hooks are off (set UV_UDP_TEST_HOOKS=1)",
+        ));
+    }
+    Ok(uv_udp_core::recv_batch::coalesced_messages() as f64)
+}

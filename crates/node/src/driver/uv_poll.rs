@@ -8,6 +8,12 @@
 //! callback stays within [`POLL_BUDGET`]: a slow receive callback under a
 //! flood leaves the rest in the kernel (level-triggered: the next loop turn
 //! continues), so timers and other I/O run in between (issue D).
+//!
+//! UDP GRO (Linux) is turned on for a handle once its callbacks are cheap
+//! enough that a whole coalesced message ([`GRO_SEGMENTS`] datagrams) fits
+//! in one read's budget, and never turned off (see `uv_udp_core::recv_batch`):
+//! a handle whose callbacks get slow later reads one message at a time, so a
+//! poll callback then runs at most [`GRO_SEGMENTS`] callbacks.
 
 use std::cell::Cell;
 use std::ffi::{c_int, c_void};
@@ -30,6 +36,9 @@ use crate::uv_sys::{UvApi, UV_READABLE, UV_WRITABLE};
 const POLL_BUDGET: Duration = Duration::from_millis(1);
 /// What one read's callbacks should cost at most, to size the next read.
 const READ_BUDGET_NS: f64 = 500_000.0;
+/// The most datagrams Linux coalesces into one GRO message
+/// (`UDP_MAX_SEGMENTS`, 128 since Linux 6.x; 64 before).
+const GRO_SEGMENTS: usize = 128;
 
 /// A handle's poll handle and what it watches.
 pub(crate) struct UvPoll {
@@ -41,9 +50,12 @@ pub(crate) struct UvPoll {
     referenced: Cell<bool>,
     on_event: sys::napi_ref,
     context: sys::napi_async_context,
+    // Datagrams the next read should bring, at most.
     read_size: Cell<usize>,
     // Smoothed JS cost of one datagram's delivery, in nanoseconds.
     cost_ns: Cell<f64>,
+    // Smoothed datagrams per message read (above 1 only with GRO).
+    per_message: Cell<f64>,
     // In the thread's list of handles with completed sends to settle.
     pub(crate) scheduled: Cell<bool>,
     pub(crate) peers: PeerCache,
@@ -67,6 +79,7 @@ impl UvPoll {
             context,
             read_size: Cell::new(BATCH),
             cost_ns: Cell::new(0.0),
+            per_message: Cell::new(1.0),
             scheduled: Cell::new(false),
             peers: PeerCache::new(),
             pool: RecvPool::new(),
@@ -262,16 +275,17 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
         let Some(_scope) = Scope::open(handle.env) else {
             return;
         };
-        let want = driver.read_size.get();
+        let want = driver.messages_wanted();
         let env = handle.env;
         let read = with_thread_reader(|reader| {
             let n = handle.udp.borrow().read(reader, want)?;
             Ok::<_, std::io::Error>((
                 n,
+                reader.messages(),
                 js_call::received(env, reader, n, &driver.peers, &driver.pool),
             ))
         });
-        let (n, args) = match read {
+        let (n, messages, args) = match read {
             Ok(read) => read,
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
@@ -292,8 +306,9 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
         };
         let before = Instant::now();
         js_call::make_callback(env, driver.context, handle.owner(), driver.on_event, &args);
-        driver.learn(n, before.elapsed());
-        if n < want || started.elapsed() >= POLL_BUDGET {
+        driver.learn(n, messages, before.elapsed());
+        driver.consider_gro(handle);
+        if messages < want || started.elapsed() >= POLL_BUDGET {
             // Fewer than asked: the next read would only say EAGAIN
             // (level-triggered readiness brings us back if more arrives).
             return;
@@ -302,8 +317,32 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
 }
 
 impl UvPoll {
+    // Messages to ask for: the datagrams wanted, at the datagrams per
+    // message seen so far.
+    fn messages_wanted(&self) -> usize {
+        let messages = self.read_size.get() as f64 / self.per_message.get().max(1.0);
+        (messages as usize).clamp(1, BATCH)
+    }
+
+    // Turns GRO on once a whole coalesced message fits in one read's budget
+    // (never off: see the module docs), if the handle still receives.
+    fn consider_gro(&self, handle: &Handle) {
+        if handle.is_closed() || self.cost_ns.get() * GRO_SEGMENTS as f64 > READ_BUDGET_NS {
+            return;
+        }
+        let Ok(mut udp) = handle.udp.try_borrow_mut() else {
+            return;
+        };
+        if udp.is_receiving() && !udp.gro() {
+            udp.enable_gro();
+        }
+    }
+
     // Sizes the next read so its callbacks take about READ_BUDGET_NS.
-    fn learn(&self, n: usize, took: Duration) {
+    fn learn(&self, n: usize, messages: usize, took: Duration) {
+        let ratio = n as f64 / messages.max(1) as f64;
+        self.per_message
+            .set(self.per_message.get() * 0.75 + ratio * 0.25);
         let sample = took.as_nanos() as f64 / n.max(1) as f64;
         let previous = self.cost_ns.get();
         let cost = if previous == 0.0 {
@@ -312,12 +351,13 @@ impl UvPoll {
             previous * 0.75 + sample * 0.25
         };
         self.cost_ns.set(cost);
+        let most = BATCH * GRO_SEGMENTS;
         let size = if cost <= 0.0 {
-            BATCH
+            most
         } else {
             (READ_BUDGET_NS / cost) as usize
         };
-        self.read_size.set(size.clamp(1, BATCH));
+        self.read_size.set(size.clamp(1, most));
     }
 }
 
