@@ -393,12 +393,22 @@ pub(crate) fn recv_many(
 
 /// Messages coalesced by GRO that any reader of this process split so far.
 static COALESCED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// The datagrams those messages held.
+static COALESCED_DATAGRAMS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// How many GRO-coalesced messages (several datagrams in one) this process
 /// has read and split into their datagrams so far. Tests use it to prove
 /// that coalescing happened.
 pub fn coalesced_messages() -> u64 {
     COALESCED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// How many datagrams the messages of [`coalesced_messages`] held. The
+/// kernel's UDP counters count a coalesced message once (`InDatagrams`, and
+/// `RcvbufErrors` and a socket's drops when it is dropped whole): a test
+/// that checks them against datagrams needs this difference.
+pub fn coalesced_datagrams() -> u64 {
+    COALESCED_DATAGRAMS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Appends the datagrams of one message: `message` itself, or, when the
@@ -414,6 +424,7 @@ pub(crate) fn push_segments(metas: &mut Vec<RecvMeta>, message: RecvMeta, segmen
         }
     };
     COALESCED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let first = metas.len();
     let end = message.offset + message.len;
     let mut at = message.offset;
     while at < end {
@@ -427,6 +438,8 @@ pub(crate) fn push_segments(metas: &mut Vec<RecvMeta>, message: RecvMeta, segmen
         });
         at += len;
     }
+    let datagrams = (metas.len() - first) as u64;
+    COALESCED_DATAGRAMS.fetch_add(datagrams, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// u64 words of control buffer per datagram: an in6_pktinfo message needs
@@ -691,9 +704,12 @@ mod tests {
             ..RecvMeta::default()
         };
         let mut metas = vec![RecvMeta::default()];
-        let before = coalesced_messages();
+        let before = (coalesced_messages(), coalesced_datagrams());
         push_segments(&mut metas, message, Some(100));
-        assert_eq!(coalesced_messages(), before + 1);
+        assert_eq!(
+            (coalesced_messages(), coalesced_datagrams()),
+            (before.0 + 1, before.1 + 3)
+        );
         let got: Vec<_> = metas[1..]
             .iter()
             .map(|m| (m.offset, m.len, m.flags, m.peer, m.ifindex))

@@ -36,15 +36,28 @@ pub fn test_trim_heap() -> napi::Result<bool> {
     Ok(crate::sys_heap::trim())
 }
 
-/// How many GRO-coalesced messages this process has read and split into
-/// their datagrams (with `UV_UDP_TEST_HOOKS=1`): a test of GRO proves with
-/// it that the kernel did coalesce.
+/// GRO-coalesced messages this process has read and split, and the
+/// datagrams they held (with `UV_UDP_TEST_HOOKS=1`): a test of GRO proves
+/// with it that the kernel did coalesce, and a test of the kernel's UDP
+/// counters (which count a coalesced message once) corrects them with it.
+#[napi(object)]
+pub struct GroCounts {
+    /// Coalesced messages read.
+    pub messages: f64,
+    /// The datagrams they held.
+    pub datagrams: f64,
+}
+
+/// See [`GroCounts`].
 #[napi(js_name = "__testGroCoalesced")]
-pub fn test_gro_coalesced() -> napi::Result<f64> {
+pub fn test_gro_coalesced() -> napi::Result<GroCounts> {
     if !enabled() {
         return Err(napi::Error::from_reason(
             "test hooks are off (set UV_UDP_TEST_HOOKS=1)",
         ));
     }
-    Ok(uv_udp_core::recv_batch::coalesced_messages() as f64)
+    Ok(GroCounts {
+        messages: uv_udp_core::recv_batch::coalesced_messages() as f64,
+        datagrams: uv_udp_core::recv_batch::coalesced_datagrams() as f64,
+    })
 }
