@@ -20,6 +20,8 @@ function compiled(name, flags = []) {
 const udpload = () => compiled('udpload')
 /** The udpping binary (bench/udpping.c): the ping-pong's C reference. */
 const udpping = () => compiled('udpping')
+/** The udpgro binary (bench/udpgro.c): the C drainer's loop with UDP_GRO on. */
+const udpgro = () => compiled('udpgro')
 
 /**
  * Runs udpload (or `program`) with `args`; resolves with its JSON lines once
@@ -52,4 +54,4 @@ function runLoad(args, limitSeconds, onLine, onSpawn, program = udpload()) {
   })
 }
 
-module.exports = { compiled, udpload, udpping, runLoad }
+module.exports = { compiled, udpload, udpping, udpgro, runLoad }

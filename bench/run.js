@@ -9,6 +9,9 @@
 // - `receive N B vs C recvmmsg drainer`: the same blaster aimed at `udpload
 //   drain`, a C receiver (blocking recvmmsg, batches of 64, reused buffers,
 //   the same SO_RCVBUF); the ratio is uv-udp's rate over C's.
+// - `receive N B vs C GRO drainer`: the same blaster aimed at `udpgro`
+//   (bench/udpgro.c), the drainer's loop with UDP_GRO on: the reference for
+//   a receiver that, as uv-udp does on Linux, takes coalesced messages.
 // - `ping-pong ..., two processes`: the client in this process, the echo
 //   server (same library) in a child process (bench/pingpong.js echo).
 // - `C ...` rows: the same measure taken by a C program (bench/udpload.c,
@@ -121,6 +124,26 @@ async function receiveC(size) {
     lost: report.sent - received,
     dgrams_per_recvmmsg: received / recvmmsg_calls,
     rcvbuf,
+  }
+}
+
+/** The same blaster against the C drainer with UDP_GRO on (bench/udpgro.c). */
+async function receiveCGro(size) {
+  // udpgro binds the port it is given: take a free one.
+  const probe = dgram.createSocket('udp4')
+  await new Promise((resolve) => probe.bind(0, '127.0.0.1', resolve))
+  const port = probe.address().port
+  await new Promise((resolve) => probe.close(resolve))
+  const draining = runLoad([String(port), '1', String(SECONDS + 1)], undefined, undefined, load.udpgro())
+  await sleep(300) // bound and waiting
+  const [report] = await runLoad(['blast', '127.0.0.1', String(port), String(size), String(SECONDS)])
+  const [result] = await draining
+  return {
+    rate: result.datagrams / report.seconds,
+    cpu_us_per_dgram: result.cpu_ns_per_datagram / 1000,
+    offered: report.sent / report.seconds,
+    lost: report.sent - result.datagrams,
+    dgrams_per_message: result.datagrams / Math.max(1, result.messages),
   }
 }
 
@@ -331,10 +354,11 @@ async function main() {
     // measurements whose ratio is taken are next to each other in time.
     // The C drainer right before the pyuv API, dgram right after the facade.
     const c = await receiveC(size)
+    const cGro = await receiveCGro(size)
     const uv = await receive('uv-udp', size)
     const fa = size === 64 ? await receive('uv-udp/dgram', size) : null
     const dg = await receive('dgram', size)
-    results.scenarios[`receive ${size} B`] = { 'uv-udp': uv, dgram: dg, ...(fa && { 'uv-udp/dgram': fa }), 'C recvmmsg': c }
+    results.scenarios[`receive ${size} B`] = { 'uv-udp': uv, dgram: dg, ...(fa && { 'uv-udp/dgram': fa }), 'C recvmmsg': c, 'C GRO drainer': cGro }
     row(`receive ${size} B`, 'dgrams/s', uv.rate, dg.rate)
     if (fa) {
       row(`uv-udp/dgram receive ${size} B`, 'dgrams/s', fa.rate, dg.rate)
@@ -343,6 +367,7 @@ async function main() {
     }
     row(`  offered by the blaster`, 'dgrams/s', uv.offered, dg.offered, 'none')
     row(`receive ${size} B vs C recvmmsg drainer`, 'dgrams/s', uv.rate, c.rate)
+    row(`receive ${size} B vs C GRO drainer`, 'dgrams/s', uv.rate, cGro.rate)
     row(`  offered by the blaster (to uv-udp, to C)`, 'dgrams/s', uv.offered, c.offered, 'none')
   }
   for (const size of ONLY.has('send') ? SIZES : []) {
@@ -460,10 +485,10 @@ function targets(scenarios, floods) {
   ratio('ping-pong p50, two processes, uv-udp / dgram', 0.8, '<=', p50('ping-pong 64 B, two processes', 'uv-udp'), p50('ping-pong 64 B, two processes', 'dgram'),
     { name: 'C epoll / dgram', a: p50('ping-pong 64 B, two processes', 'C epoll') })
   ratio('receive 64 B, uv-udp / dgram', 3.5, '>=', rate('receive 64 B', 'uv-udp'), rate('receive 64 B', 'dgram'),
-    { name: 'C recvmmsg drainer / dgram', a: rate('receive 64 B', 'C recvmmsg') })
+    { name: 'C GRO drainer / dgram', a: rate('receive 64 B', 'C GRO drainer') })
   ratio('receive 64 B, uv-udp / C recvmmsg drainer', 0.8, '>=', rate('receive 64 B', 'uv-udp'), rate('receive 64 B', 'C recvmmsg'))
   ratio('receive 1200 B, uv-udp / dgram', 2.5, '>=', rate('receive 1200 B', 'uv-udp'), rate('receive 1200 B', 'dgram'),
-    { name: 'C recvmmsg drainer / dgram', a: rate('receive 1200 B', 'C recvmmsg') })
+    { name: 'C GRO drainer / dgram', a: rate('receive 1200 B', 'C GRO drainer') })
   for (const size of SIZES) {
     ratio(`try_send_many ${size} B / dgram send`, 5, '>=', rate(`send ${size} B`, 'uv-udp try_send_many'), rate(`send ${size} B`, 'dgram'),
       { name: 'C GSO blaster / dgram send', a: rate(`send ${size} B`, 'C GSO blaster') })

@@ -2,9 +2,8 @@
  * What UDP GRO would give a receiver: the C drainer's loop (blocking
  * recvmmsg, MSG_WAITFORONE, batches of BATCH) with UDP_GRO on or off, each
  * message counted as the datagrams its UDP_GRO control message says it
- * coalesces. Not part of `npm run bench`: the measurement behind the receive
- * proposal in docs/design-notes.md ("Open work"), run by hand against the
- * blaster:
+ * coalesces. `npm run bench` runs it with GRO on as the receive rows' GRO
+ * reference (bench/run.js, receiveCGro); by hand, against the blaster:
  *
  *   gcc -O2 -Wall -o target/bench/udpgro bench/udpgro.c
  *   target/bench/udpgro <port> <gro 0|1> <seconds> &
