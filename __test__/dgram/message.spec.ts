@@ -3,7 +3,9 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
-import { both, listening, receiver, socket, until } from './support.js'
+import type * as NodeDgram from 'node:dgram'
+
+import { both, listening, receiver, sleep, socket, until } from './support.js'
 
 const execFileAsync = promisify(execFile)
 const FIXTURE = fileURLToPath(new URL('fixtures/throw-in-listener.cjs', import.meta.url))
@@ -90,3 +92,76 @@ async function bound(t: Parameters<Parameters<typeof both>[1]>[0], dgram: Parame
   s.bind(0, '127.0.0.1')
   return listening(s)
 }
+
+// The receive path calls a lone 'message' listener without EventEmitter.emit
+// (src/dgram/emit-message.ts) only where nothing can tell: these pin what
+// emit does in the other cases, on both implementations.
+
+both("a once('message') listener runs for the first datagram only; an on('message') one for each, after it", async (t, dgram) => {
+  const rx = await bound(t, dgram)
+  const seen: string[] = []
+  rx.once('message', (msg) => seen.push(`once ${msg}`))
+  const tx = socket(t, dgram)
+  tx.send('a', rx.address().port, '127.0.0.1')
+  await until(() => seen.length === 1, 3000, 'the first datagram')
+  rx.on('message', (msg) => seen.push(`on ${msg}`))
+  tx.send('b', rx.address().port, '127.0.0.1')
+  tx.send('c', rx.address().port, '127.0.0.1')
+  await until(() => seen.length === 3, 3000, 'two more datagrams')
+  await sleep(20)
+  t.deepEqual(seen, ['once a', 'on b', 'on c'])
+})
+
+both("two 'message' listeners run in order, with the socket as this", async (t, dgram) => {
+  const rx = await bound(t, dgram)
+  const seen: string[] = []
+  rx.on('message', function (this: unknown, msg) {
+    seen.push(`first ${msg} ${this === rx}`)
+  })
+  rx.prependListener('message', function (this: unknown, msg) {
+    seen.push(`prepended ${msg} ${this === rx}`)
+  })
+  socket(t, dgram).send('x', rx.address().port, '127.0.0.1')
+  await until(() => seen.length === 2, 3000, 'the datagram')
+  t.deepEqual(seen, ['prepended x true', 'first x true'])
+})
+
+both("a wrapped emit (as an APM agent wraps it) sees every 'message'", async (t, dgram) => {
+  const rx = await bound(t, dgram)
+  const events: string[] = []
+  const original = rx.emit
+  rx.emit = function (this: typeof rx, event: string | symbol, ...args: unknown[]) {
+    events.push(String(event))
+    return Reflect.apply(original, this, [event, ...args]) as boolean
+  } as typeof rx.emit
+  const got: string[] = []
+  rx.on('message', function (this: unknown, msg) {
+    got.push(`${msg} ${this === rx}`)
+  })
+  socket(t, dgram).send('wrapped', rx.address().port, '127.0.0.1')
+  await until(() => got.length === 1, 3000, 'the datagram')
+  t.deepEqual(got, ['wrapped true'])
+  t.true(events.includes('message'))
+})
+
+both('with captureRejections, a rejecting async listener becomes an error event', async (t, dgram) => {
+  const { EventEmitter } = await import('node:events')
+  const before = EventEmitter.captureRejections
+  EventEmitter.captureRejections = true
+  let rx: NodeDgram.Socket
+  try {
+    rx = socket(t, dgram)
+  } finally {
+    EventEmitter.captureRejections = before
+  }
+  rx.bind(0, '127.0.0.1')
+  await listening(rx)
+  const errors: unknown[] = []
+  rx.on('error', (error) => errors.push(error))
+  rx.on('message', async (msg) => {
+    throw new Error(`rejected ${msg}`)
+  })
+  socket(t, dgram).send('r', rx.address().port, '127.0.0.1')
+  await until(() => errors.length === 1, 3000, 'the error event')
+  t.is((errors[0] as Error).message, 'rejected r')
+})

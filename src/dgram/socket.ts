@@ -15,6 +15,7 @@ import type { PacketInfo } from '../delivery'
 import { UDP } from '../udp'
 
 import { type AddressInfo, type RemoteInfo, addressInfo, scoped } from './address-info'
+import { capturesRejections, emitMessage } from './emit-message'
 import {
   errnoException,
   exceptionWithHostPort,
@@ -143,9 +144,12 @@ export class Socket extends EventEmitter {
   #deferred: DeferredSend[] = []
   #callbacksScheduled = false
   #lastDestination: Address4 | Address6 | null = null
+  // Whether rejections of async listeners are captured (see emit-message).
+  readonly #capture: boolean
 
   constructor(type: SocketType | SocketOptions, listener?: MessageListener) {
     super()
+    this.#capture = capturesRejections(this)
     const options = checkOptions(type)
     facadeLoop ??= new Loop()
     this.#handle = new UDP(facadeLoop)
@@ -304,7 +308,7 @@ export class Socket extends EventEmitter {
       rinfo.local = info.local_address
       rinfo.interface = info.interface_index
     }
-    this.emit('message', data, rinfo)
+    emitMessage(this, this.#capture, data, rinfo)
   }
 
   // ---- connecting -----------------------------------------------------------
