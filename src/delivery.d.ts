@@ -34,7 +34,9 @@ export declare const HELD_BYTES: number;
 /**
  * A batch from the binding: `size` bytes at `base` in `buffer`. Its peer
  * tuples are frozen in place before any callback sees them (the binding
- * made them for JS alone, or reuses an array already frozen here).
+ * made them for JS alone), and then the array itself, which marks it done:
+ * the 'uv' driver hands a read from the one peer of the handle's previous
+ * read that read's array again (its peer cache), already frozen.
  */
 export declare function makeBatch(buffer: ArrayBuffer, base: number, size: number, count: number, peers: (Address4 | Address6)[], locals: readonly string[] | null): Batch;
 /** True once a callback detached the batch's memory (transferred its ArrayBuffer). */

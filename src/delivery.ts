@@ -53,14 +53,12 @@ function headerWords(buffer: ArrayBuffer, base: number, count: number): Uint32Ar
   return new Uint32Array(buffer.slice(base, base + words * 4))
 }
 
-// The peers array frozen last: the 'uv' driver hands a read from the one
-// peer of the previous read that read's array again (its peer cache).
-let frozenPeers: readonly (Address4 | Address6)[] | null = null
-
 /**
  * A batch from the binding: `size` bytes at `base` in `buffer`. Its peer
  * tuples are frozen in place before any callback sees them (the binding
- * made them for JS alone, or reuses an array already frozen here).
+ * made them for JS alone), and then the array itself, which marks it done:
+ * the 'uv' driver hands a read from the one peer of the handle's previous
+ * read that read's array again (its peer cache), already frozen.
  */
 export function makeBatch(
   buffer: ArrayBuffer,
@@ -70,9 +68,9 @@ export function makeBatch(
   peers: (Address4 | Address6)[],
   locals: readonly string[] | null,
 ): Batch {
-  if (peers !== frozenPeers) {
+  if (!Object.isFrozen(peers)) {
     for (let i = 0; i < peers.length; i++) Object.freeze(peers[i])
-    frozenPeers = peers
+    Object.freeze(peers)
   }
   return { buffer, base, size, words: headerWords(buffer, base, count), count, peers, locals, next: 0, offset: count * HEADER_WORDS * 4 }
 }
