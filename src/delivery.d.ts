@@ -19,14 +19,15 @@ export interface Batch {
     offset: number;
 }
 /**
- * With the reactor, batches queue up between the reactor thread and JS, so
- * delivery is bounded per turn of the event loop by time: what is over the
- * bound waits for the next turn (setImmediate), so a slow callback under a
- * flood cannot starve timers. With `'uv'` the binding sizes each read from
- * the measured cost of the callbacks and leaves the rest in the kernel, so
- * JS delivers whole batches.
+ * The time one handle's receive callbacks may take in one slice (see
+ * delivery-budget.ts); what is over it waits for the next turn
+ * (setImmediate). With the reactor, batches queue up between the reactor
+ * thread and JS; with `'uv'` the binding sizes each read from the measured
+ * cost of the callbacks, but one read may hold far more datagrams than
+ * that (a UDP GRO message holds up to 128), and the cost may jump: the
+ * binding then stops reading until JS has delivered what it holds.
  */
-export declare const TURN_BUDGET_MS: number;
+export declare const TURN_BUDGET_MS = 1;
 /** Datagrams JS may hold for later delivery (stop_recv mid-batch, or over the turn's budget). */
 export declare const HELD_DATAGRAMS = 16384;
 /** Bytes JS may hold likewise. */

@@ -4,13 +4,14 @@ import { COMPLETED_WORDS, NativeUdp, RECEIVED, RECV_ERROR, SENDS_DONE, SEND_QUEU
 import { type Address, type Address4, type Address6, addressParts, checkInteger, describe } from './address'
 import { checkBoolean, checkCallback, checkInterface, checkNumber, checkString, checkTtl } from './checks'
 import { AF_INET, AF_INET6, AF_UNSPEC, UV_JOIN_GROUP, UV_LEAVE_GROUP } from './constants'
+import { backend } from './backend'
 import { type Data, payloadBytes, viewBytes } from './data'
+import { DeliveryBudget } from './delivery-budget'
 import {
   type Batch,
   type PacketInfo,
   HELD_BYTES,
   HELD_DATAGRAMS,
-  TURN_BUDGET_MS,
   flagsOf,
   isDetached,
   makeBatch,
@@ -75,7 +76,7 @@ export class UDP {
   #heldScheduled = false
   #heldDatagrams = 0
   #heldBytes = 0
-  #turnStarted = -1
+  readonly #budget = new DeliveryBudget()
   #dropped = 0
   // The callbacks of sends, in call order; the binding reports the outcomes
   // of sends with a callback in the same order (takeCompleted).
@@ -182,7 +183,7 @@ export class UDP {
     // itself (calling JS only for a callback); the reactor's immediate
     // outcomes are taken here on the next turn. Either way a callback runs
     // before any receive callback that comes first (the loop flushes first).
-    if (TURN_BUDGET_MS !== Infinity && result !== SEND_QUEUED) this.#scheduleFlush()
+    if (backend === 'reactor' && result !== SEND_QUEUED) this.#scheduleFlush()
   }
 
   /**
@@ -515,6 +516,7 @@ export class UDP {
     if (kind === RECEIVED && memory !== null && peers !== null) {
       this.#loop?._flushSends()
       const batch = makeBatch(memory, offset, size, count, peers, locals)
+      this.#budget.beginRead(count)
       // Behind held batches, or cut short (stop_recv inside a callback, or
       // the turn's time spent): kept for later, in order.
       if (this.#held.length > 0 || !this.#deliver(batch)) this.#hold(batch)
@@ -536,7 +538,10 @@ export class UDP {
     while (batch.next < batch.count) {
       const onRecv = this.#onRecv
       if (onRecv === null) return false
-      if (TURN_BUDGET_MS !== Infinity && this.#turnSpent()) {
+      if (this.#budget.spent()) {
+        // 'uv': no read until what is held is delivered (the rest stays in
+        // the kernel meanwhile, as before the budget).
+        if (backend === 'uv') this.#native.holdReads(true)
         this.#scheduleHeld()
         return false
       }
@@ -561,20 +566,6 @@ export class UDP {
     return true
   }
 
-  // True once this turn's delivery time is spent; the turn starts with the
-  // first delivery after an immediate.
-  #turnSpent(): boolean {
-    const now = performance.now()
-    if (this.#turnStarted < 0) {
-      this.#turnStarted = now
-      setImmediate(() => {
-        this.#turnStarted = -1
-      })
-      return false
-    }
-    return now - this.#turnStarted > TURN_BUDGET_MS
-  }
-
   // Keeps a batch for later delivery; the first one always (it may be cut
   // short mid-batch), the rest while the held set is within its bounds.
   #hold(batch: Batch): void {
@@ -593,7 +584,7 @@ export class UDP {
   // Gives the batch's place in the reactor's receive queue back (a no-op
   // with the 'uv' backend, which has no such queue).
   #release(batch: Batch): void {
-    if (TURN_BUDGET_MS !== Infinity && !this.#closed) this.#native.recvRelease(batch.count, batch.size)
+    if (backend === 'reactor' && !this.#closed) this.#native.recvRelease(batch.count, batch.size)
   }
 
   #scheduleHeld(): void {
@@ -601,6 +592,7 @@ export class UDP {
     this.#heldScheduled = true
     setImmediate(() => {
       this.#heldScheduled = false
+      this.#budget.beginHeld()
       while (this.#held.length > 0 && this.#onRecv !== null && !this.#closed) {
         const batch = this.#held[0]
         const before = batch.count - batch.next
@@ -611,6 +603,8 @@ export class UDP {
         this.#heldBytes -= batch.size
         this.#release(batch)
       }
+      // Everything held is delivered: the binding may read again.
+      if (backend === 'uv' && this.#held.length === 0 && !this.#closed) this.#native.holdReads(false)
     })
   }
 

@@ -115,11 +115,17 @@ async fn receive(io: Arc<Registration>, sink: Arc<dyn EventSink>, queue: Arc<Rec
             // receiving socket, and nothing is held across an await.
             let read = with_thread_reader(|reader| {
                 let n = io.try_io(Interest::READABLE, |socket| reader.read(socket, BATCH))?;
-                let metas = reader.metas(n);
+                // What does not fit in the queue is dropped (and counted),
+                // the rest kept: a read may hold thousands with GRO.
+                let fit = queue.admit(reader.metas(n));
+                if fit == 0 {
+                    return Ok(None);
+                }
+                let metas = reader.metas(fit);
                 Ok::<_, io::Error>(
                     queue
-                        .reserve(RecvBatch::size_of(metas), n)
-                        .map(|slot| reader.pack(n, Some(slot))),
+                        .reserve(RecvBatch::size_of(metas), fit)
+                        .map(|slot| reader.pack(fit, Some(slot))),
                 )
             });
             match read {

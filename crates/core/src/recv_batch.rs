@@ -369,10 +369,10 @@ pub(crate) fn recv_many(
         let mut meta = RecvMeta {
             offset: i * SLOT,
             len: (hdrs[i].msg_len as usize).min(SLOT),
-            // MSG_CTRUNC cannot happen with the control room given here
-            // (pktinfo and GRO together take 64 of its 96 bytes); were it to,
-            // the datagram's packet info or segment size would be missing,
-            // which is reported as a partial datagram.
+            // MSG_CTRUNC: control messages did not fit (the room above makes
+            // that unlikely): the packet info or a GRO segment size may be
+            // missing, so the message, which may hold several datagrams
+            // merged, is reported as partial.
             flags: if msg.msg_flags & (libc::MSG_TRUNC | libc::MSG_CTRUNC) != 0 {
                 UV_UDP_PARTIAL
             } else {
@@ -386,7 +386,14 @@ pub(crate) fn recv_many(
             meta.local = Some(local);
             meta.ifindex = ifindex;
         }
+        let first = metas.len();
         push_segments(metas, meta, control.segment);
+        if msg.msg_flags & libc::MSG_CTRUNC != 0 {
+            // Whatever was cut may concern any of its datagrams.
+            for piece in &mut metas[first..] {
+                piece.flags |= UV_UDP_PARTIAL;
+            }
+        }
     }
     Ok(n)
 }
@@ -442,11 +449,14 @@ pub(crate) fn push_segments(metas: &mut Vec<RecvMeta>, message: RecvMeta, segmen
     COALESCED_DATAGRAMS.fetch_add(datagrams, std::sync::atomic::Ordering::Relaxed);
 }
 
-/// u64 words of control buffer per datagram: an in6_pktinfo message needs
-/// CMSG_SPACE(20) = 40 bytes, a UDP_GRO one CMSG_SPACE(4) = 24; room is
-/// left beyond both.
+/// u64 words of control buffer per datagram (512 bytes): an in6_pktinfo
+/// message needs CMSG_SPACE(20) = 40 bytes, a UDP_GRO one CMSG_SPACE(4) =
+/// 24. The rest is for what an adopted socket (`open(fd)`) may have been
+/// asked for: Linux puts timestamps (up to 64 bytes), marks, TTL, TOS and
+/// the like before UDP_GRO, and a UDP_GRO message that does not fit is
+/// lost, leaving a coalesced message unsplittable.
 #[cfg(target_os = "linux")]
-const CONTROL_WORDS: usize = 12;
+const CONTROL_WORDS: usize = 64;
 
 /// What a datagram's control messages said.
 #[cfg(target_os = "linux")]
@@ -472,21 +482,35 @@ unsafe fn control_messages(msg: &libc::msghdr) -> Control {
     while !cmsg.is_null() {
         // SAFETY: CMSG_FIRSTHDR/CMSG_NXTHDR return valid headers or null.
         let header = unsafe { &*cmsg };
+        // A message the kernel cut short (no room left) has a header but
+        // not its whole data: read only one that holds a whole `T`.
+        let holds = |size: usize| {
+            // SAFETY: CMSG_LEN only computes a length.
+            header.cmsg_len as usize >= unsafe { libc::CMSG_LEN(size as u32) } as usize
+        };
         // SAFETY: the data of a message of this level and type is the
-        // struct read here; read_unaligned because cmsg data has no alignment promise.
+        // struct read here, whole (checked with `holds`); read_unaligned
+        // because cmsg data has no alignment promise.
         unsafe {
             let data = libc::CMSG_DATA(cmsg);
-            if header.cmsg_level == libc::IPPROTO_IP && header.cmsg_type == libc::IP_PKTINFO {
+            if header.cmsg_level == libc::IPPROTO_IP
+                && header.cmsg_type == libc::IP_PKTINFO
+                && holds(std::mem::size_of::<libc::in_pktinfo>())
+            {
                 let info = std::ptr::read_unaligned(data.cast::<libc::in_pktinfo>());
                 let ip = Ipv4Addr::from(u32::from_be(info.ipi_addr.s_addr));
                 control.packet_info = Some((IpAddr::V4(ip), info.ipi_ifindex as u32));
             } else if header.cmsg_level == libc::IPPROTO_IPV6
                 && header.cmsg_type == libc::IPV6_PKTINFO
+                && holds(std::mem::size_of::<libc::in6_pktinfo>())
             {
                 let info = std::ptr::read_unaligned(data.cast::<libc::in6_pktinfo>());
                 let ip = Ipv6Addr::from(info.ipi6_addr.s6_addr);
                 control.packet_info = Some((IpAddr::V6(ip), info.ipi6_ifindex));
-            } else if header.cmsg_level == libc::SOL_UDP && header.cmsg_type == libc::UDP_GRO {
+            } else if header.cmsg_level == libc::SOL_UDP
+                && header.cmsg_type == libc::UDP_GRO
+                && holds(std::mem::size_of::<libc::c_int>())
+            {
                 // The kernel writes the segment size as an int.
                 let size = std::ptr::read_unaligned(data.cast::<libc::c_int>());
                 control.segment = usize::try_from(size).ok();

@@ -8,6 +8,8 @@
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use crate::recv_batch::{RecvMeta, HEADER_BYTES};
+
 /// Datagrams that may wait for the owner at once. Counted in datagrams, not
 /// batches: a slow owner makes the reactor read one datagram at a time, and
 /// a bound on batches would then drop a burst that fits easily in memory.
@@ -47,6 +49,29 @@ impl ReceiveQueue {
             bytes,
             datagrams,
         })
+    }
+
+    /// How many of `metas`, from the first, fit in the room left (each takes
+    /// its payload and its header in the batch layout); the rest are counted
+    /// as dropped. A read that GRO made large (up to [`crate::recv_batch::BATCH`]
+    /// messages of 128 datagrams) then loses only what does not fit.
+    pub(crate) fn admit(&self, metas: &[RecvMeta]) -> usize {
+        let room = MAX_DATAGRAMS.saturating_sub(self.datagrams.load(Ordering::Acquire));
+        let mut bytes = self.bytes.load(Ordering::Acquire);
+        let mut fit = 0;
+        for meta in metas.iter().take(room) {
+            let size = HEADER_BYTES + meta.len;
+            if bytes + size > MAX_BYTES {
+                break;
+            }
+            bytes += size;
+            fit += 1;
+        }
+        let dropped = metas.len() - fit;
+        if dropped > 0 {
+            self.dropped.fetch_add(dropped as u64, Ordering::Relaxed);
+        }
+        fit
     }
 
     /// Gives back the room of a batch whose slot was turned into counts with
@@ -126,6 +151,31 @@ mod tests {
             queue.reserve(1, 1).is_some(),
             "over-release saturates, never wraps"
         );
+    }
+
+    #[test]
+    fn admit_takes_the_prefix_that_fits_and_counts_the_rest_dropped() {
+        let queue = Arc::new(ReceiveQueue::default());
+        let meta = |len| RecvMeta {
+            len,
+            ..RecvMeta::default()
+        };
+        let _most = queue.reserve(100, MAX_DATAGRAMS - 3).expect("room");
+        let metas = [meta(10), meta(10), meta(10), meta(10), meta(10)];
+        assert_eq!(queue.admit(&metas), 3);
+        assert_eq!(queue.dropped(), 2);
+        // Admitting reserves nothing: the room is taken by reserve().
+        assert_eq!(queue.admit(&metas[..3]), 3);
+        assert_eq!(queue.dropped(), 2);
+        // Bytes bound it too: a payload that would pass MAX_BYTES stops the prefix.
+        let fresh = Arc::new(ReceiveQueue::default());
+        let _bytes = fresh
+            .reserve(MAX_BYTES - 2 * (HEADER_BYTES + 10), 1)
+            .expect("room");
+        assert_eq!(fresh.admit(&[meta(10), meta(10), meta(11), meta(1)]), 2);
+        assert_eq!(fresh.dropped(), 2);
+        assert_eq!(fresh.admit(&[]), 0);
+        assert_eq!(fresh.dropped(), 2);
     }
 
     #[test]

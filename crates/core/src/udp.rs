@@ -71,6 +71,9 @@ pub struct Udp {
     receiving: bool,
     // UDP GRO was turned on (never off again: see crate::recv_batch).
     gro: bool,
+    // Whether to try turning it on: once per socket, never for an adopted
+    // one, whose descriptor other code may also read.
+    gro_wanted: bool,
     requests: Arc<SendRequests>,
     // `None`: the owner drives the socket.
     reactor: Option<ReactorTasks>,
@@ -205,6 +208,7 @@ impl Udp {
             gso: Gso::default(),
             receiving: false,
             gro: false,
+            gro_wanted: true,
             requests: Arc::default(),
             reactor,
         })
@@ -237,6 +241,9 @@ impl Udp {
         self.connected = io.peer_addr().is_ok();
         self.io = Some(io);
         self.bound = bound;
+        // Its options are its owner's to choose: GRO changes what every
+        // reader of the descriptor gets (messages it must split).
+        self.gro_wanted = false;
     }
 
     /// True once the socket has a local address (explicit or implicit bind, or
@@ -648,17 +655,25 @@ impl Udp {
     }
 
     /// Turns UDP GRO on for the socket, where the kernel has it and
-    /// [`gro_allowed`] (Linux 5.0 and later); true when it is on. Never
-    /// turned off again: a message coalesced before the switch would arrive
-    /// after it without its segment size and be read as one datagram.
-    /// Every read of this crate splits coalesced messages.
+    /// [`gro_allowed`] (Linux 5.0 and later); true when it is on. Tried
+    /// once per socket (a kernel without it is not asked again), never for
+    /// an adopted socket (`open`). Never turned off again: a message
+    /// coalesced before the switch would arrive after it without its segment
+    /// size and be read as one datagram. Every read of this crate splits
+    /// coalesced messages, whoever turned GRO on.
     pub fn enable_gro(&mut self) -> bool {
-        if !self.gro && gro_allowed() {
+        if self.gro_wanted && gro_allowed() {
             if let Some(io) = &self.io {
+                self.gro_wanted = false;
                 self.gro = set_gro(io).is_ok();
             }
         }
         self.gro
+    }
+
+    /// False once GRO was tried (on or refused), or for an adopted socket.
+    pub fn gro_wanted(&self) -> bool {
+        self.gro_wanted && gro_allowed()
     }
 
     /// True once [`Udp::enable_gro`] turned UDP GRO on.

@@ -25,6 +25,9 @@ pub(crate) struct Handle {
     strong: Cell<bool>,
     keep_alive: Cell<bool>,
     closed: Cell<bool>,
+    // JS holds part of a read for a later turn (its time budget ran out):
+    // the 'uv' driver reads nothing until JS has delivered it.
+    reads_held: Cell<bool>,
     pub(crate) driver: Driver,
     // The destination the last send or try_send given one in full parsed
     // (send_fns' `…Again` calls send there).
@@ -45,6 +48,7 @@ impl Handle {
             strong: Cell::new(false),
             keep_alive: Cell::new(true),
             closed: Cell::new(false),
+            reads_held: Cell::new(false),
             driver,
             last_to: Cell::new(None),
         }
@@ -57,6 +61,21 @@ impl Handle {
 
     pub(crate) fn is_closed(&self) -> bool {
         self.closed.get()
+    }
+
+    /// True while JS holds part of a read (see [`Handle::hold_reads`]).
+    pub(crate) fn reads_held(&self) -> bool {
+        self.reads_held.get()
+    }
+
+    /// JS holds part of a read for a later turn (`true`), or has delivered
+    /// it (`false`): the `'uv'` driver stops and resumes watching for
+    /// readability. The reactor has a bounded queue of its own instead.
+    pub(crate) fn hold_reads(self: &Rc<Self>, held: bool) -> Result<(), UvError> {
+        if self.reads_held.replace(held) == held {
+            return Ok(());
+        }
+        self.refresh()
     }
 
     /// libuv's `uv_is_active`.
@@ -90,8 +109,9 @@ impl Handle {
         self.hold(active);
         match &self.driver {
             Driver::Uv(poll) => {
+                let reading = receiving && !self.reads_held.get();
                 let want =
-                    if receiving { UV_READABLE } else { 0 } | if unsent { UV_WRITABLE } else { 0 };
+                    if reading { UV_READABLE } else { 0 } | if unsent { UV_WRITABLE } else { 0 };
                 poll.update(self, want, self.keep_alive.get())
             }
             Driver::Reactor(link) => {

@@ -310,6 +310,14 @@ impl NativeUdp {
         Ok(())
     }
 
+    /// JS holds part of a read for a later turn (`true`: read nothing more
+    /// until it says `false`, having delivered it). Only the `'uv'` driver
+    /// stops reading; the reactor's queue is bounded on its own.
+    #[napi(catch_unwind)]
+    pub fn hold_reads(&self, held: bool) -> Result<()> {
+        self.handle.hold_reads(held).map_err(thrown::uv)
+    }
+
     /// Stops receiving: no read is delivered after this returns.
     #[napi(catch_unwind)]
     pub fn stop_recv(&self) -> Result<()> {

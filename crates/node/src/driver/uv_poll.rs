@@ -269,7 +269,7 @@ pub(crate) fn settle(handle: &Rc<Handle>, driver: &UvPoll) {
 fn read(handle: &Rc<Handle>, driver: &UvPoll) {
     let started = Instant::now();
     loop {
-        if handle.is_closed() || !handle.udp.borrow().is_receiving() {
+        if handle.is_closed() || handle.reads_held() || !handle.udp.borrow().is_receiving() {
             return;
         }
         let Some(_scope) = Scope::open(handle.env) else {
@@ -318,7 +318,8 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
 
 impl UvPoll {
     // Messages to ask for: the datagrams wanted, at the datagrams per
-    // message seen so far.
+    // message seen so far. (A read may still bring more: JS then holds the
+    // rest for a later turn and says so, see Handle::hold_reads.)
     fn messages_wanted(&self) -> usize {
         let messages = self.read_size.get() as f64 / self.per_message.get().max(1.0);
         (messages as usize).clamp(1, BATCH)
@@ -333,7 +334,7 @@ impl UvPoll {
         let Ok(mut udp) = handle.udp.try_borrow_mut() else {
             return;
         };
-        if udp.is_receiving() && !udp.gro() {
+        if udp.is_receiving() && udp.gro_wanted() {
             udp.enable_gro();
         }
     }
