@@ -527,14 +527,24 @@ unsafe fn control_messages(msg: &libc::msghdr) -> Control {
 /// split what it coalesces.
 #[cfg(target_os = "linux")]
 pub(crate) fn set_gro(socket: &socket2::Socket) -> io::Result<()> {
+    set_int_option(socket, libc::SOL_UDP, libc::UDP_GRO, 1)
+}
+
+/// `setsockopt` of an `int` option.
+#[cfg(target_os = "linux")]
+fn set_int_option(
+    socket: &socket2::Socket,
+    level: libc::c_int,
+    option: libc::c_int,
+    value: libc::c_int,
+) -> io::Result<()> {
     use std::os::fd::AsRawFd;
-    let value: libc::c_int = 1;
     // SAFETY: the pointer and length describe `value`, alive for the call.
     let rc = unsafe {
         libc::setsockopt(
             socket.as_raw_fd(),
-            libc::SOL_UDP,
-            libc::UDP_GRO,
+            level,
+            option,
             (&value as *const libc::c_int).cast(),
             std::mem::size_of::<libc::c_int>() as libc::socklen_t,
         )
@@ -559,27 +569,12 @@ pub(crate) use set_gro_unsupported as set_gro;
 /// dual-stack socket), or stops asking.
 #[cfg(target_os = "linux")]
 pub(crate) fn set_packet_info(socket: &socket2::Socket, ipv6: bool, on: bool) -> io::Result<()> {
-    use std::os::fd::AsRawFd;
     let (level, option) = if ipv6 {
         (libc::IPPROTO_IPV6, libc::IPV6_RECVPKTINFO)
     } else {
         (libc::IPPROTO_IP, libc::IP_PKTINFO)
     };
-    let value: libc::c_int = on.into();
-    // SAFETY: the pointer and length describe `value`, alive for the call.
-    let rc = unsafe {
-        libc::setsockopt(
-            socket.as_raw_fd(),
-            level,
-            option,
-            (&value as *const libc::c_int).cast(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        )
-    };
-    if rc != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
+    set_int_option(socket, level, option, on.into())
 }
 
 /// Where the receive path cannot parse control messages: refused when asked
