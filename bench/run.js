@@ -17,7 +17,8 @@
 // - `C ...` rows: the same measure taken by a C program (bench/udpload.c,
 //   bench/udpping.c) in the same run, against dgram: what any program
 //   reaches on this kernel and machine. The C GSO blaster against the same
-//   sink as the send rows; C ping-pong with blocking receives (the floor)
+//   sink as the send rows (and, in rows marked "GRO receiver", the send
+//   rows again against bench/udpgro.c with UDP_GRO on); C ping-pong with blocking receives (the floor)
 //   and with epoll (as an event loop waits), across two processes and in
 //   one thread. The run's last lines set each target against it.
 // - `flood ...`: both libraries flooded by the blaster in turn, a 10 ms
@@ -198,10 +199,29 @@ function dgramSender(port, payload, lib = dgram) {
   }
 }
 
-async function send(variant, size) {
-  let port
-  const counted = runLoad(['count', '0', String(SECONDS + 2)], (line) => { if (line.ready) port = line.port })
-  while (port === undefined) await sleep(10)
+/**
+ * The send rows' sink: `udpload count` (recvmmsg, no GRO), or with `gro`
+ * bench/udpgro.c with UDP_GRO on (a receiver as uv-udp's are on Linux).
+ * Resolves with its port and a promise of the datagrams it received.
+ */
+async function sink(gro) {
+  if (!gro) {
+    let port
+    const counted = runLoad(['count', '0', String(SECONDS + 2)], (line) => { if (line.ready) port = line.port })
+    while (port === undefined) await sleep(10)
+    return { port, received: counted.then((lines) => lines.find((line) => 'received' in line).received) }
+  }
+  const probe = dgram.createSocket('udp4')
+  await new Promise((resolve) => probe.bind(0, '127.0.0.1', resolve))
+  const port = probe.address().port
+  await new Promise((resolve) => probe.close(resolve))
+  const counted = runLoad([String(port), '1', String(SECONDS + 3)], undefined, undefined, load.udpgro())
+  await sleep(300) // bound and waiting
+  return { port, received: counted.then(([line]) => line.datagrams) }
+}
+
+async function send(variant, size, gro = false) {
+  const { port, received: counted } = await sink(gro)
   const payload = Buffer.alloc(size, 7)
   const sender =
     variant === 'dgram send' ? dgramSender(port, payload)
@@ -221,8 +241,7 @@ async function send(variant, size) {
   while (sender.completed() < issued && now() < end + 2) await sleep(5)
   const seconds = now() - start
   sender.close()
-  const lines = await counted
-  const received = lines.find((line) => 'received' in line).received
+  const received = await counted
   return {
     rate: sender.completed() / seconds,
     // This process's CPU time per datagram: on a shared machine it moves
@@ -235,12 +254,10 @@ async function send(variant, size) {
 }
 
 /** The C GSO blaster (udpload blast: sendmsg with UDP_SEGMENT, 64 datagrams per call) against the send rows' sink. */
-async function sendC(size) {
-  let port
-  const counted = runLoad(['count', '0', String(SECONDS + 2)], (line) => { if (line.ready) port = line.port })
-  while (port === undefined) await sleep(10)
+async function sendC(size, gro = false) {
+  const { port, received: counted } = await sink(gro)
   const [report] = await runLoad(['blast', '127.0.0.1', String(port), String(size), String(SECONDS)])
-  const received = (await counted).find((line) => 'received' in line).received
+  const received = await counted
   return { rate: report.sent / report.seconds, received_rate: received / report.seconds, sent: report.sent, received }
 }
 
@@ -391,6 +408,15 @@ async function main() {
       kept.push([`send ${size} B`, fa.rate / uv.rate])
       keptCpu.push([`send ${size} B`, uv.cpu_us_per_dgram / fa.cpu_us_per_dgram])
     }
+    // The same senders against a receiver with UDP GRO (no target): the
+    // kernel then hands each GSO send to it whole instead of segmenting it
+    // on the sender's CPU.
+    const gDg = await send('dgram send', size, true)
+    const gC = await sendC(size, true)
+    const gMany = await send('uv-udp try_send_many', size, true)
+    results.scenarios[`send ${size} B to a GRO receiver`] = { dgram: gDg, 'C GSO blaster': gC, 'uv-udp try_send_many': gMany }
+    row(`C GSO blaster ${size} B vs dgram send, GRO receiver`, 'dgrams/s', gC.rate, gDg.rate)
+    row(`try_send_many ${size} B vs dgram send, GRO receiver`, 'dgrams/s', gMany.rate, gDg.rate)
   }
   if (ONLY.has('pingpong')) {
     const uvRtt = await pingpong('uv-udp')
