@@ -422,6 +422,7 @@ pub fn coalesced_datagrams() -> u64 {
 /// kernel gave a GRO segment size smaller than it, one datagram per
 /// `segment` bytes (the last one may be shorter), each with the message's
 /// sender, packet info and flags (a truncation can only be the last one's).
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub(crate) fn push_segments(metas: &mut Vec<RecvMeta>, message: RecvMeta, segment: Option<usize>) {
     let segment = match segment {
         Some(size) if size > 0 && size < message.len => size,
