@@ -751,6 +751,74 @@ mod tests {
         }
     }
 
+    /// A control message the kernel cut short (its header says less than
+    /// the struct it names) is not read: no packet info, no segment size.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_control_message_cut_short_is_not_read() {
+        // Two messages in one buffer: an IP_PKTINFO whose length holds no
+        // data (as the kernel writes one it had no room for), then a whole
+        // UDP_GRO one; and a buffer holding only a cut UDP_GRO one.
+        let header = std::mem::size_of::<libc::cmsghdr>();
+        // SAFETY: CMSG_SPACE and CMSG_LEN only compute lengths.
+        let (space0, space4, len0, len4) = unsafe {
+            (
+                libc::CMSG_SPACE(0) as usize,
+                libc::CMSG_SPACE(4) as usize,
+                libc::CMSG_LEN(0) as usize,
+                libc::CMSG_LEN(4) as usize,
+            )
+        };
+        let mut buffer = [0u64; 16];
+        let msg = |buffer: &mut [u64; 16], len: usize| {
+            // SAFETY: all-zero is a valid msghdr.
+            let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+            msg.msg_control = buffer.as_mut_ptr().cast();
+            msg.msg_controllen = len as _;
+            msg
+        };
+        let bytes = buffer.as_mut_ptr().cast::<u8>();
+        // SAFETY: the writes stay inside `buffer` (128 bytes): two cmsghdrs
+        // of 16 bytes, the second at CMSG_SPACE(0) = 16, and 4 data bytes.
+        unsafe {
+            let cut = bytes.cast::<libc::cmsghdr>();
+            (*cut).cmsg_len = len0 as _;
+            (*cut).cmsg_level = libc::IPPROTO_IP;
+            (*cut).cmsg_type = libc::IP_PKTINFO;
+            let gro = bytes
+                .add(libc::CMSG_SPACE(0) as usize)
+                .cast::<libc::cmsghdr>();
+            (*gro).cmsg_len = len4 as _;
+            (*gro).cmsg_level = libc::SOL_UDP;
+            (*gro).cmsg_type = libc::UDP_GRO;
+            std::ptr::write_unaligned(
+                bytes
+                    .add(libc::CMSG_SPACE(0) as usize + header)
+                    .cast::<libc::c_int>(),
+                100,
+            );
+        }
+        let whole = msg(&mut buffer, space0 + space4);
+        // SAFETY: `whole` describes `buffer`, filled above.
+        let control = unsafe { control_messages(&whole) };
+        assert_eq!(control.packet_info, None);
+        assert_eq!(control.segment, Some(100));
+
+        let mut cut_gro = [0u64; 16];
+        let bytes = cut_gro.as_mut_ptr().cast::<u8>();
+        // SAFETY: one cmsghdr at the start of the 128-byte buffer.
+        unsafe {
+            let gro = bytes.cast::<libc::cmsghdr>();
+            (*gro).cmsg_len = (len0 + 2) as _;
+            (*gro).cmsg_level = libc::SOL_UDP;
+            (*gro).cmsg_type = libc::UDP_GRO;
+        }
+        let cut = msg(&mut cut_gro, space4);
+        // SAFETY: `cut` describes `cut_gro`, filled above.
+        let control = unsafe { control_messages(&cut) };
+        assert_eq!(control.segment, None);
+    }
+
     /// Headers reused across reads carry nothing over: each read reports its
     /// own lengths, senders, truncation and packet info, and none after
     /// packet info is switched off.
