@@ -75,13 +75,15 @@ interface SoakReport {
 const onLinux = linux('the soak reads descriptors and UDP counters in /proc')
 for (const gro of [false, true]) declareSoak(gro)
 
+// Serial: run together, each soak would get half the machine and its
+// throughput floor would measure the other.
 function declareSoak(gro: boolean) {
   const title = `${baseTitle}, GRO ${gro ? 'on' : 'off (exact kernel counts)'}`
   if (!onLinux.ok) {
     test.skip(`${title} [skipped: ${onLinux.reason}]`, () => {})
   } else if (!netnsAvailable && inCI) {
     test(`${title}, with floods`, (t) => t.fail(`CI=true, and the floods need what is missing: ${namespace.reason}`))
-  } else test(netnsAvailable ? `${title}, with floods` : `${title} [floods skipped: ${namespace.reason}]`, async (t) => {
+  } else test.serial(netnsAvailable ? `${title}, with floods` : `${title} [floods skipped: ${namespace.reason}]`, async (t) => {
     t.timeout((SECONDS + 60) * 1000)
     const script = join(FIXTURES, 'hardening-soak.cjs')
     // V8 grows its young generation (semi-spaces 1 -> 16 MiB) under allocation

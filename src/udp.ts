@@ -592,6 +592,8 @@ export class UDP {
     this.#heldScheduled = true
     setImmediate(() => {
       this.#heldScheduled = false
+      // As before any read: completed sends' callbacks first.
+      if (this.#held.length > 0 && this.#onRecv !== null && !this.#closed) this.#loop?._flushSends()
       this.#budget.beginHeld()
       while (this.#held.length > 0 && this.#onRecv !== null && !this.#closed) {
         const batch = this.#held[0]
