@@ -62,7 +62,11 @@ export class DeliveryBudget {
     if (--this.#untilCheck > 0) return false
     const now = performance.now()
     if (this.#started < 0) {
-      // A 'uv' read that reached an interval untimed: timed from here.
+      // A 'uv' read that reached an interval untimed: timed from here. Such
+      // short reads say nothing of the cost, so the interval grows back
+      // (else reads of one datagram after a slow spell would each read
+      // the clock for ever).
+      this.#checkEvery = Math.min(CHECK_EVERY, this.#checkEvery * 2)
       this.#start(now, 0)
       return false
     }
