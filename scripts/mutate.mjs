@@ -38,7 +38,7 @@ const TS = {
   'src/errors.ts': ['contract', 'errors', 'bind'],
   'src/fifo.ts': ['fifo', 'recv', 'lifecycle'],
   'src/loop.ts': ['lifecycle', 'close-and-run', 'recv', 'loop'],
-  'src/udp.ts': ['contract', 'bind', 'send', 'send-many', 'recv', 'errors', 'lifecycle', 'close-and-run', 'multicast', 'properties'],
+  'src/udp.ts': ['udp-paths', 'contract', 'bind', 'send', 'send-many', 'recv', 'errors', 'lifecycle', 'close-and-run', 'multicast', 'properties'],
 }
 
 /**
@@ -52,7 +52,7 @@ const BOTH_DRIVERS = new Set(['src/delivery-budget.ts'])
  * Quick specs run alone before the others (in their own ava run): a mutant
  * they kill costs a second, not the slow specs' time. Each is also in TS.
  */
-const FIRST = { 'src/delivery-budget.ts': ['delivery-budget'] }
+const FIRST = { 'src/delivery-budget.ts': ['delivery-budget'], 'src/udp.ts': ['udp-paths'] }
 
 /**
  * Files too big for one run within the hour here, mutated in line ranges
