@@ -5,7 +5,7 @@
 // detaches, and a read error reaching the receive callback. Loopback only.
 import test from 'ava'
 
-import { Loop, UDP, errno } from '../index.js'
+import { Loop, UDP, errno, type PacketInfo, type RecvCallback } from '../index.js'
 import { handle, until } from './support/handles.js'
 
 test('inside each of three send callbacks, send_queue_count and send_queue_size count only the sends whose callbacks have not run yet', async (t) => {
@@ -90,4 +90,37 @@ test('a connected socket whose peer port is closed: the receive callback gets UV
   udp.send(null, Buffer.from('x'))
   await until(() => calls.length > 0, 5000, 'the receive error')
   t.deepEqual(calls, [[true, null, 0, null, errno.UV_ECONNREFUSED]])
+})
+
+test("start_recv({ pktinfo: true }) passes a sixth argument, the datagram's destination and interface; without it, or with pktinfo false, the callback gets five", async (t) => {
+  const loop = new Loop()
+  const rx = handle(t, loop)
+  rx.bind(['127.0.0.1', 0])
+  const tx = handle(t, loop)
+  const calls: { length: number; data: string; info: unknown }[] = []
+  const callback = (...args: Parameters<RecvCallback>) => {
+    if (args[3] !== null) calls.push({ length: args.length, data: args[3].toString(), info: args[5] })
+  }
+  const one = async (text: string) => {
+    const before = calls.length
+    tx.send(rx.getsockname(), Buffer.from(text))
+    await until(() => calls.length > before, 5000, `datagram ${text}`)
+  }
+  rx.start_recv(callback, { pktinfo: true })
+  await one('with')
+  rx.stop_recv()
+  rx.start_recv(callback)
+  await one('without')
+  rx.stop_recv()
+  rx.start_recv(callback, { pktinfo: false })
+  await one('false')
+  t.is(calls.length, 3)
+  const [withInfo, without, off] = calls
+  t.is(withInfo.length, 6)
+  t.is(withInfo.data, 'with')
+  const info = withInfo.info as PacketInfo
+  t.is(info.local_address, '127.0.0.1')
+  t.true(Number.isInteger(info.interface_index) && info.interface_index > 0, `interface_index ${info.interface_index}`)
+  t.deepEqual(without, { length: 5, data: 'without', info: undefined })
+  t.deepEqual(off, { length: 5, data: 'false', info: undefined })
 })
