@@ -1,0 +1,126 @@
+// src/udp.ts's send-completion and receive paths, each test on one
+// behaviour that the mutation run of udp.ts (docs/mutation.md) found
+// unchecked: the queue counters inside send callbacks, draining more
+// completions than one takeCompleted holds, a read whose memory a callback
+// detaches, and a read error reaching the receive callback. Loopback only.
+import test from 'ava'
+
+import { Loop, UDP, errno, type PacketInfo, type RecvCallback } from '../index.js'
+import { handle, until } from './support/handles.js'
+
+test('inside each of three send callbacks, send_queue_count and send_queue_size count only the sends whose callbacks have not run yet', async (t) => {
+  const loop = new Loop()
+  const sink = handle(t, loop)
+  sink.bind(['127.0.0.1', 0])
+  const udp = handle(t, loop)
+  const seen: [number | null, number, number][] = []
+  for (const size of [1, 2, 3]) {
+    udp.send(sink.getsockname(), Buffer.alloc(size), (h, error) => seen.push([error, h.send_queue_count, h.send_queue_size]))
+  }
+  t.is(udp.send_queue_count, 3)
+  t.is(udp.send_queue_size, 6)
+  await until(() => seen.length === 3, 5000, 'three send callbacks')
+  // After the 1 B send's callback: the 2 B and 3 B sends; then the 3 B one.
+  t.deepEqual(seen, [
+    [null, 2, 5],
+    [null, 1, 3],
+    [null, 0, 0],
+  ])
+  t.is(udp.send_queue_count, 0)
+  t.is(udp.send_queue_size, 0)
+})
+
+test('600 sends completed at once (more than one takeCompleted of 256): every callback runs, in call order, with null', async (t) => {
+  const loop = new Loop()
+  const sink = handle(t, loop)
+  sink.bind(['127.0.0.1', 0])
+  sink.receive_buffer_size = 1 << 20
+  const udp = handle(t, loop)
+  const order: number[] = []
+  const errors: (number | null)[] = []
+  for (let i = 0; i < 600; i++) {
+    udp.send(sink.getsockname(), Buffer.from([i & 0xff]), (_h, error) => {
+      order.push(i)
+      if (error !== null) errors.push(error)
+    })
+  }
+  await until(() => order.length === 600, 5000, '600 send callbacks').catch((error: Error) => {
+    throw new Error(`${error.message}: ${order.length} ran, send_queue_count ${udp.send_queue_count}`)
+  })
+  t.deepEqual(errors, [])
+  t.deepEqual(order, Array.from({ length: 600 }, (_, i) => i))
+  t.is(udp.send_queue_count, 0)
+})
+
+test("a receive callback that detaches its read's memory (transfers data.buffer): the rest of the read is not delivered and counts in recv_dropped", async (t) => {
+  const loop = new Loop()
+  const rx = handle(t, loop)
+  rx.bind(['127.0.0.1', 0])
+  const tx = handle(t, loop)
+  // Five datagrams wait in rx's socket before it reads: one read takes them all.
+  let sent = 0
+  for (let i = 0; i < 5; i++) tx.send(rx.getsockname(), Buffer.from(`d${i}`), () => sent++)
+  await until(() => sent === 5, 5000, 'five sends')
+  const got: string[] = []
+  rx.start_recv((_h, _peer, _flags, data) => {
+    if (data === null) return
+    got.push(data.toString())
+    // The read's memory is an ArrayBuffer (never shared).
+    const memory = data.buffer as ArrayBuffer
+    if (got.length === 1) structuredClone(memory, { transfer: [memory] })
+  })
+  await until(() => got.length + rx.recv_dropped === 5, 5000, 'five datagrams delivered or dropped').catch((error: Error) => {
+    throw new Error(`${error.message}: got ${JSON.stringify(got)}, recv_dropped ${rx.recv_dropped}`)
+  })
+  t.deepEqual(got, ['d0'], 'nothing after the detaching callback')
+  t.is(rx.recv_dropped, 4)
+})
+
+test('a connected socket whose peer port is closed: the receive callback gets UV_ECONNREFUSED with no address, flags 0, no data', async (t) => {
+  const loop = new Loop()
+  const gone = new UDP(loop)
+  gone.bind(['127.0.0.1', 0])
+  const port = gone.getsockname()[1]
+  await new Promise<void>((resolve) => gone.close(() => resolve()))
+  const udp = handle(t, loop)
+  udp.bind(['127.0.0.1', 0])
+  const calls: unknown[][] = []
+  udp.start_recv((h, peer, flags, data, error) => calls.push([h === udp, peer, flags, data, error]))
+  udp.connect(['127.0.0.1', port])
+  udp.send(null, Buffer.from('x'))
+  await until(() => calls.length > 0, 5000, 'the receive error')
+  t.deepEqual(calls, [[true, null, 0, null, errno.UV_ECONNREFUSED]])
+})
+
+test("start_recv({ pktinfo: true }) passes a sixth argument, the datagram's destination and interface; without it, or with pktinfo false, the callback gets five", async (t) => {
+  const loop = new Loop()
+  const rx = handle(t, loop)
+  rx.bind(['127.0.0.1', 0])
+  const tx = handle(t, loop)
+  const calls: { length: number; data: string; info: unknown }[] = []
+  const callback = (...args: Parameters<RecvCallback>) => {
+    if (args[3] !== null) calls.push({ length: args.length, data: args[3].toString(), info: args[5] })
+  }
+  const one = async (text: string) => {
+    const before = calls.length
+    tx.send(rx.getsockname(), Buffer.from(text))
+    await until(() => calls.length > before, 5000, `datagram ${text}`)
+  }
+  rx.start_recv(callback, { pktinfo: true })
+  await one('with')
+  rx.stop_recv()
+  rx.start_recv(callback)
+  await one('without')
+  rx.stop_recv()
+  rx.start_recv(callback, { pktinfo: false })
+  await one('false')
+  t.is(calls.length, 3)
+  const [withInfo, without, off] = calls
+  t.is(withInfo.length, 6)
+  t.is(withInfo.data, 'with')
+  const info = withInfo.info as PacketInfo
+  t.is(info.local_address, '127.0.0.1')
+  t.true(Number.isInteger(info.interface_index) && info.interface_index > 0, `interface_index ${info.interface_index}`)
+  t.deepEqual(without, { length: 5, data: 'without', info: undefined })
+  t.deepEqual(off, { length: 5, data: 'false', info: undefined })
+})
