@@ -131,9 +131,25 @@ if (backend === 'uv') {
     t.deepEqual(read(budget, 1, 1 / 8), { began: 0, delivered: 1, stopped: false, reads: 0 })
     // A read of 2 reaches the interval before its second datagram: the clock
     // is read there and a slice starts (timed from the spent slice's start,
-    // 4.25 ms ago, it would stop).
+    // 4.25 ms ago, it would stop). Such a reading says nothing of the cost,
+    // so the interval doubles: the next read of 2 reads no clock.
     t.deepEqual(read(budget, 2, 1 / 8), { began: 0, delivered: 2, stopped: false, reads: 1 })
-    t.deepEqual(read(budget, 2, 1 / 8), { began: 0, delivered: 2, stopped: false, reads: 1 })
+    t.deepEqual(read(budget, 2, 1 / 8), { began: 0, delivered: 2, stopped: false, reads: 0 })
+  })
+
+  test.serial("'uv': after a slow spell, short reads double the interval back to 32, so one-datagram reads stop reading the clock", (t) => {
+    const budget = new DeliveryBudget()
+    // 1/2 ms callbacks: the interval falls to 1.
+    read(budget, 100, 1 / 2)
+    t.deepEqual(held(budget, 68, 1 / 2), { began: 1, delivered: 3, stopped: true, reads: 3 })
+    // Reads of one datagram: the first reaches the interval (1) and reads
+    // the clock; the interval is 2 after it, and no later one reads it.
+    t.deepEqual(read(budget, 1, 2 ** -10), { began: 0, delivered: 1, stopped: false, reads: 1 })
+    for (let i = 0; i < 5; i++) t.deepEqual(read(budget, 1, 2 ** -10), { began: 0, delivered: 1, stopped: false, reads: 0 })
+    // Reads one interval long read it once each, doubling it: 2, 4, 8, 16,
+    // then 31 datagrams go unread.
+    for (const count of [2, 4, 8, 16]) t.deepEqual(read(budget, count, 2 ** -10), { began: 0, delivered: count, stopped: false, reads: 1 })
+    t.deepEqual(read(budget, 31, 2 ** -10), { began: 0, delivered: 31, stopped: false, reads: 0 })
   })
 
   test.serial("'uv': a read's slice is not ended by a turn of the event loop; only beginRead/beginHeld start one", async (t) => {
