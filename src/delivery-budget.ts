@@ -12,9 +12,9 @@
  * The clock costs about 100 ns a read on the VMs this was measured on, as
  * much as delivering a small datagram, so it is read every `checkEvery`
  * datagrams: at most CHECK_EVERY, fewer as callbacks get slower, so that
- * the interval stays within a quarter of the budget. On `'uv'` a read no
- * longer than one interval (a ping-pong's one datagram) never reads the
- * clock. A cost that jumps between readings can run over the budget by at
+ * the interval stays within a quarter of the budget. On `'uv'` a read
+ * shorter than one interval (a ping-pong's one datagram) never reads the
+ * clock (one exactly as long reads it once, before its last datagram). A cost that jumps between readings can run over the budget by at
  * most one interval's callbacks (32, as many as one read held before
  * reads could bring a GRO message of up to 128).
  */
