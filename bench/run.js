@@ -128,17 +128,26 @@ async function receiveC(size) {
   }
 }
 
-/** The same blaster against the C drainer with UDP_GRO on (bench/udpgro.c). */
-async function receiveCGro(size) {
+/**
+ * bench/udpgro.c with UDP_GRO on, for `seconds`, on a free port of
+ * 127.0.0.1: its port once it waits, and a promise of its report.
+ */
+async function groDrainer(seconds) {
   // udpgro binds the port it is given: take a free one.
   const probe = dgram.createSocket('udp4')
   await new Promise((resolve) => probe.bind(0, '127.0.0.1', resolve))
   const port = probe.address().port
   await new Promise((resolve) => probe.close(resolve))
-  const draining = runLoad([String(port), '1', String(SECONDS + 1)], undefined, undefined, load.udpgro())
+  const report = runLoad([String(port), '1', String(seconds)], undefined, undefined, load.udpgro()).then(([line]) => line)
   await sleep(300) // bound and waiting
+  return { port, report }
+}
+
+/** The same blaster against the C drainer with UDP_GRO on (bench/udpgro.c). */
+async function receiveCGro(size) {
+  const { port, report: draining } = await groDrainer(SECONDS + 1)
   const [report] = await runLoad(['blast', '127.0.0.1', String(port), String(size), String(SECONDS)])
-  const [result] = await draining
+  const result = await draining
   return {
     rate: result.datagrams / report.seconds,
     cpu_us_per_dgram: result.cpu_ns_per_datagram / 1000,
@@ -211,13 +220,8 @@ async function sink(gro) {
     while (port === undefined) await sleep(10)
     return { port, received: counted.then((lines) => lines.find((line) => 'received' in line).received) }
   }
-  const probe = dgram.createSocket('udp4')
-  await new Promise((resolve) => probe.bind(0, '127.0.0.1', resolve))
-  const port = probe.address().port
-  await new Promise((resolve) => probe.close(resolve))
-  const counted = runLoad([String(port), '1', String(SECONDS + 3)], undefined, undefined, load.udpgro())
-  await sleep(300) // bound and waiting
-  return { port, received: counted.then(([line]) => line.datagrams) }
+  const { port, report } = await groDrainer(SECONDS + 3)
+  return { port, received: report.then((line) => line.datagrams) }
 }
 
 async function send(variant, size, gro = false) {

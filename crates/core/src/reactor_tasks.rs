@@ -12,7 +12,7 @@ use tokio::io::Interest;
 use tokio::task::JoinHandle;
 
 use crate::event::{Event, EventSink};
-use crate::recv_batch::{with_thread_reader, RecvBatch, BATCH};
+use crate::recv_batch::{with_thread_reader, BATCH};
 use crate::recv_queue::ReceiveQueue;
 use crate::registration::{shared, Registration};
 use crate::send_requests::{send_now, SendRequests};
@@ -117,15 +117,10 @@ async fn receive(io: Arc<Registration>, sink: Arc<dyn EventSink>, queue: Arc<Rec
                 let n = io.try_io(Interest::READABLE, |socket| reader.read(socket, BATCH))?;
                 // What does not fit in the queue is dropped (and counted),
                 // the rest kept: a read may hold thousands with GRO.
-                let fit = queue.admit(reader.metas(n));
-                if fit == 0 {
-                    return Ok(None);
-                }
-                let metas = reader.metas(fit);
                 Ok::<_, io::Error>(
                     queue
-                        .reserve(RecvBatch::size_of(metas), fit)
-                        .map(|slot| reader.pack(fit, Some(slot))),
+                        .reserve_prefix(reader.metas(n))
+                        .map(|(fit, slot)| reader.pack(fit, Some(slot))),
                 )
             });
             match read {

@@ -33,7 +33,10 @@ impl ReceiveQueue {
 
     /// Takes room for a batch of `bytes`, or counts its `datagrams` as
     /// dropped when there is none. The room is given back when the returned
-    /// slot is dropped, i.e. when the owner is done with the batch.
+    /// slot is dropped, i.e. when the owner is done with the batch. The
+    /// reactor takes room with [`ReceiveQueue::reserve_prefix`]; the tests
+    /// fill the queue with this.
+    #[cfg(test)]
     pub(crate) fn reserve(self: &Arc<Self>, bytes: usize, datagrams: usize) -> Option<QueueSlot> {
         // Only the reactor thread reserves, so check-then-add cannot overshoot.
         let full = self.datagrams.load(Ordering::Acquire) + datagrams > MAX_DATAGRAMS
@@ -51,17 +54,23 @@ impl ReceiveQueue {
         })
     }
 
-    /// How many of `metas`, from the first, fit in the room left (each takes
-    /// its payload and its header in the batch layout); the rest are counted
-    /// as dropped. A read that GRO made large (up to [`crate::recv_batch::BATCH`]
-    /// messages of 128 datagrams) then loses only what does not fit.
-    pub(crate) fn admit(&self, metas: &[RecvMeta]) -> usize {
+    /// Takes room for the longest prefix of `metas` that fits (each takes
+    /// its payload and its header in the batch layout) and counts the rest
+    /// as dropped: how many fit, and their slot; `None` when none does. A
+    /// read that GRO made large (up to [`crate::recv_batch::BATCH`] messages
+    /// of 128 datagrams) then loses only what does not fit.
+    pub(crate) fn reserve_prefix(
+        self: &Arc<Self>,
+        metas: &[RecvMeta],
+    ) -> Option<(usize, QueueSlot)> {
+        // Only the reactor thread reserves, so check-then-add cannot overshoot.
         let room = MAX_DATAGRAMS.saturating_sub(self.datagrams.load(Ordering::Acquire));
-        let mut bytes = self.bytes.load(Ordering::Acquire);
+        let free = MAX_BYTES.saturating_sub(self.bytes.load(Ordering::Acquire));
+        let mut bytes = 0;
         let mut fit = 0;
         for meta in metas.iter().take(room) {
             let size = HEADER_BYTES + meta.len;
-            if bytes + size > MAX_BYTES {
+            if bytes + size > free {
                 break;
             }
             bytes += size;
@@ -71,7 +80,17 @@ impl ReceiveQueue {
         if dropped > 0 {
             self.dropped.fetch_add(dropped as u64, Ordering::Relaxed);
         }
-        fit
+        if fit == 0 {
+            return None;
+        }
+        self.datagrams.fetch_add(fit, Ordering::AcqRel);
+        self.bytes.fetch_add(bytes, Ordering::AcqRel);
+        let slot = QueueSlot {
+            queue: Some(Arc::clone(self)),
+            bytes,
+            datagrams: fit,
+        };
+        Some((fit, slot))
     }
 
     /// Gives back the room of a batch whose slot was turned into counts with
@@ -154,27 +173,39 @@ mod tests {
     }
 
     #[test]
-    fn admit_takes_the_prefix_that_fits_and_counts_the_rest_dropped() {
+    fn reserve_prefix_takes_the_prefix_that_fits_and_counts_the_rest_dropped() {
         let queue = Arc::new(ReceiveQueue::default());
         let meta = |len| RecvMeta {
             len,
             ..RecvMeta::default()
         };
-        let _most = queue.reserve(100, MAX_DATAGRAMS - 3).expect("room");
+        let most = queue.reserve(100, MAX_DATAGRAMS - 3).expect("room");
         let metas = [meta(10), meta(10), meta(10), meta(10), meta(10)];
-        assert_eq!(queue.admit(&metas), 3);
+        let (fit, slot) = queue.reserve_prefix(&metas).expect("three fit");
+        assert_eq!(fit, 3);
+        assert_eq!(slot.into_counts(), (3, 3 * (HEADER_BYTES + 10)));
         assert_eq!(queue.dropped(), 2);
-        // Admitting reserves nothing: the room is taken by reserve().
-        assert_eq!(queue.admit(&metas[..3]), 3);
-        assert_eq!(queue.dropped(), 2);
+        // The three took the last room: nothing fits now, all counted.
+        assert!(queue.reserve_prefix(&metas[..1]).is_none());
+        assert_eq!(queue.dropped(), 3);
+        drop(most);
+        queue.release(3, 3 * (HEADER_BYTES + 10));
+        // Room again: its slot gives it back when dropped.
+        let (fit, slot) = queue.reserve_prefix(&metas).expect("room");
+        assert_eq!(fit, 5);
+        drop(slot);
+        assert!(queue.reserve(1, MAX_DATAGRAMS).is_some());
         // Bytes bound it too: a payload that would pass MAX_BYTES stops the prefix.
         let fresh = Arc::new(ReceiveQueue::default());
         let _bytes = fresh
             .reserve(MAX_BYTES - 2 * (HEADER_BYTES + 10), 1)
             .expect("room");
-        assert_eq!(fresh.admit(&[meta(10), meta(10), meta(11), meta(1)]), 2);
+        let (fit, _slot) = fresh
+            .reserve_prefix(&[meta(10), meta(10), meta(11), meta(1)])
+            .expect("two fit");
+        assert_eq!(fit, 2);
         assert_eq!(fresh.dropped(), 2);
-        assert_eq!(fresh.admit(&[]), 0);
+        assert!(fresh.reserve_prefix(&[]).is_none());
         assert_eq!(fresh.dropped(), 2);
     }
 

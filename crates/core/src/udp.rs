@@ -69,8 +69,6 @@ pub struct Udp {
     // UDP GSO for try_send_many: on, and the segment each route takes.
     gso: Gso,
     receiving: bool,
-    // UDP GRO was turned on (never off again: see crate::recv_batch).
-    gro: bool,
     // Whether to try turning it on: once per socket, never for an adopted
     // one, whose descriptor other code may also read.
     gro_wanted: bool,
@@ -207,7 +205,6 @@ impl Udp {
             connected: false,
             gso: Gso::default(),
             receiving: false,
-            gro: false,
             gro_wanted: true,
             requests: Arc::default(),
             reactor,
@@ -654,31 +651,28 @@ impl Udp {
         Ok(())
     }
 
-    /// Turns UDP GRO on for the socket, where the kernel has it and
-    /// [`gro_allowed`] (Linux 5.0 and later); true when it is on. Tried
+    /// Turns UDP GRO on for the socket, where the kernel has it (Linux 5.0
+    /// and later) and [`gro_allowed`]. Tried
     /// once per socket (a kernel without it is not asked again), never for
     /// an adopted socket (`open`). Never turned off again: a message
     /// coalesced before the switch would arrive after it without its segment
     /// size and be read as one datagram. Every read of this crate splits
     /// coalesced messages, whoever turned GRO on.
-    pub fn enable_gro(&mut self) -> bool {
-        if self.gro_wanted && gro_allowed() {
-            if let Some(io) = &self.io {
-                self.gro_wanted = false;
-                self.gro = set_gro(io).is_ok();
-            }
+    pub fn enable_gro(&mut self) {
+        if !self.gro_wanted() {
+            return;
         }
-        self.gro
+        if let Some(io) = &self.io {
+            self.gro_wanted = false;
+            // Refused (an old kernel, not Linux): the socket reads as before.
+            let _ = set_gro(io);
+        }
     }
 
-    /// False once GRO was tried (on or refused), or for an adopted socket.
+    /// False once GRO was tried (on or refused), for an adopted socket, or
+    /// with `UV_UDP_GRO=0`.
     pub fn gro_wanted(&self) -> bool {
         self.gro_wanted && gro_allowed()
-    }
-
-    /// True once [`Udp::enable_gro`] turned UDP GRO on.
-    pub fn gro(&self) -> bool {
-        self.gro
     }
 
     /// Stops receiving. Datagrams already read stay with the owner; the rest

@@ -11,9 +11,10 @@
 //!
 //! UDP GRO (Linux) is turned on for a handle once its callbacks are cheap
 //! enough that a whole coalesced message ([`GRO_SEGMENTS`] datagrams) fits
-//! in one read's budget, and never turned off (see `uv_udp_core::recv_batch`):
-//! a handle whose callbacks get slow later reads one message at a time, so a
-//! poll callback then runs at most [`GRO_SEGMENTS`] callbacks.
+//! in one read's budget, and never turned off (see `uv_udp_core::recv_batch`).
+//! A read may then bring more datagrams than it was sized for; JS bounds
+//! what it delivers per turn by time and holds the rest, and the handle
+//! reads nothing meanwhile ([`Handle::hold_reads`]).
 
 use std::cell::Cell;
 use std::ffi::{c_int, c_void};
@@ -334,7 +335,7 @@ impl UvPoll {
         let Ok(mut udp) = handle.udp.try_borrow_mut() else {
             return;
         };
-        if udp.is_receiving() && udp.gro_wanted() {
+        if udp.is_receiving() {
             udp.enable_gro();
         }
     }
