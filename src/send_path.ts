@@ -8,9 +8,11 @@
  * stream to one peer), the `…Again` functions send there without copying the
  * host string out of JS or parsing it again.
  */
-import { handleSend, handleSendAgain, handleTrySend, handleTrySendAgain } from '../binding'
+import { type NativeUdp, handleSend, handleSendAgain, handleTrySend, handleTrySendAgain } from '../binding'
 
-import { addressParts } from './address'
+import { type Address, addressParts, describe } from './address'
+import { type Data, viewBytes } from './data'
+import { fromNative } from './errors'
 
 /** A destination taken apart for the binding: `null` host is the connected peer. */
 type DestinationParts = [host: string | null, port: number, flowinfo: number, scopeId: number | undefined]
@@ -82,5 +84,45 @@ export class SendPath {
     this.#port = parts[1]
     this.#flowinfo = parts[2]
     this.#scopeId = parts[3]
+  }
+}
+
+/**
+ * `try_send_many`: `[address, data]` messages checked and handed to the
+ * binding in one call; how many it sent.
+ */
+export function trySendMany(native: NativeUdp, messages: ReadonlyArray<readonly [address: Address | null, data: Data]>): number {
+  if (!Array.isArray(messages)) throw new TypeError(`messages must be an array, got ${describe(messages)}`)
+  const count = messages.length
+  const dests: ([string, number, number, number] | null)[] = []
+  const which = new Uint32Array(count)
+  const datas: Uint8Array[] = new Array<Uint8Array>(count)
+  // Consecutive messages to the same address object share one parsed
+  // destination: the usual burst costs one address conversion, not one each.
+  let previous: unknown
+  // One label, its index moved along: no string per datagram unless one is refused.
+  const label = { name: 'messages', index: 0, part: 'data' }
+  for (let i = 0; i < count; i++) {
+    const message: unknown = messages[i]
+    if (!Array.isArray(message) || message.length !== 2) {
+      throw new TypeError(`messages[${i}] must be an [address, data] pair, got ${describe(message)}`)
+    }
+    const address: unknown = message[0]
+    if (i === 0 || address !== previous) {
+      if (address === null) dests.push(null)
+      else {
+        const [host, port, flowinfo, scopeId] = addressParts(address, `messages[${i}] address`)
+        dests.push([host, port, flowinfo, scopeId ?? -1])
+      }
+      previous = address
+    }
+    which[i] = dests.length - 1
+    label.index = i
+    datas[i] = viewBytes(message[1], label)
+  }
+  try {
+    return native.trySendMany(dests, which, datas)
+  } catch (error) {
+    throw fromNative(error, 'messages')
   }
 }

@@ -1,13 +1,10 @@
 import { type Address, type Address4, type Address6 } from './address';
 import { type Data } from './data';
-import { type PacketInfo } from './delivery';
+import type { PacketInfo } from './delivery';
 import { Loop } from './loop';
+import type { RecvOptions } from './socket-calls';
 export type { PacketInfo } from './delivery';
-/** Options of `start_recv`. */
-export interface RecvOptions {
-    /** Report each datagram's destination address and interface (IP_PKTINFO / IPV6_RECVPKTINFO). */
-    pktinfo?: boolean;
-}
+export type { RecvOptions } from './socket-calls';
 /** Called once per datagram, or with `error` set when a read failed. */
 export type RecvCallback = (handle: UDP, address: Address4 | Address6 | null, flags: number, data: Buffer | null, error: number | null, pktinfo?: PacketInfo) => void;
 /** Called once per send, later: `error` is `null` on success. */

@@ -1,0 +1,200 @@
+/**
+ * The receive side of a handle: the binding's events dispatched, each read's
+ * datagrams delivered to the receive callback within the turn's time budget,
+ * what is over it (or stopped mid-read) held in order and bounded, and the
+ * reactor's receive queue given back its room.
+ */
+import { type NativeUdp, RECEIVED, RECV_ERROR, SENDS_DONE } from '../binding'
+
+import type { Address4, Address6 } from './address'
+import { backend } from './backend'
+import { DeliveryBudget } from './delivery-budget'
+import {
+  type Batch,
+  type PacketInfo,
+  HELD_BYTES,
+  HELD_DATAGRAMS,
+  flagsOf,
+  isDetached,
+  makeBatch,
+  packetInfoOf,
+  peerOf,
+  takePayload,
+} from './delivery'
+import type { Loop } from './loop'
+import { runCallback } from './run-callback'
+import type { FlushingHandle } from './send-completions'
+
+/** The receive callback, for a handle of type `H`. */
+export type DeliveryCallback<H> = (
+  handle: H,
+  address: Address4 | Address6 | null,
+  flags: number,
+  data: Buffer | null,
+  error: number | null,
+  pktinfo?: PacketInfo,
+) => void
+
+export class ReceiveDelivery<H extends FlushingHandle> {
+  readonly #handle: H
+  readonly #native: NativeUdp
+  readonly #loop: Loop
+  #closed = false
+  #onRecv: DeliveryCallback<H> | null = null
+  #pktinfo = false
+  // Batches read but not delivered (stop_recv inside a callback, or the
+  // turn's time spent): delivered in order on the next turn or start_recv.
+  #held: Batch[] = []
+  #heldScheduled = false
+  #heldDatagrams = 0
+  #heldBytes = 0
+  readonly #budget = new DeliveryBudget()
+  #dropped = 0
+
+  constructor(handle: H, native: NativeUdp, loop: Loop) {
+    this.#handle = handle
+    this.#native = native
+    this.#loop = loop
+  }
+
+  /** True between `start` and `stop` (or `close`). */
+  get receiving(): boolean {
+    return this.#onRecv !== null
+  }
+
+  /** Datagrams dropped here: held over the bounds, or after a callback detached their read. */
+  get dropped(): number {
+    return this.#dropped
+  }
+
+  /** Delivers to `callback` from now on; what is held, from the next turn. */
+  start(callback: DeliveryCallback<H>, pktinfo: boolean): void {
+    this.#pktinfo = pktinfo
+    this.#onRecv = callback
+    if (this.#held.length > 0) this.#scheduleHeld()
+  }
+
+  /** No receive callback runs after this. */
+  stop(): void {
+    this.#onRecv = null
+  }
+
+  /** The handle closes: nothing is delivered any more, nothing held. */
+  close(): void {
+    this.#closed = true
+    this.#onRecv = null
+    this.#held = []
+    this.#heldDatagrams = 0
+    this.#heldBytes = 0
+  }
+
+  /** The binding's event: a read, a read's error, or sends completed. */
+  onEvent(
+    kind: number,
+    memory: ArrayBuffer | null,
+    count: number,
+    peers: (Address4 | Address6)[] | null,
+    locals: string[] | null,
+    offset: number,
+    size: number,
+  ): void {
+    if (this.#closed) return
+    if (kind === RECEIVED && memory !== null && peers !== null) {
+      this.#loop._flushSends()
+      const batch = makeBatch(memory, offset, size, count, peers, locals)
+      this.#budget.beginRead(count)
+      // Behind held batches, or cut short (stop_recv inside a callback, or
+      // the turn's time spent): kept for later, in order.
+      if (this.#held.length > 0 || !this.#deliver(batch)) this.#hold(batch)
+      else this.#release(batch)
+    } else if (kind === RECV_ERROR) {
+      this.#loop._flushSends()
+      const onRecv = this.#onRecv
+      const handle = this.#handle
+      if (onRecv !== null) runCallback(this.#loop, () => onRecv(handle, null, 0, null, count))
+    } else if (kind === SENDS_DONE) {
+      this.#handle._flushSends()
+    }
+  }
+
+  // Calls the receive callback per datagram until the batch ends, the
+  // callback stops receiving, or the turn's time is spent; returns false
+  // when the rest must be held.
+  #deliver(batch: Batch): boolean {
+    const loop = this.#loop
+    const handle = this.#handle
+    while (batch.next < batch.count) {
+      const onRecv = this.#onRecv
+      if (onRecv === null) return false
+      if (this.#budget.spent()) {
+        // 'uv': no read until what is held is delivered (the rest stays in
+        // the kernel meanwhile, as before the budget).
+        if (backend === 'uv') this.#native.holdReads(true)
+        this.#scheduleHeld()
+        return false
+      }
+      if (isDetached(batch)) {
+        // A callback detached the read's memory (transferred data.buffer):
+        // the rest of the read is gone; counted as dropped, not delivered.
+        this.#dropped += batch.count - batch.next
+        batch.next = batch.count
+        return true
+      }
+      const peer = peerOf(batch)
+      const flags = flagsOf(batch)
+      const info = this.#pktinfo ? packetInfoOf(batch) : undefined
+      const payload = takePayload(batch)
+      try {
+        if (info !== undefined) onRecv(handle, peer, flags, payload, null, info)
+        else onRecv(handle, peer, flags, payload, null)
+      } catch (error) {
+        loop._report(error)
+      }
+    }
+    return true
+  }
+
+  // Keeps a batch for later delivery; the first one always (it may be cut
+  // short mid-batch), the rest while the held set is within its bounds.
+  #hold(batch: Batch): void {
+    const datagrams = batch.count - batch.next
+    const bytes = batch.size
+    if (this.#held.length > 0 && (this.#heldDatagrams + datagrams > HELD_DATAGRAMS || this.#heldBytes + bytes > HELD_BYTES)) {
+      this.#dropped += datagrams
+      this.#release(batch)
+      return
+    }
+    this.#held.push(batch)
+    this.#heldDatagrams += datagrams
+    this.#heldBytes += bytes
+  }
+
+  // Gives the batch's place in the reactor's receive queue back (a no-op
+  // with the 'uv' backend, which has no such queue).
+  #release(batch: Batch): void {
+    if (backend === 'reactor' && !this.#closed) this.#native.recvRelease(batch.count, batch.size)
+  }
+
+  #scheduleHeld(): void {
+    if (this.#heldScheduled) return
+    this.#heldScheduled = true
+    setImmediate(() => {
+      this.#heldScheduled = false
+      // As before any read: completed sends' callbacks first.
+      if (this.#held.length > 0 && this.#onRecv !== null && !this.#closed) this.#loop._flushSends()
+      this.#budget.beginHeld()
+      while (this.#held.length > 0 && this.#onRecv !== null && !this.#closed) {
+        const batch = this.#held[0]
+        const before = batch.count - batch.next
+        const done = this.#deliver(batch)
+        this.#heldDatagrams -= before - (batch.count - batch.next)
+        if (!done) return
+        this.#held.shift()
+        this.#heldBytes -= batch.size
+        this.#release(batch)
+      }
+      // Everything held is delivered: the binding may read again.
+      if (backend === 'uv' && this.#held.length === 0 && !this.#closed) this.#native.holdReads(false)
+    })
+  }
+}

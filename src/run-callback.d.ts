@@ -1,0 +1,8 @@
+/** Running a user's callback: what it throws goes to its loop (`excepthook`), or is rethrown uncaught. */
+import type { Loop } from './loop';
+/**
+ * Calls `fn`; an exception goes to `loop`'s report, or, with no loop (a
+ * handle whose close callback has run), surfaces as an uncaught exception on
+ * the next tick.
+ */
+export declare function runCallback(loop: Loop | null, fn: () => void): void;
