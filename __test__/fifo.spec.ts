@@ -1,5 +1,5 @@
 // The send callbacks' queue (src/fifo.ts): first in, first out, however long,
-// across the compaction of its dead prefix (at 1024 shifted items).
+// across its refills (the pushed items reversed into the ones to shift).
 import test from 'ava'
 
 import { Fifo } from '../src/fifo.js'
@@ -12,13 +12,13 @@ test('an empty Fifo has length 0 and peek/shift give undefined', (t) => {
   t.is(fifo.length, 0)
 })
 
-test('items come out in the order they went in, with length and peek right at every step, across compactions', (t) => {
+test('items come out in the order they went in, with length and peek right at every step, across refills', (t) => {
   const fifo = new Fifo<number>()
   let next = 0
   let expected = 0
   const wrong: string[] = []
-  // Pushes run ahead of shifts by a varying lag, so the dead prefix crosses
-  // 1024 both when it is and when it is not the larger half.
+  // Pushes run ahead of shifts by a varying lag, so refills happen with
+  // varying numbers of items waiting on each side.
   for (let round = 0; round < 20_000; round++) {
     const pushes = round % 7 === 0 ? 3 : 1
     for (let i = 0; i < pushes; i++) fifo.push(next++)
@@ -50,6 +50,25 @@ test('draining 5000 items and refilling keeps the order and the length', (t) => 
   t.deepEqual([fifo.shift(), fifo.shift(), fifo.shift(), fifo.shift()], ['b0', 'b1', 'b2', undefined])
 })
 
+test('at(i) and peek count from the front when items wait on both sides of a refill (shifted ones and newer pushes)', (t) => {
+  const fifo = new Fifo<number>()
+  for (let i = 0; i < 5; i++) fifo.push(i)
+  // The first shift moves 0..4 to the front; 5 and 6 are pushed after it.
+  t.is(fifo.shift(), 0)
+  fifo.push(5)
+  fifo.push(6)
+  t.is(fifo.length, 6)
+  t.is(fifo.peek(), 1)
+  t.deepEqual(
+    Array.from({ length: 7 }, (_, i) => fifo.at(i)),
+    [1, 2, 3, 4, 5, 6, undefined],
+  )
+  t.deepEqual(
+    Array.from({ length: 7 }, () => fifo.shift()),
+    [1, 2, 3, 4, 5, 6, undefined],
+  )
+})
+
 test('a falsy item (0, empty string, null) is returned as itself, not as "empty"', (t) => {
   const fifo = new Fifo<unknown>()
   fifo.push(0)
@@ -62,14 +81,14 @@ test('a falsy item (0, empty string, null) is returned as itself, not as "empty"
   t.is(fifo.length, 0)
 })
 
-test('at(i) is the item i places from the front, before and after shifts and across compactions', (t) => {
+test('at(i) is the item i places from the front, before and after shifts and across refills', (t) => {
   const fifo = new Fifo<number>()
   for (let i = 0; i < 5; i++) fifo.push(i)
   t.deepEqual([fifo.at(0), fifo.at(1), fifo.at(4), fifo.at(5)], [0, 1, 4, undefined])
   fifo.shift()
   fifo.shift()
   t.deepEqual([fifo.at(0), fifo.at(1), fifo.at(2), fifo.at(3)], [2, 3, 4, undefined])
-  // Past the first compaction (1024 shifted): at() still counts from the front.
+  // Across refills (thousands of items moved to the front): at() still counts from the front.
   for (let i = 5; i < 3000; i++) fifo.push(i)
   for (let i = 0; i < 2000; i++) fifo.shift()
   t.is(fifo.length, 998)

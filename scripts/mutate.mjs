@@ -4,13 +4,14 @@
 //   npm run mutate -- --ts                  only src/*.ts (StrykerJS)
 //   npm run mutate -- --rust                only crates/core (cargo-mutants)
 //   npm run mutate -- src/address.ts crates/core/src/address.rs   only these files
+//   npm run mutate -- src/udp.ts:1-200      a line range of one file (Stryker's file:from-to)
 //   npm run mutate -- --report              only print the scores of the last runs
 //
 // Tools: StrykerJS (@stryker-mutator/core, a devDependency: `npm install`) and
 // cargo-mutants (`cargo install cargo-mutants --locked`). Every run is under
 // `nice -n 19`: it is CPU heavy and meant for a machine that does other work.
 //
-// Scoped by file, so that one run fits in an hour on a 2-core machine: each
+// Scoped by file, so that one run fits in well under an hour on a 2-core machine: each
 // TypeScript file is mutated against the specs that exercise it (Stryker's
 // command runner runs them once per mutant; there is no ava runner, so no
 // per-test coverage), each Rust file against `cargo test -p uv-udp-core`.
@@ -30,15 +31,22 @@ const REPORTS = join(ROOT, 'reports', 'mutation')
 /** Specs that each TypeScript file is mutated against. */
 const TS = {
   'src/address.ts': ['contract', 'bind', 'send', 'recv', 'properties', 'address-checks'],
+  'src/backend.ts': ['backend-choice', 'event-loop'],
   'src/checks.ts': ['bind', 'send', 'send-many', 'recv', 'multicast', 'bad-input'],
+  'src/constants.ts': ['contract'],
   'src/data.ts': ['contract', 'send', 'send-many', 'bad-input'],
   'src/delivery.ts': ['contract', 'recv', 'lifecycle', 'close-and-run', 'recv-batch'],
   'src/delivery-budget.ts': ['delivery-budget', 'gro', 'flood-lateness', 'recv'],
   'src/errno.ts': ['contract', 'errors'],
   'src/errors.ts': ['contract', 'errors', 'bind'],
-  'src/fifo.ts': ['fifo', 'recv', 'lifecycle'],
+  'src/fifo.ts': ['fifo', 'udp-paths', 'send'],
   'src/loop.ts': ['lifecycle', 'close-and-run', 'recv', 'loop'],
-  'src/udp.ts': ['udp-paths', 'contract', 'bind', 'send', 'send-many', 'recv', 'errors', 'lifecycle', 'close-and-run', 'multicast', 'properties'],
+  'src/receive-delivery.ts': ['recv-batch', 'udp-paths', 'recv', 'delivery-budget', 'gro', 'lifecycle', 'close-and-run'],
+  'src/run-callback.ts': ['loop', 'lifecycle', 'recv'],
+  'src/send-completions.ts': ['udp-paths', 'send', 'lifecycle', 'close-and-run', 'loop'],
+  'src/send_path.ts': ['send-many', 'send', 'udp-paths', 'bad-input', 'contract'],
+  'src/socket-calls.ts': ['errors', 'bind', 'contract', 'multicast', 'properties', 'recv', 'bad-input'],
+  'src/udp.ts': ['udp-paths', 'contract', 'bind', 'send', 'send-many', 'recv', 'errors', 'lifecycle', 'close-and-run', 'loop', 'properties'],
 }
 
 /**
@@ -46,19 +54,29 @@ const TS = {
  * `UV_UDP_BACKEND=reactor` (a mutant is killed if either run fails). The
  * others run on the default driver only ('uv'), which is half the time.
  */
-const BOTH_DRIVERS = new Set(['src/delivery-budget.ts'])
+const BOTH_DRIVERS = new Set(['src/delivery-budget.ts', 'src/receive-delivery.ts', 'src/send-completions.ts'])
 
 /**
  * Quick specs run alone before the others (in their own ava run): a mutant
  * they kill costs a second, not the slow specs' time. Each is also in TS.
  */
-const FIRST = { 'src/delivery-budget.ts': ['delivery-budget'], 'src/udp.ts': ['udp-paths'] }
+const FIRST = {
+  'src/backend.ts': ['backend-choice'],
+  'src/delivery-budget.ts': ['delivery-budget'],
+  'src/fifo.ts': ['fifo'],
+  'src/receive-delivery.ts': ['recv-batch', 'udp-paths'],
+  'src/send-completions.ts': ['udp-paths'],
+  'src/send_path.ts': ['send-many'],
+  'src/socket-calls.ts': ['errors'],
+  'src/udp.ts': ['udp-paths'],
+}
 
 /**
- * Files too big for one run within the hour here, mutated in line ranges
- * (Stryker's `file:from-to`), one run each: `npm run mutate -- src/udp.ts:1-299`.
+ * Stryker's allowance past 1.5 x the baseline before a mutant counts as a
+ * timeout (killed). 10 s unless listed: files whose specs are quick, and
+ * whose mutants fail fast (their specs wait with deadlines), need less.
  */
-const PARTS = { 'src/udp.ts': ['1-299', '300-9999'] }
+const TIMEOUT_MS = { 'src/backend.ts': 5_000, 'src/constants.ts': 5_000, 'src/fifo.ts': 5_000, 'src/socket-calls.ts': 5_000, 'src/send_path.ts': 5_000 }
 
 /**
  * Tests left out because they fail on the base this was written on (issue 9's
@@ -81,8 +99,7 @@ function name(target) {
 }
 
 function mutateTs(target) {
-  const [file, range] = target.split(':')
-  if (range === undefined && PARTS[file]) return PARTS[file].reduce((failed, part) => failed + mutateTs(`${file}:${part}`), 0)
+  const [file] = target.split(':')
   const specs = TS[file]
   if (!specs) throw new Error(`no specs are listed for ${file} in scripts/mutate.mjs`)
   mkdirSync(REPORTS, { recursive: true })
@@ -117,8 +134,8 @@ function mutateTs(target) {
     ignorePatterns: ['target', 'runtimes/node_modules', 'reports', 'bench', 'docs', 'npm', '!*.node', '!binding.js', '!binding.d.ts'],
     concurrency: 1,
     // A mutant that makes a test wait for a callback forever is killed by
-    // Stryker after 1.5 x the baseline + 10 s (counted as killed: Timeout).
-    timeoutMS: 10_000,
+    // Stryker after 1.5 x the baseline + timeoutMS (counted as killed: Timeout).
+    timeoutMS: TIMEOUT_MS[file] ?? 10_000,
     reporters: ['clear-text', 'progress', 'json'],
     jsonReporter: { fileName: report },
     tempDirName: '.stryker-tmp',
@@ -141,8 +158,7 @@ function mutateRust(files) {
 function scores() {
   const rows = []
   for (const file of Object.keys(TS)) {
-    const targets = PARTS[file] ? PARTS[file].map((part) => `${file}:${part}`) : [file]
-    for (const target of targets) {
+    for (const target of [file]) {
       const path = join(REPORTS, `${name(target)}.json`)
       if (!existsSync(path)) continue
       const json = JSON.parse(readFileSync(path, 'utf8'))

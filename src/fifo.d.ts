@@ -1,4 +1,8 @@
-/** A first-in first-out queue with O(1) shift, for send callbacks. */
+/**
+ * A first-in first-out queue with amortized O(1) shift, for send callbacks:
+ * two stacks, the items pushed since the last refill and, reversed, the
+ * ones to shift. Each item is moved once; memory follows the live length.
+ */
 export declare class Fifo<T> {
     #private;
     get length(): number;

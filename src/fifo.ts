@@ -1,34 +1,39 @@
-/** A first-in first-out queue with O(1) shift, for send callbacks. */
+/**
+ * A first-in first-out queue with amortized O(1) shift, for send callbacks:
+ * two stacks, the items pushed since the last refill and, reversed, the
+ * ones to shift. Each item is moved once; memory follows the live length.
+ */
 export class Fifo<T> {
-  #items: (T | undefined)[] = []
-  #head = 0
+  // Pushed since the last refill, oldest first.
+  #back: T[] = []
+  // To shift, newest first: shift pops its end.
+  #front: T[] = []
 
   get length(): number {
-    return this.#items.length - this.#head
+    return this.#front.length + this.#back.length
   }
 
   push(item: T): void {
-    this.#items.push(item)
+    this.#back.push(item)
   }
 
   peek(): T | undefined {
-    return this.#items[this.#head]
+    return this.at(0)
   }
 
   /** The item `i` places from the front. */
   at(i: number): T | undefined {
-    return this.#items[this.#head + i]
+    const front = this.#front
+    return i < front.length ? front[front.length - 1 - i] : this.#back[i - front.length]
   }
 
   shift(): T | undefined {
-    if (this.#head >= this.#items.length) return undefined
-    const item = this.#items[this.#head]
-    this.#items[this.#head++] = undefined
-    // Compact once the dead prefix dominates, so memory follows the live length.
-    if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
-      this.#items = this.#items.slice(this.#head)
-      this.#head = 0
+    const front = this.#front
+    if (front.length === 0) {
+      // The emptied front is the next back: no array allocated per refill.
+      this.#front = this.#back.reverse()
+      this.#back = front
     }
-    return item
+    return this.#front.pop()
   }
 }
