@@ -1,19 +1,14 @@
-/** Running a user's callback: what it throws goes to its loop (`excepthook`), or is rethrown uncaught. */
+/** Running a user's callback: what it throws goes to its loop (`excepthook`, else uncaught). */
 import type { Loop } from './loop'
 
 /**
- * Calls `fn`; an exception goes to `loop`'s report, or, with no loop (a
- * handle whose close callback has run), surfaces as an uncaught exception on
- * the next tick.
+ * Calls `fn`; an exception goes to `loop`'s report (the handle's loop, which
+ * a handle keeps after it has left it: every callback reports there).
  */
-export function runCallback(loop: Loop | null, fn: () => void): void {
+export function runCallback(loop: Loop, fn: () => void): void {
   try {
     fn()
   } catch (error) {
-    if (loop) loop._report(error)
-    else
-      process.nextTick(() => {
-        throw error
-      })
+    loop._report(error)
   }
 }

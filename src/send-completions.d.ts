@@ -14,17 +14,17 @@ export interface FlushingHandle {
 }
 export declare class SendCompletions<H extends FlushingHandle> {
     #private;
-    constructor(handle: H, native: NativeUdp, callbacks: Fifo<CompletionCallback<H>>);
+    constructor(handle: H, native: NativeUdp, loop: Loop, callbacks: Fifo<CompletionCallback<H>>);
     /** Sends taken from the binding whose callback has not run yet. */
     get takenCount(): number;
     /** Their bytes. */
     get takenBytes(): number;
     /**
      * Runs the callbacks of the sends whose outcome is known, in call order,
-     * each under `loop`'s report. False, doing nothing, when called from one
+     * each under the loop's report. False, doing nothing, when called from one
      * of those callbacks (the running flush takes what completes meanwhile).
      */
-    run(loop: Loop | null): boolean;
+    run(): boolean;
     /** The handle's flush on the next turn (once, however often asked before it). */
     schedule(): void;
 }

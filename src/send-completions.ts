@@ -20,6 +20,8 @@ export interface FlushingHandle {
 export class SendCompletions<H extends FlushingHandle> {
   readonly #handle: H
   readonly #native: NativeUdp
+  // The handle's loop, whose excepthook gets what a callback throws.
+  readonly #loop: Loop
   // The callbacks of sends, in call order (the handle pushes them); the
   // binding reports the outcomes of sends with a callback in the same order
   // (takeCompleted).
@@ -33,9 +35,10 @@ export class SendCompletions<H extends FlushingHandle> {
   #scheduled = false
   #flushing = false
 
-  constructor(handle: H, native: NativeUdp, callbacks: Fifo<CompletionCallback<H>>) {
+  constructor(handle: H, native: NativeUdp, loop: Loop, callbacks: Fifo<CompletionCallback<H>>) {
     this.#handle = handle
     this.#native = native
+    this.#loop = loop
     this.#callbacks = callbacks
   }
 
@@ -51,14 +54,15 @@ export class SendCompletions<H extends FlushingHandle> {
 
   /**
    * Runs the callbacks of the sends whose outcome is known, in call order,
-   * each under `loop`'s report. False, doing nothing, when called from one
+   * each under the loop's report. False, doing nothing, when called from one
    * of those callbacks (the running flush takes what completes meanwhile).
    */
-  run(loop: Loop | null): boolean {
+  run(): boolean {
     if (this.#flushing) return false
     this.#flushing = true
     try {
       const handle = this.#handle
+      const loop = this.#loop
       for (;;) {
         const n = this.#native.takeCompleted(this.#completed)
         if (n === 0) break

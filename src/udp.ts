@@ -47,7 +47,9 @@ export type CloseCallback = (handle: UDP) => void
 export class UDP {
   readonly #native: NativeUdp
   readonly #sends: SendPath
-  #loop: Loop | null
+  readonly #loop: Loop
+  // The close callback has run: the handle left its loop (`loop` is null).
+  #left = false
   readonly #token: WeakRef<UDP>
   #closed = false
   // The receive callback and what it has not been given yet.
@@ -76,14 +78,14 @@ export class UDP {
     }
     this.#sends = new SendPath(this.#native.id())
     this.#receiver = new ReceiveDelivery<UDP>(this, this.#native, loop)
-    this.#completions = new SendCompletions<UDP>(this, this.#native, this.#callbacks)
+    this.#completions = new SendCompletions<UDP>(this, this.#native, loop, this.#callbacks)
     this.#loop = loop
     this.#token = loop._track(this)
   }
 
   /** The loop; `null` after the close callback has run. */
   get loop(): Loop | null {
-    return this.#loop
+    return this.#left ? null : this.#loop
   }
 
   /** True from the `close()` call on. */
@@ -139,7 +141,7 @@ export class UDP {
     }
     if (callback !== undefined) {
       this.#callbacks.push(callback)
-      if (this.#callbacks.length === 1) this.#loop?._sending(this, true)
+      if (this.#callbacks.length === 1) this.#loop._sending(this, true)
     }
     // The 'uv' driver retires a completed send on the next loop turn by
     // itself (calling JS only for a callback); the reactor's immediate
@@ -301,15 +303,15 @@ export class UDP {
     native.close()
     this.#activity()
     const loop = this.#loop
-    loop?._closing(this)
+    loop._closing(this)
     this.#closedPromise = new Promise((resolve) => {
       setImmediate(() => {
         this._flushSends()
         // As pyuv: the callback sees the handle with its loop; then the
         // handle leaves the loop.
         if (callback) runCallback(loop, () => callback(this))
-        this.#loop = null
-        loop?._forget(this, this.#token)
+        this.#left = true
+        loop._forget(this, this.#token)
         resolve()
       })
     })
@@ -327,9 +329,8 @@ export class UDP {
    * is never seen before its request's send callback (libuv's order).
    */
   _flushSends(): void {
-    const loop = this.#loop
-    if (!this.#completions.run(loop)) return
-    if (this.#callbacks.length === 0) loop?._sending(this, false)
+    if (!this.#completions.run()) return
+    if (this.#callbacks.length === 0) this.#loop._sending(this, false)
     this.#activity()
   }
 
@@ -340,6 +341,6 @@ export class UDP {
 
   // Tells the loop that this handle's activity (or ref) may have changed.
   #activity(): void {
-    if (!this.#closed) this.#loop?._changed()
+    if (!this.#closed) this.#loop._changed()
   }
 }
