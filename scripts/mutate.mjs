@@ -45,8 +45,8 @@ const TS = {
   'src/run-callback.ts': ['loop', 'lifecycle', 'recv'],
   'src/send-completions.ts': ['udp-paths', 'send', 'lifecycle', 'close-and-run', 'loop'],
   'src/send_path.ts': ['send-many', 'send', 'udp-paths', 'bad-input', 'contract'],
-  'src/socket-calls.ts': ['errors', 'bind', 'contract', 'multicast', 'properties', 'recv', 'bad-input'],
-  'src/udp.ts': ['udp-paths', 'contract', 'bind', 'send', 'send-many', 'recv', 'errors', 'lifecycle', 'close-and-run', 'loop', 'properties'],
+  'src/socket-calls.ts': ['socket-call-arguments', 'errors', 'bind', 'contract', 'multicast', 'recv', 'bad-input'],
+  'src/udp.ts': ['udp-paths', 'contract', 'send', 'send-many', 'recv', 'errors', 'lifecycle', 'close-and-run', 'loop'],
 }
 
 /**
@@ -67,7 +67,7 @@ const FIRST = {
   'src/receive-delivery.ts': ['recv-batch', 'udp-paths'],
   'src/send-completions.ts': ['udp-paths'],
   'src/send_path.ts': ['send-many'],
-  'src/socket-calls.ts': ['errors'],
+  'src/socket-calls.ts': ['socket-call-arguments', 'errors'],
   'src/udp.ts': ['udp-paths'],
 }
 
