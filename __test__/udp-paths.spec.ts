@@ -124,3 +124,56 @@ test("start_recv({ pktinfo: true }) passes a sixth argument, the datagram's dest
   t.deepEqual(without, { length: 5, data: 'without', info: undefined })
   t.deepEqual(off, { length: 5, data: 'false', info: undefined })
 })
+
+test('a send flush reentered from inside send callbacks (as the loop flushes) runs each callback once, in order, with the queue counters right', async (t) => {
+  const loop = new Loop()
+  const sink = handle(t, loop)
+  sink.bind(['127.0.0.1', 0])
+  sink.receive_buffer_size = 1 << 20
+  const udp = handle(t, loop)
+  const flush = udp as unknown as { _flushSends(): void }
+  const order: number[] = []
+  const wrong: string[] = []
+  const sends = 600
+  for (let i = 0; i < sends; i++) {
+    udp.send(sink.getsockname(), Buffer.from([i & 0xff]), (h, error) => {
+      order.push(i)
+      flush._flushSends()
+      if (error !== null) wrong.push(`send ${i}: error ${error}`)
+      if (h.send_queue_count !== sends - 1 - i) wrong.push(`send ${i}: send_queue_count ${h.send_queue_count}`)
+      if (h.send_queue_size !== sends - 1 - i) wrong.push(`send ${i}: send_queue_size ${h.send_queue_size}`)
+    })
+  }
+  await until(() => order.length >= sends, 5000, `${sends} send callbacks`).catch((error: Error) => {
+    throw new Error(`${error.message}: ${order.length} ran`)
+  })
+  t.deepEqual(wrong.slice(0, 5), [])
+  t.deepEqual(order, Array.from({ length: sends }, (_, i) => i))
+  t.is(udp.send_queue_count, 0)
+})
+
+test('a synchronous burst of 100 sends with callbacks schedules at most one flush of their callbacks', async (t) => {
+  const loop = new Loop()
+  const sink = handle(t, loop)
+  sink.bind(['127.0.0.1', 0])
+  sink.receive_buffer_size = 1 << 20
+  const udp = handle(t, loop)
+  let done = 0
+  // The first send binds the handle; counted from the second on.
+  udp.send(sink.getsockname(), Buffer.from('first'), () => done++)
+  await until(() => done === 1, 5000, 'the first send callback')
+  const real = globalThis.setImmediate
+  let scheduled = 0
+  globalThis.setImmediate = ((...args: Parameters<typeof setImmediate>) => {
+    scheduled++
+    return real(...args)
+  }) as typeof setImmediate
+  try {
+    for (let i = 0; i < 100; i++) udp.send(sink.getsockname(), Buffer.from([i]), () => done++)
+  } finally {
+    globalThis.setImmediate = real
+  }
+  t.true(scheduled <= 1, `${scheduled} immediates scheduled by 100 sends`)
+  await until(() => done === 101, 5000, '100 send callbacks')
+  t.is(udp.send_queue_count, 0)
+})

@@ -21,10 +21,10 @@ export declare class SendCompletions<H extends FlushingHandle> {
     get takenBytes(): number;
     /**
      * Runs the callbacks of the sends whose outcome is known, in call order,
-     * each under the loop's report. False, doing nothing, when called from one
-     * of those callbacks (the running flush takes what completes meanwhile).
+     * each under the loop's report. Called from one of those callbacks, it
+     * does nothing (the running flush takes what completes meanwhile).
      */
-    run(): boolean;
+    run(): void;
     /** The handle's flush on the next turn (once, however often asked before it). */
     schedule(): void;
 }

@@ -54,18 +54,18 @@ export class SendCompletions<H extends FlushingHandle> {
 
   /**
    * Runs the callbacks of the sends whose outcome is known, in call order,
-   * each under the loop's report. False, doing nothing, when called from one
-   * of those callbacks (the running flush takes what completes meanwhile).
+   * each under the loop's report. Called from one of those callbacks, it
+   * does nothing (the running flush takes what completes meanwhile).
    */
-  run(): boolean {
-    if (this.#flushing) return false
+  run(): void {
+    if (this.#flushing) return
     this.#flushing = true
     try {
       const handle = this.#handle
       const loop = this.#loop
       for (;;) {
+        // None completed (n 0): no callback, and the break below.
         const n = this.#native.takeCompleted(this.#completed)
-        if (n === 0) break
         // Not reentered (#flushing), so the array is not refilled until the
         // next takeCompleted below.
         const completed = this.#completed
@@ -74,18 +74,18 @@ export class SendCompletions<H extends FlushingHandle> {
         this.#takenBytes = 0
         for (let i = 1; i < words; i += COMPLETED_WORDS) this.#takenBytes += completed[i]
         for (let i = 0; i < words; i += COMPLETED_WORDS) {
-          const callback = this.#callbacks.shift()
+          // One callback per outcome: the binding reports only sends that have one.
+          const callback = this.#callbacks.shift() as CompletionCallback<H>
           const code = completed[i]
           this.#takenCount--
           this.#takenBytes -= completed[i + 1]
-          if (callback) runCallback(loop, () => callback(handle, code === 0 ? null : code))
+          runCallback(loop, () => callback(handle, code === 0 ? null : code))
         }
         if (words < completed.length) break
       }
     } finally {
       this.#flushing = false
     }
-    return true
   }
 
   /** The handle's flush on the next turn (once, however often asked before it). */

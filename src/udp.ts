@@ -329,7 +329,7 @@ export class UDP {
    * is never seen before its request's send callback (libuv's order).
    */
   _flushSends(): void {
-    if (!this.#completions.run()) return
+    this.#completions.run()
     if (this.#callbacks.length === 0) this.#loop._sending(this, false)
     this.#activity()
   }
