@@ -44,7 +44,7 @@ const TS = {
   'src/receive-delivery.ts': ['recv-batch', 'udp-paths', 'recv', 'delivery-budget', 'gro', 'lifecycle', 'close-and-run'],
   'src/run-callback.ts': ['loop', 'lifecycle', 'recv'],
   'src/send-completions.ts': ['udp-paths', 'send', 'lifecycle', 'close-and-run', 'loop'],
-  'src/send_path.ts': ['send-many', 'send', 'udp-paths', 'bad-input', 'contract'],
+  'src/send_path.ts': ['send-shortcut', 'send-many', 'repeat-paths', 'send', 'udp-paths', 'bad-input', 'contract'],
   'src/socket-calls.ts': ['socket-call-arguments', 'errors', 'bind', 'contract', 'multicast', 'recv', 'bad-input'],
   'src/udp.ts': ['udp-paths', 'contract', 'send', 'send-many', 'recv', 'errors', 'lifecycle', 'close-and-run', 'loop'],
 }
@@ -66,7 +66,7 @@ const FIRST = {
   'src/fifo.ts': ['fifo'],
   'src/receive-delivery.ts': ['recv-batch', 'udp-paths'],
   'src/send-completions.ts': ['udp-paths'],
-  'src/send_path.ts': ['send-many'],
+  'src/send_path.ts': ['send-shortcut', 'send-many'],
   'src/socket-calls.ts': ['socket-call-arguments', 'errors'],
   'src/udp.ts': ['udp-paths'],
 }

@@ -45,8 +45,10 @@ export class SendPath {
   same(address: unknown): boolean {
     if (this.#host === null || !Array.isArray(address)) return false
     const length = address.length
-    if (length < 2 || length > 4 || address[0] !== this.#host || address[1] !== this.#port) return false
+    // A shorter array's port is undefined, never a number: no match.
+    if (length > 4 || address[0] !== this.#host || address[1] !== this.#port) return false
     if ((length > 2 ? address[2] : 0) !== this.#flowinfo) return false
+    // Reads only within the array (no out-of-bounds load on the hot path).
     return (length > 3 ? address[3] : undefined) === this.#scopeId
   }
 
