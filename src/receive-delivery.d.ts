@@ -11,6 +11,14 @@ import type { Loop } from './loop';
 import type { FlushingHandle } from './send-completions';
 /** The receive callback, for a handle of type `H`. */
 export type DeliveryCallback<H> = (handle: H, address: Address4 | Address6 | null, flags: number, data: Buffer | null, error: number | null, pktinfo?: PacketInfo) => void;
+/**
+ * What uv-udp/dgram receives each datagram with, in place of the pyuv
+ * callback (whose handle, flags and error arguments it has no use for):
+ * the payload, its sender, and with pktinfo its destination. One call per
+ * datagram and no more: the facade's share of the receive rate depends on
+ * it (docs/design-notes.md, "The facade's receive path").
+ */
+export type MessageSink = (data: Buffer, address: Address4 | Address6 | null, pktinfo: PacketInfo | undefined) => void;
 export declare class ReceiveDelivery<H extends FlushingHandle> {
     #private;
     constructor(handle: H, native: NativeUdp, loop: Loop);
@@ -18,8 +26,11 @@ export declare class ReceiveDelivery<H extends FlushingHandle> {
     get receiving(): boolean;
     /** Datagrams dropped here: held over the bounds, or after a callback detached their read. */
     get dropped(): number;
-    /** Delivers to `callback` from now on; what is held, from the next turn. */
-    start(callback: DeliveryCallback<H>, pktinfo: boolean): void;
+    /**
+     * Delivers to `callback` from now on (datagrams to `sink` instead when one
+     * is given); what is held, from the next turn.
+     */
+    start(callback: DeliveryCallback<H>, pktinfo: boolean, sink?: MessageSink | null): void;
     /** No receive callback runs after this. */
     stop(): void;
     /** The handle closes: nothing is delivered any more, nothing held. */

@@ -35,12 +35,23 @@ export type DeliveryCallback<H> = (
   pktinfo?: PacketInfo,
 ) => void
 
+/**
+ * What uv-udp/dgram receives each datagram with, in place of the pyuv
+ * callback (whose handle, flags and error arguments it has no use for):
+ * the payload, its sender, and with pktinfo its destination. One call per
+ * datagram and no more: the facade's share of the receive rate depends on
+ * it (docs/design-notes.md, "The facade's receive path").
+ */
+export type MessageSink = (data: Buffer, address: Address4 | Address6 | null, pktinfo: PacketInfo | undefined) => void
+
 export class ReceiveDelivery<H extends FlushingHandle> {
   readonly #handle: H
   readonly #native: NativeUdp
   readonly #loop: Loop
   #closed = false
   #onRecv: DeliveryCallback<H> | null = null
+  // With a sink, datagrams go to it and only read errors to #onRecv.
+  #sink: MessageSink | null = null
   #pktinfo = false
   // Batches read but not delivered (stop_recv inside a callback, or the
   // turn's time spent): delivered in order on the next turn or start_recv.
@@ -67,22 +78,28 @@ export class ReceiveDelivery<H extends FlushingHandle> {
     return this.#dropped
   }
 
-  /** Delivers to `callback` from now on; what is held, from the next turn. */
-  start(callback: DeliveryCallback<H>, pktinfo: boolean): void {
+  /**
+   * Delivers to `callback` from now on (datagrams to `sink` instead when one
+   * is given); what is held, from the next turn.
+   */
+  start(callback: DeliveryCallback<H>, pktinfo: boolean, sink: MessageSink | null = null): void {
     this.#pktinfo = pktinfo
     this.#onRecv = callback
+    this.#sink = sink
     if (this.#held.length > 0) this.#scheduleHeld()
   }
 
   /** No receive callback runs after this. */
   stop(): void {
     this.#onRecv = null
+    this.#sink = null
   }
 
   /** The handle closes: nothing is delivered any more, nothing held. */
   close(): void {
     this.#closed = true
     this.#onRecv = null
+    this.#sink = null
     this.#held = []
     this.#heldDatagrams = 0
     this.#heldBytes = 0
@@ -141,8 +158,18 @@ export class ReceiveDelivery<H extends FlushingHandle> {
         return true
       }
       const peer = peerOf(batch)
-      const flags = flagsOf(batch)
       const info = this.#pktinfo ? packetInfoOf(batch) : undefined
+      const sink = this.#sink
+      if (sink !== null) {
+        const payload = takePayload(batch)
+        try {
+          sink(payload, peer, info)
+        } catch (error) {
+          loop._report(error)
+        }
+        continue
+      }
+      const flags = flagsOf(batch)
       const payload = takePayload(batch)
       try {
         if (info !== undefined) onRecv(handle, peer, flags, payload, null, info)

@@ -11,7 +11,7 @@ import { errno } from './errno'
 import { HandleClosedError, UDPError, fromNative } from './errors'
 import { Fifo } from './fifo'
 import { Loop } from './loop'
-import { ReceiveDelivery } from './receive-delivery'
+import { type MessageSink, ReceiveDelivery } from './receive-delivery'
 import { runCallback } from './run-callback'
 import { SendCompletions } from './send-completions'
 import { SendPath, destinationParts, trySendMany } from './send_path'
@@ -192,10 +192,22 @@ export class UDP {
    * address and interface.
    */
   start_recv(callback: RecvCallback, options?: RecvOptions): void {
+    this.#startRecv(callback, options, null)
+  }
+
+  /**
+   * @internal start_recv for uv-udp/dgram: each datagram goes to `sink`,
+   * only a read's error to `callback`.
+   */
+  _startMessages(callback: RecvCallback, sink: MessageSink, options?: RecvOptions): void {
+    this.#startRecv(callback, options, sink)
+  }
+
+  #startRecv(callback: RecvCallback, options: RecvOptions | undefined, sink: MessageSink | null): void {
     const native = this.#open()
     checkCallback(callback, 'callback')
     const pktinfo = socket.startRecv(native, options, this.#receiver.receiving)
-    this.#receiver.start(callback, pktinfo)
+    this.#receiver.start(callback, pktinfo, sink)
     this.#activity()
   }
 

@@ -165,3 +165,71 @@ both('with captureRejections, a rejecting async listener becomes an error event'
   await until(() => errors.length === 1, 3000, 'the error event')
   t.is((errors[0] as Error).message, 'rejected r')
 })
+
+// uv-udp/dgram calls a lone listener through a copy bound to the socket,
+// made again whenever the listener changes: these pin that a change between
+// datagrams, or inside a listener, is seen by the next datagram.
+
+both('a lone listener replaced between datagrams: the next datagram goes to the new one only, with the socket as this', async (t, dgram) => {
+  const rx = await bound(t, dgram)
+  const seen: string[] = []
+  const first = (msg: Buffer) => seen.push(`first ${msg}`)
+  rx.on('message', first)
+  const tx = socket(t, dgram)
+  tx.send('a', rx.address().port, '127.0.0.1')
+  await until(() => seen.length === 1, 3000, 'the first datagram')
+  rx.removeListener('message', first)
+  rx.on('message', function (this: unknown, msg) {
+    seen.push(`second ${msg} ${this === rx}`)
+  })
+  tx.send('b', rx.address().port, '127.0.0.1')
+  await until(() => seen.length === 2, 3000, 'the second datagram')
+  await sleep(20)
+  t.deepEqual(seen, ['first a', 'second b true'])
+})
+
+both('a listener that replaces itself inside its call: the rest of one burst goes to its successor', async (t, dgram) => {
+  const rx = await bound(t, dgram)
+  const seen: string[] = []
+  const second = (msg: Buffer) => seen.push(`second ${msg}`)
+  const first = (msg: Buffer) => {
+    seen.push(`first ${msg}`)
+    rx.removeListener('message', first)
+    rx.on('message', second)
+  }
+  rx.on('message', first)
+  const tx = socket(t, dgram)
+  for (let i = 0; i < 5; i++) tx.send(String(i), rx.address().port, '127.0.0.1')
+  await until(() => seen.length === 5, 3000, 'five datagrams')
+  t.deepEqual(seen, ['first 0', 'second 1', 'second 2', 'second 3', 'second 4'])
+})
+
+both("emit wrapped after datagrams were delivered sees the later ones; with no listener left, none is called", async (t, dgram) => {
+  const rx = await bound(t, dgram)
+  const got: string[] = []
+  const listener = (msg: Buffer) => got.push(String(msg))
+  rx.on('message', listener)
+  const tx = socket(t, dgram)
+  tx.send('before', rx.address().port, '127.0.0.1')
+  await until(() => got.length === 1, 3000, 'the first datagram')
+  const events: string[] = []
+  const original = rx.emit
+  rx.emit = function (this: typeof rx, event: string | symbol, ...args: unknown[]) {
+    if (event === 'message') events.push(String(args[0]))
+    return Reflect.apply(original, this, [event, ...args]) as boolean
+  } as typeof rx.emit
+  tx.send('after', rx.address().port, '127.0.0.1')
+  await until(() => got.length === 2, 3000, 'the second datagram')
+  t.deepEqual(events, ['after'])
+  rx.emit = original
+  rx.removeListener('message', listener)
+  tx.send('unheard', rx.address().port, '127.0.0.1')
+  // A datagram that arrives after this one shows the first was read.
+  const witness = socket(t, dgram)
+  witness.bind(0, '127.0.0.1')
+  await listening(witness)
+  rx.on('message', (msg) => got.push(`late ${msg}`))
+  witness.send('witness', rx.address().port, '127.0.0.1')
+  await until(() => got.length >= 3, 3000, 'the witness datagram')
+  t.deepEqual(got.filter((g) => g !== 'late unheard'), ['before', 'after', 'late witness'])
+})

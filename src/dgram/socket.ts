@@ -15,7 +15,7 @@ import type { PacketInfo } from '../delivery'
 import { UDP } from '../udp'
 
 import { type AddressInfo, type RemoteInfo, addressInfo, scoped } from './address-info'
-import { capturesRejections, emitMessage } from './emit-message'
+import { MessageEmitter } from './emit-message'
 import {
   errnoException,
   exceptionWithHostPort,
@@ -144,12 +144,12 @@ export class Socket extends EventEmitter {
   #deferred: DeferredSend[] = []
   #callbacksScheduled = false
   #lastDestination: Address4 | Address6 | null = null
-  // Whether rejections of async listeners are captured (see emit-message).
-  readonly #capture: boolean
+  // 'message' without emit's generic work where that cannot be told apart.
+  readonly #messages: MessageEmitter
 
   constructor(type: SocketType | SocketOptions, listener?: MessageListener) {
     super()
-    this.#capture = capturesRejections(this)
+    this.#messages = new MessageEmitter(this)
     const options = checkOptions(type)
     facadeLoop ??= new Loop()
     this.#handle = new UDP(facadeLoop)
@@ -278,7 +278,7 @@ export class Socket extends EventEmitter {
 
   #startListening(emitNow = true): void {
     const udp = this.#udp as UDP
-    udp.start_recv(this.#onMessage, this.#pktinfo ? { pktinfo: true } : undefined)
+    udp._startMessages(this.#onRecvError, this.#onMessage, this.#pktinfo ? { pktinfo: true } : undefined)
     this.#receiving = true
     this.#bindState = BOUND
     if (this.#recvBufferSize) this.#bufferSize(this.#recvBufferSize, true)
@@ -287,28 +287,43 @@ export class Socket extends EventEmitter {
     else process.nextTick(() => this.emit('listening'))
   }
 
-  #onMessage = (
-    _handle: UDP,
-    peer: Address4 | Address6 | null,
-    _flags: number,
-    data: Buffer | null,
-    error: number | null,
-    info?: PacketInfo,
-  ): void => {
-    if (error !== null) {
-      this.emit('error', errnoException(error, 'recvmsg'))
-      return
-    }
-    if (peer === null || data === null) return
+  // The handle's receive callback, which the sink below leaves only the
+  // errors of reads to.
+  #onRecvError = (_handle: UDP, _peer: Address4 | Address6 | null, _flags: number, _data: Buffer | null, error: number | null): void => {
+    if (error !== null) this.emit('error', errnoException(error, 'recvmsg'))
+  }
+
+  // Kept small, IPv4 without pktinfo inline, so that the receive loop can
+  // inline it: each datagram's cost here is what the facade loses against
+  // the pyuv API.
+  #onMessage = (data: Buffer, peer: Address4 | Address6 | null, info: PacketInfo | undefined): void => {
+    if (peer === null) return
     const rinfo: RemoteInfo =
-      peer.length === 2
+      peer.length === 2 && info === undefined
         ? { address: peer[0], family: 'IPv4', port: peer[1], size: data.length }
-        : { address: peer[3] === 0 ? peer[0] : scoped(peer[0], peer[3]), family: 'IPv6', port: peer[1], size: data.length }
-    if (info !== undefined) {
-      rinfo.local = info.local_address
-      rinfo.interface = info.interface_index
+        : this.#remoteInfo(peer, data.length, info)
+    this.#messages.emit(data, rinfo)
+  }
+
+  // rinfo of an IPv6 sender, or with pktinfo.
+  #remoteInfo(peer: Address4 | Address6, size: number, info: PacketInfo | undefined): RemoteInfo {
+    const address = peer.length === 2 ? peer[0] : peer[3] === 0 ? peer[0] : this.#scoped(peer)
+    const family = peer.length === 2 ? 'IPv4' : 'IPv6'
+    if (info === undefined) return { address, family, port: peer[1], size }
+    return { address, family, port: peer[1], size, local: info.local_address, interface: info.interface_index }
+  }
+
+  // A scoped sender's address as Node writes it (`fe80::1%eth0`): naming
+  // the zone reads the interfaces, so the last tuple's answer is kept (the
+  // binding hands the same frozen tuple for each datagram of one sender).
+  #scopedPeer: Address6 | null = null
+  #scopedAddress = ''
+  #scoped(peer: Address6): string {
+    if (peer !== this.#scopedPeer) {
+      this.#scopedAddress = scoped(peer[0], peer[3])
+      this.#scopedPeer = peer
     }
-    emitMessage(this, this.#capture, data, rinfo)
+    return this.#scopedAddress
   }
 
   // ---- connecting -----------------------------------------------------------
