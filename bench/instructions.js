@@ -33,7 +33,7 @@ function count(lib, rounds) {
   try {
     const run = spawnSync(
       'valgrind',
-      ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, __filename, 'child', lib, String(rounds)],
+      ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', __filename, 'child', lib, String(rounds)],
       { encoding: 'utf8', timeout: 600_000 },
     )
     if (run.status !== 0) throw new Error(`callgrind ${lib} ${rounds} exited with ${run.status}: ${run.stderr.slice(-2000)}`)

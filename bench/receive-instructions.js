@@ -1,0 +1,110 @@
+// Instructions per received datagram in JS, the pyuv API against its
+// node:dgram facade (uv-udp/dgram), counted by valgrind's callgrind. Unlike
+// `npm run bench`'s receive rows, which this 2-core VM's load moves by
+// +-30% from run to run, the count repeats within ~2%: it judges changes to
+// the facade's receive path.
+//
+// The measured process replays reads: 64 datagrams of 64 B from one sender,
+// handed to the handle's event callback as the binding hands a read
+// (NativeUdp is wrapped to catch that callback; no socket is read), with
+// `performance.now` stubbed so the time budget never cuts a read short, on
+// `node --single-threaded` (V8's helper threads make counts differ). Each
+// library runs FEW and MANY reads in fresh processes;
+// (instructions(MANY) - instructions(FEW)) / datagrams between them is the
+// steady-state cost of one datagram, start-up and warm-up cancelled. It
+// includes building the synthetic reads, the same for both.
+//
+//   node bench/receive-instructions.js     prints a table and JSON
+//
+// With `child <lib> <reads>` it is the process measured.
+'use strict'
+const { spawnSync } = require('node:child_process')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+
+const FEW = 500
+const MANY = 4500
+const COUNT = 64
+const SIZE = 64
+
+async function child(lib, reads) {
+  performance.now = () => 0
+  const binding = require('../binding.js')
+  let onEvent = null
+  const Real = binding.NativeUdp
+  binding.NativeUdp = class extends Real {
+    constructor(family, owner, callback) {
+      super(family, owner, callback)
+      onEvent ??= callback.bind(this)
+    }
+  }
+  const { Loop, UDP } = require('..')
+  let received = 0
+  let close
+  if (lib === 'uv-udp') {
+    const udp = new UDP(Loop.default_loop())
+    udp.bind(['127.0.0.1', 0])
+    udp.start_recv(() => { received++ })
+    close = () => udp.close()
+  } else {
+    const socket = require('../dgram').createSocket('udp4')
+    socket.on('message', () => { received++ })
+    await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve))
+    close = () => socket.close()
+  }
+  const words = COUNT * binding.HEADER_WORDS
+  const bytes = words * 4 + COUNT * SIZE
+  for (let r = 0; r < reads; r++) {
+    const memory = new ArrayBuffer(bytes)
+    const header = new Uint32Array(memory, 0, words)
+    for (let i = 0; i < COUNT; i++) {
+      header[i * binding.HEADER_WORDS] = SIZE
+      header[i * binding.HEADER_WORDS + 3] = binding.NO_PEER
+    }
+    onEvent(binding.RECEIVED, memory, COUNT, [['127.0.0.1', 4000]], null, 0, bytes)
+    if ((r & 63) === 63) await new Promise((resolve) => setImmediate(resolve))
+  }
+  close()
+  if (received !== reads * COUNT) throw new Error(`${lib}: ${received} of ${reads * COUNT} datagrams delivered`)
+}
+
+function count(lib, reads) {
+  const out = path.join(os.tmpdir(), `uv-udp-recv-callgrind.${process.pid}.${lib.replace('/', '-')}.${reads}`)
+  try {
+    const run = spawnSync(
+      'valgrind',
+      ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', __filename, 'child', lib, String(reads)],
+      { encoding: 'utf8', timeout: 600_000 },
+    )
+    if (run.status !== 0) throw new Error(`callgrind ${lib} ${reads} exited with ${run.status}: ${run.stderr.slice(-2000)}`)
+    const total = /^summary:\s+(\d+)/m.exec(fs.readFileSync(out, 'utf8'))
+    if (!total) throw new Error(`no summary line in ${out}`)
+    return Number(total[1])
+  } finally {
+    fs.rmSync(out, { force: true })
+  }
+}
+
+function main() {
+  if (spawnSync('valgrind', ['--version']).status !== 0) {
+    console.log('valgrind is not installed (apt-get install valgrind): nothing counted')
+    return
+  }
+  const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, kernel: os.release(), node: process.version }, few: FEW, many: MANY, datagrams_per_read: COUNT }
+  for (const lib of ['uv-udp', 'uv-udp/dgram']) results[lib] = Math.round((count(lib, MANY) - count(lib, FEW)) / ((MANY - FEW) * COUNT))
+  results.facade_kept = Number((results['uv-udp'] / results['uv-udp/dgram']).toFixed(3))
+  console.log('library       instructions per datagram')
+  console.log(`uv-udp        ${results['uv-udp'].toLocaleString('en-US')}`)
+  console.log(`uv-udp/dgram  ${results['uv-udp/dgram'].toLocaleString('en-US')}   (pyuv API / facade: ${results.facade_kept})`)
+  console.log(JSON.stringify(results))
+}
+
+if (process.argv[2] === 'child') {
+  child(process.argv[3], Number(process.argv[4])).catch((error) => {
+    console.error(error)
+    process.exit(1)
+  })
+} else {
+  main()
+}
