@@ -46,7 +46,7 @@ const TS = {
   'src/send-completions.ts': ['udp-paths', 'send', 'lifecycle', 'close-and-run', 'loop'],
   'src/send_path.ts': ['send-shortcut', 'send-many', 'repeat-paths', 'send', 'udp-paths', 'bad-input', 'contract'],
   'src/socket-calls.ts': ['socket-call-arguments', 'errors', 'bind', 'contract', 'multicast', 'recv', 'bad-input'],
-  'src/udp.ts': ['udp-paths', 'contract', 'send', 'send-many', 'recv', 'errors', 'lifecycle', 'close-and-run', 'loop'],
+  'src/udp.ts': ['udp-paths', 'send-shortcut', 'contract', 'send', 'send-many', 'recv', 'errors', 'lifecycle', 'close-and-run', 'loop'],
 }
 
 /**
@@ -68,7 +68,7 @@ const FIRST = {
   'src/send-completions.ts': ['udp-paths'],
   'src/send_path.ts': ['send-shortcut', 'send-many'],
   'src/socket-calls.ts': ['socket-call-arguments', 'errors'],
-  'src/udp.ts': ['udp-paths'],
+  'src/udp.ts': ['udp-paths', 'send-shortcut'],
 }
 
 /**

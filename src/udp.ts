@@ -301,7 +301,6 @@ export class UDP {
     this.#closed = true
     this.#receiver.close()
     native.close()
-    this.#activity()
     const loop = this.#loop
     loop._closing(this)
     this.#closedPromise = new Promise((resolve) => {
@@ -339,8 +338,9 @@ export class UDP {
     return this.#native
   }
 
-  // Tells the loop that this handle's activity (or ref) may have changed.
+  // Tells the loop that this handle's activity (or ref) may have changed
+  // (after close too: the loop then waits for the close callback anyway).
   #activity(): void {
-    if (!this.#closed) this.#loop._changed()
+    this.#loop._changed()
   }
 }
