@@ -195,8 +195,9 @@ export class UDP {
     const native = this.#open()
     checkCallback(callback, 'callback')
     const pktinfo = socket.startRecv(native, options, this.#receiver.receiving)
+    // Becoming active needs no word to the loop: only becoming inactive can
+    // let its run() resolve.
     this.#receiver.start(callback, pktinfo)
-    this.#activity()
   }
 
   /** Stops receiving; no receive callback runs after it returns. */
