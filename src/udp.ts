@@ -194,7 +194,7 @@ export class UDP {
   start_recv(callback: RecvCallback, options?: RecvOptions): void {
     const native = this.#open()
     checkCallback(callback, 'callback')
-    const pktinfo = socket.startRecv(native, options, this.#receiver.receiving)
+    const pktinfo = socket.startRecv(native, options)
     // Becoming active needs no word to the loop: only becoming inactive can
     // let its run() resolve.
     this.#receiver.start(callback, pktinfo)
