@@ -210,3 +210,50 @@ test("a handle tells its loop it has send callbacks pending when the first is qu
     [],
   )
 })
+
+test('while a send callback queues the next send, the handle never tells its loop that none are pending', async (t) => {
+  const loop = new Loop()
+  const sink = handle(t, loop)
+  sink.bind(['127.0.0.1', 0])
+  const udp = handle(t, loop)
+  // Each notice with the sends still waiting for their callback then.
+  const told: [boolean, number][] = []
+  const internal = loop as unknown as { _sending(h: UDP, pending: boolean): void }
+  const real = internal._sending.bind(loop)
+  internal._sending = (h, pending) => {
+    if (h === udp) told.push([pending, udp.send_queue_count])
+    real(h, pending)
+  }
+  let done = 0
+  const next = () => {
+    done++
+    if (done < 3) udp.send(sink.getsockname(), Buffer.from([done]), next)
+  }
+  udp.send(sink.getsockname(), Buffer.from([0]), next)
+  await until(() => done === 3 && told.some(([pending]) => !pending), 5000, 'three chained sends').catch((error: Error) => {
+    throw new Error(`${error.message}: told ${JSON.stringify(told)}`)
+  })
+  t.deepEqual(
+    told.filter(([pending, waiting]) => !pending && waiting > 0),
+    [],
+  )
+})
+
+test('new UDP refuses a family that is not a number with TypeError naming it, and one that only a C int would make valid with UV_EINVAL', (t) => {
+  const loop = new Loop()
+  const error = t.throws(() => new UDP(loop, '2' as unknown as number), { instanceOf: TypeError })
+  t.true(error?.message.startsWith('family must be a number'), error?.message)
+  for (const family of [2 ** 32 + 2, Number.NaN, 2.5]) {
+    t.is(t.throws(() => new UDP(loop, family), { instanceOf: Error }, String(family))?.constructor.name, 'UDPError', String(family))
+  }
+})
+
+test('Symbol.asyncDispose on an open handle closes it and resolves after the close', async (t) => {
+  const loop = new Loop()
+  const udp = new UDP(loop)
+  udp.bind(['127.0.0.1', 0])
+  await udp[Symbol.asyncDispose]()
+  t.true(udp.closed)
+  t.is(udp.loop, null)
+  t.deepEqual(loop.handles, [])
+})
