@@ -85,6 +85,12 @@ test('try_send_many checks its arguments: TypeError naming the message', (t) => 
     message: /^messages\[2\] data must be a Buffer/,
   })
   t.throws(() => udp.try_send_many([[['127.0.0.1', 70000], Buffer.from('x')]]), { instanceOf: RangeError, message: /port/ })
+  // Three elements are not a pair; a host the binding cannot parse is a TypeError prefixed with the argument.
+  t.throws(() => udp.try_send_many([[['127.0.0.1', 9], Buffer.from('x'), 3] as never]), {
+    instanceOf: TypeError,
+    message: /^messages\[0\] must be an \[address, data\] pair/,
+  })
+  t.throws(() => udp.try_send_many([[['not-an-address', 9], Buffer.from('x')]]), { instanceOf: TypeError, message: /^messages: invalid IP address/ })
 })
 
 test('try_send_many on a connected handle takes null addresses and refuses others with UV_EISCONN', async (t) => {

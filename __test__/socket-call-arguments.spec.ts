@@ -94,3 +94,39 @@ test("start_recv's options: not an object is a TypeError naming options; pktinfo
   udp.start_recv(cb, undefined)
   t.true(udp.active)
 })
+
+test('getpeername: the peer of a connected handle, UV_ENOTCONN before connect and after connect(null)', (t) => {
+  const udp = bound(t)
+  const peer = bound(t)
+  const error = t.throws(() => udp.getpeername(), { instanceOf: UDPError })
+  t.is(error?.errno, errno.UV_ENOTCONN)
+  udp.connect(peer.getsockname())
+  t.deepEqual(udp.getpeername(), peer.getsockname())
+  udp.connect(null)
+  t.is(t.throws(() => udp.getpeername(), { instanceOf: UDPError })?.errno, errno.UV_ENOTCONN)
+})
+
+test('setting a buffer size before any socket exists throws UV_EBADF', (t) => {
+  const udp = handle(t, new Loop())
+  t.is(
+    t.throws(() => {
+      udp.send_buffer_size = 65536
+    }, { instanceOf: UDPError })?.errno,
+    errno.UV_EBADF,
+  )
+  t.is(
+    t.throws(() => {
+      udp.receive_buffer_size = 65536
+    }, { instanceOf: UDPError })?.errno,
+    errno.UV_EBADF,
+  )
+})
+
+test('stop_recv on a handle not receiving, or twice, does nothing and throws nothing', (t) => {
+  const udp = bound(t)
+  t.notThrows(() => udp.stop_recv())
+  udp.start_recv(() => {})
+  t.notThrows(() => udp.stop_recv())
+  t.notThrows(() => udp.stop_recv())
+  t.false(udp.active)
+})

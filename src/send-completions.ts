@@ -72,7 +72,7 @@ export class SendCompletions<H extends FlushingHandle> {
         const words = n * COMPLETED_WORDS
         this.#takenCount = n
         this.#takenBytes = 0
-        for (let i = 1; i < words; i += COMPLETED_WORDS) this.#takenBytes += completed[i]
+        for (let i = 0; i < words; i += COMPLETED_WORDS) this.#takenBytes += completed[i + 1]
         for (let i = 0; i < words; i += COMPLETED_WORDS) {
           // One callback per outcome: the binding reports only sends that have one.
           const callback = this.#callbacks.shift() as CompletionCallback<H>

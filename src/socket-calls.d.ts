@@ -20,12 +20,11 @@ export declare function open(native: NativeUdp, fd: unknown): void;
 /** `connect`: to `address`; `null` disconnects. */
 export declare function connect(native: NativeUdp, address: unknown): void;
 /**
- * `start_recv`'s socket side: its options checked, `UV_EALREADY` when
- * `receiving` already, then the binding starts reading; whether pktinfo
- * was asked for.
+ * `start_recv`'s socket side: its options checked, then the binding starts
+ * reading (`UV_EALREADY` when it already is); whether pktinfo was asked for.
  */
-export declare function startRecv(native: NativeUdp, options: unknown, receiving: boolean): boolean;
-/** `stop_recv`'s socket side: the binding stops reading. */
+export declare function startRecv(native: NativeUdp, options: unknown): boolean;
+/** `stop_recv`'s socket side: the binding stops reading (it never throws on an open handle). */
 export declare function stopRecv(native: NativeUdp): void;
 /** `getsockname`: the bound address. */
 export declare function getsockname(native: NativeUdp): Address4 | Address6;

@@ -60,17 +60,15 @@ export function connect(native: NativeUdp, address: unknown): void {
 }
 
 /**
- * `start_recv`'s socket side: its options checked, `UV_EALREADY` when
- * `receiving` already, then the binding starts reading; whether pktinfo
- * was asked for.
+ * `start_recv`'s socket side: its options checked, then the binding starts
+ * reading (`UV_EALREADY` when it already is); whether pktinfo was asked for.
  */
-export function startRecv(native: NativeUdp, options: unknown, receiving: boolean): boolean {
+export function startRecv(native: NativeUdp, options: unknown): boolean {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new TypeError(`options must be an object, got ${describe(options)}`)
   }
   const recv = options as RecvOptions | undefined
   const pktinfo = recv?.pktinfo === undefined ? false : checkBoolean(recv.pktinfo, 'options.pktinfo')
-  if (receiving) throw new UDPError(errno.UV_EALREADY)
   try {
     native.startRecv(pktinfo)
   } catch (error) {
@@ -79,13 +77,9 @@ export function startRecv(native: NativeUdp, options: unknown, receiving: boolea
   return pktinfo
 }
 
-/** `stop_recv`'s socket side: the binding stops reading. */
+/** `stop_recv`'s socket side: the binding stops reading (it never throws on an open handle). */
 export function stopRecv(native: NativeUdp): void {
-  try {
-    native.stopRecv()
-  } catch (error) {
-    throw fromNative(error)
-  }
+  native.stopRecv()
 }
 
 /** `getsockname`: the bound address. */

@@ -206,9 +206,10 @@ export class UDP {
   #startRecv(callback: RecvCallback, options: RecvOptions | undefined, sink: MessageSink | null): void {
     const native = this.#open()
     checkCallback(callback, 'callback')
-    const pktinfo = socket.startRecv(native, options, this.#receiver.receiving)
+    const pktinfo = socket.startRecv(native, options)
+    // Becoming active needs no word to the loop: only becoming inactive can
+    // let its run() resolve.
     this.#receiver.start(callback, pktinfo, sink)
-    this.#activity()
   }
 
   /** Stops receiving; no receive callback runs after it returns. */
@@ -313,7 +314,6 @@ export class UDP {
     this.#closed = true
     this.#receiver.close()
     native.close()
-    this.#activity()
     const loop = this.#loop
     loop._closing(this)
     this.#closedPromise = new Promise((resolve) => {
@@ -351,8 +351,9 @@ export class UDP {
     return this.#native
   }
 
-  // Tells the loop that this handle's activity (or ref) may have changed.
+  // Tells the loop that this handle's activity (or ref) may have changed
+  // (after close too: the loop then waits for the close callback anyway).
   #activity(): void {
-    if (!this.#closed) this.#loop._changed()
+    this.#loop._changed()
   }
 }
