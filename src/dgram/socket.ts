@@ -143,7 +143,7 @@ export class Socket extends EventEmitter {
     this.#healthCheck()
     if (this.#bindState !== UNBOUND) throw socketAlreadyBound()
     this.#bindState = BINDING
-    const cb: unknown = args.length > 0 ? args[args.length - 1] : undefined
+    const cb: unknown = args[args.length - 1]
     if (typeof cb === 'function') onceListening(this, cb as () => void)
     const target = bindTarget(args[0], args[1], this.type)
     if (target.fd !== undefined) {
