@@ -4,7 +4,7 @@
  * lookup answering something that is not an IP; and trySend / sendMany's
  * checks (uv-udp extras, uv-udp/dgram only).
  */
-import test from 'ava'
+import test, { type ExecutionContext } from 'ava'
 
 import { both, bound, listening, nextEvent, receiver, shape, socket, thrown, until, uvDgram } from './support.js'
 
@@ -67,7 +67,7 @@ both('a lookup that answers something not an IP: the send callback gets EINVAL w
 
 type UvSocket = ReturnType<typeof uvDgram.createSocket>
 
-async function uvBound(t: Parameters<Parameters<typeof test>[1]>[0], type: 'udp4' | 'udp6' = 'udp4'): Promise<UvSocket> {
+async function uvBound(t: ExecutionContext, type: 'udp4' | 'udp6' = 'udp4'): Promise<UvSocket> {
   const s = uvDgram.createSocket(type)
   t.teardown(() => {
     try {
