@@ -59,7 +59,7 @@ const TS = {
   'src/dgram/sending.ts': ['dgram/send-paths', 'dgram/send', 'dgram/extras', 'dgram/connect', 'dgram/differences'],
   'src/dgram/socket-handles.ts': ['dgram/create-socket', 'dgram/socket-options', 'dgram/extras'],
   'src/dgram/socket-options.ts': ['dgram/socket-options', 'dgram/differences', 'dgram/connect', 'dgram/bind', 'dgram/lifecycle'],
-  'src/dgram/socket.ts': ['dgram/bind', 'dgram/send', 'dgram/connect', 'dgram/lifecycle', 'dgram/create-socket', 'dgram/extras', 'dgram/differences'],
+  'src/dgram/socket.ts': ['dgram/bind', 'dgram/send', 'dgram/send-paths', 'dgram/connect', 'dgram/lifecycle', 'dgram/create-socket', 'dgram/socket-options', 'dgram/extras', 'dgram/differences'],
   'src/dgram/validate.ts': ['dgram/create-socket', 'dgram/send', 'dgram/connect', 'dgram/socket-options', 'dgram/extras'],
 }
 

@@ -135,3 +135,23 @@ test('uv-udp/dgram: a datagram too large for UDP: sendMany and trySend throw EMS
   t.like(thrown(t, () => s.sendMany([[big, 9, '127.0.0.1']])), { code: 'EMSGSIZE', syscall: 'send', address: '127.0.0.1', port: 9 })
   t.like(thrown(t, () => s.trySend(big, 9, '127.0.0.1')), { code: 'EMSGSIZE', syscall: 'send', address: '127.0.0.1', port: 9 })
 })
+
+test('uv-udp/dgram: trySend and sendMany on an unbound udp6 socket bind it to :: now', async (t) => {
+  const rx = await uvBound(t, 'udp6')
+  for (const send of [(s: UvSocket) => s.trySend('x', rx.address().port, '::1'), (s: UvSocket) => s.sendMany([['x', rx.address().port, '::1']])]) {
+    const tx = uvDgram.createSocket('udp6')
+    t.teardown(() => tx.close())
+    t.is(send(tx), 1)
+    t.is(tx.address().address, '::')
+    await nextEvent(tx as never, ['listening'])
+  }
+})
+
+test('uv-udp/dgram: trySend and sendMany while a bind resolves its host throw EAGAIN (syscall send), as a send that would block', async (t) => {
+  const s = uvDgram.createSocket('udp4')
+  t.teardown(() => s.close())
+  s.bind(0, 'localhost')
+  t.like(thrown(t, () => s.trySend('x', 9, '127.0.0.1')), { code: 'EAGAIN', syscall: 'send', address: '127.0.0.1', port: 9, message: 'send EAGAIN 127.0.0.1:9' })
+  t.like(thrown(t, () => s.sendMany([['x', 9, '127.0.0.1']])), { code: 'EAGAIN', syscall: 'send', address: '127.0.0.1', port: 9 })
+  await nextEvent(s as never, ['listening'])
+})
