@@ -49,7 +49,7 @@ const TS = {
   'src/dgram/bind.ts': ['dgram/bind', 'dgram/extras'],
   'src/dgram/connecting.ts': ['dgram/connect'],
   'src/dgram/create-socket.ts': ['dgram/create-socket'],
-  'src/dgram/errors.ts': ['dgram/create-socket', 'dgram/send', 'dgram/bind', 'dgram/connect', 'dgram/socket-options', 'dgram/extras', 'dgram/differences'],
+  'src/dgram/errors.ts': ['dgram/error-wording', 'dgram/create-socket', 'dgram/send', 'dgram/bind', 'dgram/connect', 'dgram/socket-options', 'dgram/extras', 'dgram/differences'],
   'src/dgram/fd-type.ts': ['dgram/bind'],
   'src/dgram/listen-queue.ts': ['dgram/lifecycle', 'dgram/send', 'dgram/connect', 'dgram/bind'],
   'src/dgram/lookup.ts': ['dgram/send', 'dgram/bind', 'dgram/connect'],
@@ -60,7 +60,7 @@ const TS = {
   'src/dgram/socket-handles.ts': ['dgram/create-socket', 'dgram/socket-options', 'dgram/extras'],
   'src/dgram/socket-options.ts': ['dgram/socket-options', 'dgram/differences', 'dgram/connect', 'dgram/bind', 'dgram/lifecycle'],
   'src/dgram/socket.ts': ['dgram/bind', 'dgram/send', 'dgram/send-paths', 'dgram/connect', 'dgram/lifecycle', 'dgram/create-socket', 'dgram/socket-options', 'dgram/extras', 'dgram/differences'],
-  'src/dgram/validate.ts': ['dgram/create-socket', 'dgram/send', 'dgram/connect', 'dgram/socket-options', 'dgram/extras'],
+  'src/dgram/validate.ts': ['dgram/create-socket', 'dgram/error-wording', 'dgram/send', 'dgram/connect', 'dgram/socket-options', 'dgram/extras'],
 }
 
 /**
@@ -79,7 +79,7 @@ const FIRST = {
   'src/udp.ts': ['udp-paths'],
   'src/dgram/address-info.ts': ['dgram/bind'],
   'src/dgram/bind.ts': ['dgram/bind'],
-  'src/dgram/errors.ts': ['dgram/create-socket'],
+  'src/dgram/errors.ts': ['dgram/error-wording'],
   'src/dgram/listen-queue.ts': ['dgram/send'],
   'src/dgram/lookup.ts': ['dgram/send'],
   'src/dgram/options.ts': ['dgram/create-socket'],
