@@ -1,6 +1,6 @@
 /** bind in all its forms, 'listening', host names, the lookup option, bind errors, fd. */
-import { spawn } from 'node:child_process'
-import { closeSync, openSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { closeSync, constants, openSync, unlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -274,3 +274,31 @@ both('bind({ fd }) adopts an open UDP socket: listening at once, its address, it
     { event: 'message', text: 'to the fd' },
   ])
 })
+
+both.skipUnless(
+  process.platform === 'linux',
+  'mkfifo and /dev/ptmx as on Linux',
+  'bind({ fd }) of a pipe, a directory, a terminal or a closed descriptor throws ERR_INVALID_FD_TYPE with its kind',
+  (t, dgram) => {
+    const fifo = join(tmpdir(), `uv-udp-dgram-fifo-${process.pid}-${Math.random().toString(36).slice(2)}`)
+    execFileSync('mkfifo', [fifo])
+    const kinds: [string, number][] = [
+      ['PIPE', openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK)],
+      ['UNKNOWN', openSync(tmpdir(), 'r')],
+      ['TTY', openSync('/dev/ptmx', 'r+')],
+    ]
+    t.teardown(() => {
+      for (const [, fd] of kinds) closeSync(fd)
+      unlinkSync(fifo)
+    })
+    for (const [kind, fd] of kinds) {
+      const s = socket(t, dgram)
+      t.deepEqual(thrown(t, () => s.bind({ fd })), { name: 'TypeError', code: 'ERR_INVALID_FD_TYPE', message: `Unsupported fd type: ${kind}` }, kind)
+    }
+    // The socket first: a descriptor it opens could take the closed one's number.
+    const s = socket(t, dgram)
+    const closed = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK)
+    closeSync(closed)
+    t.deepEqual(thrown(t, () => s.bind({ fd: closed })), { name: 'TypeError', code: 'ERR_INVALID_FD_TYPE', message: 'Unsupported fd type: UNKNOWN' }, 'closed')
+  },
+)

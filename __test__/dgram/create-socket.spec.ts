@@ -103,3 +103,24 @@ both('a socket closed before the abort is left alone by it', async (t, dgram) =>
   await new Promise((resolve) => setTimeout(resolve, 20))
   t.is(closes, 1)
 })
+
+both('an abort in the tick of close, before its close event, is left alone too', async (t, dgram) => {
+  const controller = new AbortController()
+  const s = dgram.createSocket({ type: 'udp4', signal: controller.signal })
+  let closes = 0
+  s.on('close', () => closes++)
+  s.close()
+  // The abort listener is still there until 'close'; it must not close again (that would throw).
+  controller.abort()
+  await nextEvent(s, ['close'])
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  t.is(closes, 1)
+})
+
+both("a socket's constructor is the module's Socket, and its methods are Socket.prototype's own", (t, dgram) => {
+  const s = socket(t, dgram)
+  t.is(s.constructor as unknown, dgram.Socket)
+  for (const name of ['bind', 'send', 'setTTL', 'addMembership', 'ref', 'address', 'remoteAddress']) {
+    t.true(Object.prototype.hasOwnProperty.call((dgram.Socket as { prototype: object }).prototype, name), name)
+  }
+})

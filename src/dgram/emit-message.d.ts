@@ -1,5 +1,6 @@
 /**
- * `emit('message', msg, rinfo)` for the receive path, without
+ * The facade's receive path: each datagram's `rinfo`, then
+ * `emit('message', msg, rinfo)`, without
  * EventEmitter.emit's generic work (rest arguments, the error checks) where
  * nothing could tell the difference: the socket's `emit` is EventEmitter's
  * own (not wrapped, say by an APM agent), rejections of async listeners are
@@ -15,16 +16,25 @@
  * keeps the last listener alive until the next datagram or the socket goes.
  */
 import { EventEmitter } from 'node:events';
-import type { RemoteInfo } from './address-info';
+import type { Address4, Address6 } from '../address';
+import type { PacketInfo } from '../delivery';
+import { type RemoteInfo } from './address-info';
 /**
  * True when `emitter` captures rejections of async listeners
  * (`captureRejections`, EventEmitter's own `kCapture` property), or when
  * that cannot be told (another runtime's EventEmitter): then emit always runs.
  */
 export declare function capturesRejections(emitter: EventEmitter): boolean;
-/** Emits 'message' on one emitter (a socket). */
+/** The receive path of one socket: rinfo, then 'message'. */
 export declare class MessageEmitter {
     #private;
     constructor(emitter: EventEmitter);
+    /**
+     * The handle's message sink (UDP._startMessages). Kept small, IPv4
+     * without pktinfo inline, so that the receive loop can inline it: each
+     * datagram's cost here is what the facade loses against the pyuv API.
+     */
+    readonly onMessage: (data: Buffer, peer: Address4 | Address6 | null, info: PacketInfo | undefined) => void;
+    /** Emits 'message'. */
     emit(msg: Buffer, rinfo: RemoteInfo): void;
 }

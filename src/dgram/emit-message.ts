@@ -1,5 +1,6 @@
 /**
- * `emit('message', msg, rinfo)` for the receive path, without
+ * The facade's receive path: each datagram's `rinfo`, then
+ * `emit('message', msg, rinfo)`, without
  * EventEmitter.emit's generic work (rest arguments, the error checks) where
  * nothing could tell the difference: the socket's `emit` is EventEmitter's
  * own (not wrapped, say by an APM agent), rejections of async listeners are
@@ -16,7 +17,10 @@
  */
 import { EventEmitter } from 'node:events'
 
-import type { RemoteInfo } from './address-info'
+import type { Address4, Address6 } from '../address'
+import type { PacketInfo } from '../delivery'
+
+import { type RemoteInfo, scoped } from './address-info'
 
 const baseEmit = EventEmitter.prototype.emit
 
@@ -36,7 +40,7 @@ export function capturesRejections(emitter: EventEmitter): boolean {
   return kCapture === undefined || Reflect.get(emitter, kCapture) !== false
 }
 
-/** Emits 'message' on one emitter (a socket). */
+/** The receive path of one socket: rinfo, then 'message'. */
 export class MessageEmitter {
   readonly #emitter: EventEmitter
   // Taken once: whether the emitter captures rejections (then emit runs).
@@ -50,6 +54,42 @@ export class MessageEmitter {
     this.#capture = capturesRejections(emitter)
   }
 
+  /**
+   * The handle's message sink (UDP._startMessages). Kept small, IPv4
+   * without pktinfo inline, so that the receive loop can inline it: each
+   * datagram's cost here is what the facade loses against the pyuv API.
+   */
+  readonly onMessage = (data: Buffer, peer: Address4 | Address6 | null, info: PacketInfo | undefined): void => {
+    if (peer === null) return
+    const rinfo: RemoteInfo =
+      peer.length === 2 && info === undefined
+        ? { address: peer[0], family: 'IPv4', port: peer[1], size: data.length }
+        : this.#remoteInfo(peer, data.length, info)
+    this.emit(data, rinfo)
+  }
+
+  // rinfo of an IPv6 sender, or with pktinfo.
+  #remoteInfo(peer: Address4 | Address6, size: number, info: PacketInfo | undefined): RemoteInfo {
+    const address = peer.length === 2 ? peer[0] : peer[3] === 0 ? peer[0] : this.#scoped(peer)
+    const family = peer.length === 2 ? 'IPv4' : 'IPv6'
+    if (info === undefined) return { address, family, port: peer[1], size }
+    return { address, family, port: peer[1], size, local: info.local_address, interface: info.interface_index }
+  }
+
+  // A scoped sender's address as Node writes it (`fe80::1%eth0`): naming
+  // the zone reads the interfaces, so the last tuple's answer is kept (the
+  // binding hands the same frozen tuple for each datagram of one sender).
+  #scopedPeer: Address6 | null = null
+  #scopedAddress = ''
+  #scoped(peer: Address6): string {
+    if (peer !== this.#scopedPeer) {
+      this.#scopedAddress = scoped(peer[0], peer[3])
+      this.#scopedPeer = peer
+    }
+    return this.#scopedAddress
+  }
+
+  /** Emits 'message'. */
   emit(msg: Buffer, rinfo: RemoteInfo): void {
     const emitter = this.#emitter
     if (!this.#capture && emitter.emit === baseEmit) {

@@ -47,3 +47,5 @@ export declare function socketBufferSize(err: number, syscall: string): NodeErro
     errno: number;
     syscall: string;
 };
+/** The code of an error the `UDP` handle threw; a bad IP literal or value is `EINVAL`, as libuv reports it to Node. */
+export declare function codeOf(error: unknown): number;

@@ -7,6 +7,7 @@
 import { getSystemErrorName, inspect } from 'node:util'
 
 import { errno as uvErrno } from '../errno'
+import { UDPError } from '../errors'
 
 /** An error with one of Node's `ERR_*` codes; `toString()` reads `Name [CODE]: message`, as Node's. */
 export interface NodeError extends Error {
@@ -229,4 +230,11 @@ export function socketBufferSize(err: number, syscall: string): NodeError & { in
     },
   })
   return error
+}
+
+/** The code of an error the `UDP` handle threw; a bad IP literal or value is `EINVAL`, as libuv reports it to Node. */
+export function codeOf(error: unknown): number {
+  if (error instanceof UDPError) return error.errno
+  if (error instanceof TypeError || error instanceof RangeError) return uvErrno.UV_EINVAL
+  throw error
 }

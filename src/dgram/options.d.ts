@@ -1,5 +1,6 @@
 /** `createSocket`'s options, checked as `node:dgram` checks them. */
 import type { LookupOneOptions } from 'node:dns';
+import type { EventEmitter } from 'node:events';
 import type { LookupFunction } from './lookup';
 /** `'udp4'` or `'udp6'`. */
 export type SocketType = 'udp4' | 'udp6';
@@ -40,3 +41,5 @@ export interface CheckedOptions {
 }
 /** `type` or options as `new Socket(type)` reads them, with Node's errors and in Node's order. */
 export declare function checkOptions(typeOrOptions: unknown): CheckedOptions;
+/** The `signal` option: `close()` once `signal` is aborted (now, if it is already), unless the socket closed first. */
+export declare function closeOnAbort(socket: EventEmitter, signal: AbortSignal, close: () => void): void;

@@ -1,5 +1,6 @@
 /** `createSocket`'s options, checked as `node:dgram` checks them. */
 import type { LookupOneOptions } from 'node:dns'
+import type { EventEmitter } from 'node:events'
 
 import { socketBadType } from './errors'
 import type { LookupFunction } from './lookup'
@@ -81,5 +82,14 @@ export function checkOptions(typeOrOptions: unknown): CheckedOptions {
     sendBufferSize: sendBufferSize ? (sendBufferSize as number) : undefined,
     signal: signal as AbortSignal | undefined,
     pktinfo: Boolean(options?.pktinfo),
+  }
+}
+
+/** The `signal` option: `close()` once `signal` is aborted (now, if it is already), unless the socket closed first. */
+export function closeOnAbort(socket: EventEmitter, signal: AbortSignal, close: () => void): void {
+  if (signal.aborted) close()
+  else {
+    signal.addEventListener('abort', close, { once: true })
+    socket.once('close', () => signal.removeEventListener('abort', close))
   }
 }

@@ -1,0 +1,37 @@
+/**
+ * Sending on a bound socket: `send`'s path once its arguments are read (a
+ * lookup, or one tick shared by the sends to IP literals, then the handle's
+ * send and the callbacks on the next tick), and the synchronous extras
+ * `trySend` and `sendMany`.
+ */
+import type { EventEmitter } from 'node:events';
+import type { UDP } from '../udp';
+import type { Resolver } from './lookup';
+import { type SendPayload } from './payload';
+import type { SendCallback } from './send-arguments';
+/** One message of `sendMany`: `[msg]` on a connected socket, else `[msg, port, address?]`. */
+export type SendManyMessage = readonly [msg: SendPayload, port?: number, address?: string];
+/** A socket's sends through `send()`: what waits for the next tick, and the last destination's tuple. */
+export declare class Sender {
+    #private;
+    constructor(emitter: EventEmitter, family: 4 | 6, resolver: Resolver, handle: () => UDP | null);
+    /** Sends `parts` on a bound socket: to its peer when `connected`, else to `address` once resolved. */
+    send(connected: boolean, parts: Uint8Array[], address: string | undefined, port: number, callback: SendCallback | undefined): void;
+}
+/** `Socket`'s synchronous sends, copied onto `Socket.prototype` by socket.ts (see socket-handles.ts). */
+export declare class ImmediateSendMethods {
+    /**
+     * uv-udp extra: sends one datagram now or not at all, and returns its size.
+     * Throws when the socket would block (`EAGAIN`, also while `send`s are
+     * pending) instead of queueing. `address` must be an IP literal (no
+     * lookup: the call is synchronous); an unbound socket binds at once.
+     */
+    trySend(msg: SendPayload, port?: number, address?: string): number;
+    /**
+     * uv-udp extra: sends `[msg, port?, address?]` messages in order until one
+     * would block (sendmmsg, UDP GSO where the OS has them) and returns how
+     * many were sent; throws the first one's error when none could be.
+     * Addresses are IP literals, as for `trySend`.
+     */
+    sendMany(messages: readonly SendManyMessage[]): number;
+}

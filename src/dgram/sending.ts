@@ -1,0 +1,204 @@
+/**
+ * Sending on a bound socket: `send`'s path once its arguments are read (a
+ * lookup, or one tick shared by the sends to IP literals, then the handle's
+ * send and the callbacks on the next tick), and the synchronous extras
+ * `trySend` and `sendMany`.
+ */
+import type { EventEmitter } from 'node:events'
+
+import type { Address4, Address6 } from '../address'
+import { errno } from '../errno'
+import type { UDP } from '../udp'
+
+import { familyOf } from './bind'
+import { codeOf, exceptionWithHostPort, socketIsConnected } from './errors'
+import type { Resolver } from './lookup'
+import { type SendPayload, partsLength, toParts } from './payload'
+import type { SendCallback } from './send-arguments'
+import { handles } from './socket-handles'
+import { validatePort, validateString } from './validate'
+
+/** One message of `sendMany`: `[msg]` on a connected socket, else `[msg, port, address?]`. */
+export type SendManyMessage = readonly [msg: SendPayload, port?: number, address?: string]
+
+/** A send whose destination needs no lookup, waiting for the socket's next tick. */
+interface DeferredSend {
+  ip: string
+  parts: Uint8Array[]
+  address: string | undefined
+  port: number
+  callback: SendCallback | undefined
+}
+
+/** A socket's sends through `send()`: what waits for the next tick, and the last destination's tuple. */
+export class Sender {
+  readonly #emitter: EventEmitter
+  readonly #family: 4 | 6
+  readonly #resolver: Resolver
+  // The socket's handle, null once closed.
+  readonly #handle: () => UDP | null
+  #deferred: DeferredSend[] = []
+  #callbacksScheduled = false
+  #lastDestination: Address4 | Address6 | null = null
+
+  constructor(emitter: EventEmitter, family: 4 | 6, resolver: Resolver, handle: () => UDP | null) {
+    this.#emitter = emitter
+    this.#family = family
+    this.#resolver = resolver
+    this.#handle = handle
+  }
+
+  /** Sends `parts` on a bound socket: to its peer when `connected`, else to `address` once resolved. */
+  send(connected: boolean, parts: Uint8Array[], address: string | undefined, port: number, callback: SendCallback | undefined): void {
+    if (connected) {
+      this.#doSend(null, null, parts, address, 0, callback)
+      return
+    }
+    const ip = this.#resolver.literal(address)
+    if (ip !== null) this.#defer({ ip, parts, address, port, callback })
+    else this.#resolver.resolve(address, (ex, resolved) => this.#doSend(ex, resolved, parts, address, port, callback))
+  }
+
+  // dns.lookup answers an IP literal on the next tick: sends to literals
+  // wait for one tick together, in call order, instead of one tick each.
+  #defer(send: DeferredSend): void {
+    if (this.#deferred.push(send) === 1) process.nextTick(this.#flushDeferred)
+  }
+
+  #flushDeferred = (): void => {
+    const sends = this.#deferred
+    this.#deferred = []
+    for (const send of sends) this.#doSend(null, send.ip, send.parts, send.address, send.port, send.callback)
+  }
+
+  #doSend(
+    ex: Error | null,
+    ip: string | null,
+    parts: Uint8Array[],
+    address: string | undefined,
+    port: number,
+    callback: SendCallback | undefined,
+  ): void {
+    if (ex !== null) {
+      if (callback) process.nextTick(callback, ex)
+      else process.nextTick(() => this.#emitter.emit('error', ex))
+      return
+    }
+    const udp = this.#handle()
+    if (udp === null) return
+    let destination: Address4 | Address6 | null = null
+    if (ip !== null) {
+      const last = this.#lastDestination
+      if (last !== null && last[0] === ip && last[1] === port) destination = last
+      else if (this.#matchesFamily(ip)) destination = this.#lastDestination = [ip, port]
+      else {
+        if (callback) process.nextTick(callback, exceptionWithHostPort(errno.UV_EINVAL, 'send', address, port))
+        return
+      }
+    }
+    const bytes = parts.length === 1 ? parts[0].byteLength : partsLength(parts)
+    try {
+      udp.send(
+        destination,
+        parts.length === 1 ? parts[0] : parts,
+        callback === undefined
+          ? undefined
+          : (_handle, code) => callback(code === null ? null : exceptionWithHostPort(code, 'send', address, port), bytes),
+      )
+    } catch (error) {
+      if (callback) process.nextTick(callback, exceptionWithHostPort(codeOf(error), 'send', address, port))
+      return
+    }
+    if (callback !== undefined) this.#scheduleCallbacks(udp)
+  }
+
+  // Node calls a send's callback on the next tick when the kernel took the
+  // datagram at once; the handle would wait for the next turn of the event
+  // loop. So the callbacks of sends already done run on the next tick, in
+  // call order; a send that had to queue completes later, as in Node.
+  #scheduleCallbacks(udp: UDP): void {
+    if (this.#callbacksScheduled) return
+    this.#callbacksScheduled = true
+    process.nextTick(() => {
+      this.#callbacksScheduled = false
+      if (!udp.closed) udp._flushSends()
+    })
+  }
+
+  #matchesFamily(ip: string): boolean {
+    // Cheaper than isIP() per send; an invalid literal is refused by the handle (EINVAL).
+    return this.#family === 6 ? ip.includes(':') : !ip.includes(':')
+  }
+}
+
+/** `Socket`'s synchronous sends, copied onto `Socket.prototype` by socket.ts (see socket-handles.ts). */
+export class ImmediateSendMethods {
+  /**
+   * uv-udp extra: sends one datagram now or not at all, and returns its size.
+   * Throws when the socket would block (`EAGAIN`, also while `send`s are
+   * pending) instead of queueing. `address` must be an IP literal (no
+   * lookup: the call is synchronous); an unbound socket binds at once.
+   */
+  trySend(msg: SendPayload, port?: number, address?: string): number {
+    const udp = handles.running(this)
+    const destination = immediateDestination(this, port, address)
+    const parts = toParts(msg)
+    const data = parts.length === 1 ? parts[0] : Buffer.concat(parts)
+    handles.bindNow(this, address, port)
+    try {
+      return udp.try_send(destination, data)
+    } catch (error) {
+      throw exceptionWithHostPort(codeOf(error), 'send', address, port)
+    }
+  }
+
+  /**
+   * uv-udp extra: sends `[msg, port?, address?]` messages in order until one
+   * would block (sendmmsg, UDP GSO where the OS has them) and returns how
+   * many were sent; throws the first one's error when none could be.
+   * Addresses are IP literals, as for `trySend`.
+   */
+  sendMany(messages: readonly SendManyMessage[]): number {
+    const udp = handles.running(this)
+    if (!Array.isArray(messages)) throw new TypeError('messages must be an array')
+    const batch: [Address4 | Address6 | null, Uint8Array][] = new Array(messages.length)
+    let previous: [unknown, unknown, Address4 | Address6 | null] | null = null
+    for (let i = 0; i < messages.length; i++) {
+      const message: unknown = messages[i]
+      if (!Array.isArray(message)) throw new TypeError(`messages[${i}] must be an array [msg, port?, address?]`)
+      const [msg, port, address] = message as [unknown, unknown, unknown]
+      // Consecutive messages to one destination share its tuple.
+      let destination: Address4 | Address6 | null
+      if (previous !== null && previous[0] === port && previous[1] === address) destination = previous[2]
+      else {
+        destination = immediateDestination(this, port, address)
+        previous = [port, address, destination]
+      }
+      const parts = toParts(msg)
+      batch[i] = [destination, parts.length === 1 ? parts[0] : Buffer.concat(parts)]
+    }
+    if (batch.length === 0) return 0
+    const first = messages[0]
+    handles.bindNow(this, first[2], first[1])
+    try {
+      return udp.try_send_many(batch)
+    } catch (error) {
+      throw exceptionWithHostPort(codeOf(error), 'send', first[2], first[1])
+    }
+  }
+}
+
+// The destination of trySend / sendMany: none when connected, else an IP
+// literal of the socket's family (or its loopback when omitted).
+function immediateDestination(socket: object, port: unknown, address: unknown): Address4 | Address6 | null {
+  if (handles.connected(socket)) {
+    if (port || address) throw socketIsConnected()
+    return null
+  }
+  const checkedPort = validatePort(port, 'Port', false)
+  if (address != null) validateString(address, 'address')
+  const family = handles.family(socket)
+  const ip = address || (family === 4 ? '127.0.0.1' : '::1')
+  if (familyOf(ip) !== family) throw exceptionWithHostPort(errno.UV_EINVAL, 'send', ip, checkedPort)
+  return [ip, checkedPort]
+}

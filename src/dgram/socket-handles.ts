@@ -1,0 +1,37 @@
+/**
+ * How the `Socket` methods defined outside socket.ts (socket-options.ts,
+ * sending.ts) reach the socket's private state: socket.ts provides these
+ * accessors once, and copies those methods onto `Socket.prototype`.
+ */
+import type { UDP } from '../udp'
+
+/** A socket's state, as the methods outside socket.ts see it. */
+export interface SocketHandles {
+  /** The handle; `ERR_SOCKET_DGRAM_NOT_RUNNING` once the socket is closed. */
+  running(socket: object): UDP
+  /** The handle, also after close: its send queue's counters stay readable. */
+  handle(socket: object): UDP
+  /** The handle, or null once the socket is closed. */
+  open(socket: object): UDP | null
+  /** Whether the socket is connected. */
+  connected(socket: object): boolean
+  /** The socket's family, 4 or 6. */
+  family(socket: object): 4 | 6
+  /** Binds an unbound socket now (trySend, sendMany); throws with `address` and `port` if it cannot. */
+  bindNow(socket: object, address: unknown, port: unknown): void
+}
+
+/** The accessors; socket.ts sets them when it loads. */
+export let handles: SocketHandles
+
+/** Called once by socket.ts. */
+export function reachHandles(socketHandles: SocketHandles): void {
+  handles = socketHandles
+}
+
+/** Copies the methods of `methods` (a class) onto `target` (a class) as its own, non-enumerable as class methods are. */
+export function copyMethods(target: { prototype: object }, methods: { prototype: object }): void {
+  for (const key of Object.getOwnPropertyNames(methods.prototype)) {
+    if (key !== 'constructor') Object.defineProperty(target.prototype, key, Object.getOwnPropertyDescriptor(methods.prototype, key) as PropertyDescriptor)
+  }
+}
