@@ -5,7 +5,9 @@ import { promisify } from 'node:util'
 
 import type * as NodeDgram from 'node:dgram'
 
-import { both, listening, receiver, sleep, socket, until } from './support.js'
+import test from 'ava'
+
+import { both, listening, receiver, sleep, socket, until, uvDgram } from './support.js'
 
 const execFileAsync = promisify(execFile)
 const FIXTURE = fileURLToPath(new URL('fixtures/throw-in-listener.cjs', import.meta.url))
@@ -232,4 +234,53 @@ both("emit wrapped after datagrams were delivered sees the later ones; with no l
   witness.send('witness', rx.address().port, '127.0.0.1')
   await until(() => got.length >= 3, 3000, 'the witness datagram')
   t.deepEqual(got.filter((g) => g !== 'late unheard'), ['before', 'after', 'late witness'])
+})
+
+// What the fast path is for: a lone listener of a socket whose emit is
+// EventEmitter's own is called without emit (a frame of node:events in its
+// stack shows emit ran); with two listeners, a wrapped emit, or
+// captureRejections, emit runs. The other tests pin that either way the
+// listeners see what dgram's would.
+function emitRan(): boolean {
+  return /\bemit \(node:events/.test(new Error().stack ?? '')
+}
+
+test('uv-udp/dgram calls a lone message listener without EventEmitter.emit, and emit where it must run', async (t) => {
+  const { EventEmitter } = await import('node:events')
+  const rx = await bound(t, uvDgram as unknown as Parameters<Parameters<typeof both>[1]>[1])
+  const tx = socket(t, uvDgram as unknown as Parameters<Parameters<typeof both>[1]>[1])
+  const port = rx.address().port
+  const seen: string[] = []
+  const lone = (msg: Buffer) => seen.push(`${msg} ${emitRan()}`)
+  rx.on('message', lone)
+  tx.send('lone', port, '127.0.0.1')
+  await until(() => seen.length === 1, 3000, 'the first datagram')
+  const second = () => undefined
+  rx.on('message', second)
+  tx.send('two', port, '127.0.0.1')
+  await until(() => seen.length === 2, 3000, 'the second datagram')
+  rx.removeListener('message', second)
+  const original = rx.emit
+  rx.emit = function (this: typeof rx, ...args: Parameters<typeof rx.emit>) {
+    return Reflect.apply(original, this, args) as boolean
+  } as typeof rx.emit
+  tx.send('wrapped', port, '127.0.0.1')
+  await until(() => seen.length === 3, 3000, 'the third datagram')
+  rx.emit = original
+  tx.send('again', port, '127.0.0.1')
+  await until(() => seen.length === 4, 3000, 'the fourth datagram')
+  const before = EventEmitter.captureRejections
+  EventEmitter.captureRejections = true
+  let capturing: ReturnType<typeof socket>
+  try {
+    capturing = socket(t, uvDgram as unknown as Parameters<Parameters<typeof both>[1]>[1])
+  } finally {
+    EventEmitter.captureRejections = before
+  }
+  capturing.on('message', (msg: Buffer) => seen.push(`${msg} ${emitRan()}`))
+  capturing.bind(0, '127.0.0.1')
+  await listening(capturing)
+  tx.send('captured', capturing.address().port, '127.0.0.1')
+  await until(() => seen.length === 5, 3000, 'the fifth datagram')
+  t.deepEqual(seen, ['lone false', 'two true', 'wrapped true', 'again false', 'captured true'])
 })
