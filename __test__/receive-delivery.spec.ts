@@ -125,6 +125,7 @@ test.serial("a read error reaches the callback as (handle, null, 0, null, code) 
   t.false(delivery.receiving)
   delivery.onEvent(RECV_ERROR, null, -111, null, null, 0, 0)
   t.is(calls.length, 1)
+  t.deepEqual(log, ['loop flush', 'loop flush'])
 })
 
 test.serial("what a receive callback throws goes to the loop's report, and the rest of the read is still delivered", (t) => {
@@ -334,4 +335,70 @@ test.serial('closed while reads are held: nothing more is delivered, and no room
   await new Promise((resolve) => setImmediate(resolve))
   t.is(calls.length, delivered)
   t.false(log.some((l) => l.startsWith('release') || l === 'holdReads false'))
+})
+
+test.serial('stopped while a stalled read waits: the next turn flushes nothing, delivers nothing, resumes no reads', async (t) => {
+  const { log, delivery, calls, record } = setup()
+  delivery.start((...args: unknown[]) => {
+    record(...args)
+    clock.now += 1
+  }, false)
+  deliverRead(delivery, read(5, new Array<number>(100).fill(1)))
+  const delivered = calls.length
+  t.true(delivered < 100)
+  delivery.stop()
+  log.length = 0
+  await new Promise((resolve) => setImmediate(resolve))
+  await new Promise((resolve) => setImmediate(resolve))
+  t.is(calls.length, delivered)
+  t.deepEqual(log, [])
+})
+
+test.serial('start with nothing held asks nothing of the binding or the loop', async (t) => {
+  const { log, delivery, record } = setup()
+  delivery.start(record, false)
+  delivery.stop()
+  delivery.start(record, true)
+  await new Promise((resolve) => setImmediate(resolve))
+  await new Promise((resolve) => setImmediate(resolve))
+  t.deepEqual(log, [])
+})
+
+test.serial("after a callback detached its read's memory, the next read is delivered at once", (t) => {
+  const { delivery, calls, record } = setup()
+  delivery.start((...args: unknown[]) => {
+    record(...args)
+    if (calls.length === 1) {
+      const data = args[3] as Buffer
+      const memory = data.buffer as ArrayBuffer
+      structuredClone(memory, { transfer: [memory] })
+    }
+  }, false)
+  deliverRead(delivery, read(6, [1, 1, 1]))
+  t.is(delivery.dropped, 2)
+  deliverRead(delivery, read(7, [1]))
+  t.deepEqual(firsts(calls), [96, 112])
+})
+
+test.serial('the bytes of held reads delivered no longer count: after a held run, reads up to HELD_BYTES are held again', async (t) => {
+  const { delivery, calls, record } = setup()
+  const stopFirst = (n: number) => (...args: unknown[]) => {
+    record(...args)
+    if (calls.length === n) delivery.stop()
+  }
+  const header = HEADER_WORDS * 4
+  delivery.start(stopFirst(1), false)
+  const a = read(8, [1, 1])
+  const big = read(9, [HELD_BYTES - a.size - header])
+  deliverRead(delivery, a)
+  deliverRead(delivery, big)
+  delivery.start(record, false)
+  await until(() => calls.length === 3, 5000, 'the first held run')
+  delivery.stop()
+  delivery.start(stopFirst(4), false)
+  deliverRead(delivery, read(10, [1, 1]))
+  deliverRead(delivery, read(11, [HELD_BYTES - a.size - header]))
+  t.is(delivery.dropped, 0)
+  delivery.start(record, false)
+  await until(() => calls.length === 6, 5000, 'the second held run')
 })
