@@ -311,3 +311,20 @@ both('getSendQueueSize and getSendQueueCount are 0 when nothing waits', async (t
   t.is(tx.getSendQueueSize(), 0)
   t.is(tx.getSendQueueCount(), 0)
 })
+
+both('a send dropped with a failed bind stays dropped when the socket binds again', async (t, dgram) => {
+  const first = await receiver(t, dgram)
+  const tx = socket(t, dgram)
+  const errors: unknown[] = []
+  tx.on('error', (error) => errors.push(shape(error)))
+  tx.bind(first.port, '127.0.0.1')
+  tx.send('dropped', first.port, '127.0.0.1')
+  await sleep(50)
+  t.is(errors.length, 1)
+  tx.bind(0, '127.0.0.1')
+  await listening(tx)
+  tx.send('sent', first.port, '127.0.0.1')
+  await until(() => first.got.length >= 1, 3000, 'the second send')
+  await sleep(50)
+  t.deepEqual(first.got.map((d) => d.text), ['sent'])
+})
