@@ -60,9 +60,8 @@ export declare class UDP {
      */
     try_send_many(messages: ReadonlyArray<readonly [address: Address | null, data: Data]>): number;
     /**
-     * Starts receiving: `callback` runs once per datagram. With
-     * `{ pktinfo: true }` it gets a sixth argument: the datagram's destination
-     * address and interface.
+     * Starts receiving: `callback` runs once per datagram; with `{ pktinfo: true }`
+     * its sixth argument is the datagram's destination address and interface.
      */
     start_recv(callback: RecvCallback, options?: RecvOptions): void;
     /** Stops receiving; no receive callback runs after it returns. */

@@ -187,28 +187,19 @@ export class UDP {
   }
 
   /**
-   * Starts receiving: `callback` runs once per datagram. With
-   * `{ pktinfo: true }` it gets a sixth argument: the datagram's destination
-   * address and interface.
+   * Starts receiving: `callback` runs once per datagram; with `{ pktinfo: true }`
+   * its sixth argument is the datagram's destination address and interface.
    */
   start_recv(callback: RecvCallback, options?: RecvOptions): void {
-    this.#startRecv(callback, options, null)
+    this._startMessages(callback, null, options)
   }
 
-  /**
-   * @internal start_recv for uv-udp/dgram: each datagram goes to `sink`,
-   * only a read's error to `callback`.
-   */
-  _startMessages(callback: RecvCallback, sink: MessageSink, options?: RecvOptions): void {
-    this.#startRecv(callback, options, sink)
-  }
-
-  #startRecv(callback: RecvCallback, options: RecvOptions | undefined, sink: MessageSink | null): void {
+  /** @internal start_recv for uv-udp/dgram: datagrams to `sink` (if any), read errors to `callback`. */
+  _startMessages(callback: RecvCallback, sink: MessageSink | null, options?: RecvOptions): void {
     const native = this.#open()
     checkCallback(callback, 'callback')
     const pktinfo = socket.startRecv(native, options)
-    // Becoming active needs no word to the loop: only becoming inactive can
-    // let its run() resolve.
+    // No word to the loop: becoming active cannot let its run() resolve.
     this.#receiver.start(callback, pktinfo, sink)
   }
 
