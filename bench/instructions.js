@@ -12,10 +12,10 @@
 //
 // With `child <lib> <rounds>` it is the process measured.
 'use strict'
-const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
+
+const { countInstructions, haveValgrind, machine } = require('./callgrind')
 
 const FEW = 1000
 const MANY = 6000
@@ -28,29 +28,14 @@ async function child(lib, rounds) {
     : pingpongDgram(rounds))
 }
 
-function count(lib, rounds) {
-  const out = path.join(os.tmpdir(), `uv-udp-callgrind.${process.pid}.${lib.replace('/', '-')}.${rounds}`)
-  try {
-    const run = spawnSync(
-      'valgrind',
-      ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', __filename, 'child', lib, String(rounds)],
-      { encoding: 'utf8', timeout: 600_000 },
-    )
-    if (run.status !== 0) throw new Error(`callgrind ${lib} ${rounds} exited with ${run.status}: ${run.stderr.slice(-2000)}`)
-    const total = /^summary:\s+(\d+)/m.exec(fs.readFileSync(out, 'utf8'))
-    if (!total) throw new Error(`no summary line in ${out}`)
-    return Number(total[1])
-  } finally {
-    fs.rmSync(out, { force: true })
-  }
-}
+const count = (lib, rounds) => countInstructions(__filename, lib, rounds)
 
 function main() {
-  if (spawnSync('valgrind', ['--version']).status !== 0) {
+  if (!haveValgrind()) {
     console.log('valgrind is not installed (apt-get install valgrind): nothing counted')
     return
   }
-  const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, kernel: os.release(), node: process.version }, few: FEW, many: MANY }
+  const results = { machine: machine(), few: FEW, many: MANY }
   const rows = [['library', 'instructions per round trip', 'ratio to dgram']]
   const libs = ['dgram', 'uv-udp', 'uv-udp/dgram']
   for (const lib of libs) results[lib] = Math.round((count(lib, MANY) - count(lib, FEW)) / (MANY - FEW))

@@ -18,10 +18,8 @@
 //
 // With `child <lib> <reads>` it is the process measured.
 'use strict'
-const { spawnSync } = require('node:child_process')
-const fs = require('node:fs')
-const os = require('node:os')
-const path = require('node:path')
+
+const { countInstructions, haveValgrind, machine } = require('./callgrind')
 
 const FEW = 500
 const MANY = 4500
@@ -69,29 +67,14 @@ async function child(lib, reads) {
   if (received !== reads * COUNT) throw new Error(`${lib}: ${received} of ${reads * COUNT} datagrams delivered`)
 }
 
-function count(lib, reads) {
-  const out = path.join(os.tmpdir(), `uv-udp-recv-callgrind.${process.pid}.${lib.replace('/', '-')}.${reads}`)
-  try {
-    const run = spawnSync(
-      'valgrind',
-      ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', __filename, 'child', lib, String(reads)],
-      { encoding: 'utf8', timeout: 600_000 },
-    )
-    if (run.status !== 0) throw new Error(`callgrind ${lib} ${reads} exited with ${run.status}: ${run.stderr.slice(-2000)}`)
-    const total = /^summary:\s+(\d+)/m.exec(fs.readFileSync(out, 'utf8'))
-    if (!total) throw new Error(`no summary line in ${out}`)
-    return Number(total[1])
-  } finally {
-    fs.rmSync(out, { force: true })
-  }
-}
+const count = (lib, reads) => countInstructions(__filename, lib, reads)
 
 function main() {
-  if (spawnSync('valgrind', ['--version']).status !== 0) {
+  if (!haveValgrind()) {
     console.log('valgrind is not installed (apt-get install valgrind): nothing counted')
     return
   }
-  const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, kernel: os.release(), node: process.version }, few: FEW, many: MANY, datagrams_per_read: COUNT }
+  const results = { machine: machine(), few: FEW, many: MANY, datagrams_per_read: COUNT }
   for (const lib of ['uv-udp', 'uv-udp/dgram']) results[lib] = Math.round((count(lib, MANY) - count(lib, FEW)) / ((MANY - FEW) * COUNT))
   results.facade_kept = Number((results['uv-udp'] / results['uv-udp/dgram']).toFixed(3))
   console.log('library       instructions per datagram')

@@ -1,0 +1,37 @@
+// Counting a benchmark process's instructions with valgrind's callgrind,
+// shared by bench/instructions.js and bench/receive-instructions.js.
+'use strict'
+const { spawnSync } = require('node:child_process')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+
+/** Whether valgrind runs here. */
+const haveValgrind = () => spawnSync('valgrind', ['--version']).status === 0
+
+/**
+ * Instructions of `node --single-threaded script child lib n` (every
+ * thread; --single-threaded because V8's helper threads move the count by
+ * up to 20% between runs).
+ */
+function countInstructions(script, lib, n) {
+  const out = path.join(os.tmpdir(), `uv-udp-callgrind.${process.pid}.${path.basename(script)}.${lib.replace('/', '-')}.${n}`)
+  try {
+    const run = spawnSync(
+      'valgrind',
+      ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', script, 'child', lib, String(n)],
+      { encoding: 'utf8', timeout: 600_000 },
+    )
+    if (run.status !== 0) throw new Error(`callgrind ${lib} ${n} exited with ${run.status}: ${run.stderr.slice(-2000)}`)
+    const total = /^summary:\s+(\d+)/m.exec(fs.readFileSync(out, 'utf8'))
+    if (!total) throw new Error(`no summary line in ${out}`)
+    return Number(total[1])
+  } finally {
+    fs.rmSync(out, { force: true })
+  }
+}
+
+/** The machine line of the JSON output. */
+const machine = () => ({ cpus: os.cpus().length, model: os.cpus()[0]?.model, kernel: os.release(), node: process.version })
+
+module.exports = { haveValgrind, countInstructions, machine }
