@@ -52,7 +52,8 @@ const TS = {
   // uv-udp/dgram. dgram/multicast needs a network namespace (root): it is
   // listed only where nothing else reaches the code; dgram/module only loads
   // the package.
-  'src/dgram/address-info.ts': ['dgram/bind', 'dgram/connect'],
+  // scoped() names a zone: only dgram/multicast's namespace has a scoped peer.
+  'src/dgram/address-info.ts': ['dgram/bind', 'dgram/connect', 'dgram/multicast'],
   'src/dgram/bind.ts': ['dgram/bind', 'dgram/extras'],
   'src/dgram/connecting.ts': ['dgram/connect'],
   'src/dgram/create-socket.ts': ['dgram/create-socket'],
