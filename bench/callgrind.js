@@ -34,4 +34,16 @@ function countInstructions(script, lib, n) {
 /** The machine line of the JSON output. */
 const machine = () => ({ cpus: os.cpus().length, model: os.cpus()[0]?.model, kernel: os.release(), node: process.version })
 
-module.exports = { haveValgrind, countInstructions, machine }
+/**
+ * A counting script's entry: `child <lib> <n>` runs `child(lib, n)` (the
+ * process counted), anything else `main()` (the one that counts).
+ */
+function runScript(child, main) {
+  if (process.argv[2] !== 'child') return main()
+  child(process.argv[3], Number(process.argv[4])).catch((error) => {
+    console.error(error)
+    process.exit(1)
+  })
+}
+
+module.exports = { haveValgrind, countInstructions, machine, runScript }

@@ -15,7 +15,7 @@
 const fs = require('node:fs')
 const path = require('node:path')
 
-const { countInstructions, haveValgrind, machine } = require('./callgrind')
+const { countInstructions, haveValgrind, machine, runScript } = require('./callgrind')
 
 const FEW = 1000
 const MANY = 6000
@@ -46,11 +46,4 @@ function main() {
   console.log(JSON.stringify(results))
 }
 
-if (process.argv[2] === 'child') {
-  child(process.argv[3], Number(process.argv[4])).catch((error) => {
-    console.error(error)
-    process.exit(1)
-  })
-} else {
-  main()
-}
+runScript(child, main)

@@ -19,7 +19,7 @@
 // With `child <lib> <reads>` it is the process measured.
 'use strict'
 
-const { countInstructions, haveValgrind, machine } = require('./callgrind')
+const { countInstructions, haveValgrind, machine, runScript } = require('./callgrind')
 
 const FEW = 500
 const MANY = 4500
@@ -83,11 +83,4 @@ function main() {
   console.log(JSON.stringify(results))
 }
 
-if (process.argv[2] === 'child') {
-  child(process.argv[3], Number(process.argv[4])).catch((error) => {
-    console.error(error)
-    process.exit(1)
-  })
-} else {
-  main()
-}
+runScript(child, main)
