@@ -12,14 +12,15 @@ const haveValgrind = () => spawnSync('valgrind', ['--version']).status === 0
 /**
  * Instructions of `node --single-threaded script child lib n` (every
  * thread; --single-threaded because V8's helper threads move the count by
- * up to 20% between runs).
+ * up to 20% between runs; fixed hash and random seeds because V8's start-up
+ * search for a hash seed's primes moves it by about 2%).
  */
 function countInstructions(script, lib, n) {
   const out = path.join(os.tmpdir(), `uv-udp-callgrind.${process.pid}.${path.basename(script)}.${lib.replace('/', '-')}.${n}`)
   try {
     const run = spawnSync(
       'valgrind',
-      ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', script, 'child', lib, String(n)],
+      ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', '--hash-seed=1', '--random-seed=1', script, 'child', lib, String(n)],
       { encoding: 'utf8', timeout: 600_000 },
     )
     if (run.status !== 0) throw new Error(`callgrind ${lib} ${n} exited with ${run.status}: ${run.stderr.slice(-2000)}`)
