@@ -1,11 +1,18 @@
 /** A send's callback: `bytes` is the datagram's size. */
 export type SendCallback = (error: Error | null, bytes: number) => void;
-/** A send, its arguments sorted out. `port` is 0 on a connected socket. */
+/**
+ * A send, its arguments sorted out (`port` is 0 on a connected socket), and
+ * what the socket's sender learns of it on its way: one object per send.
+ */
 export interface SendArguments {
     parts: Uint8Array[];
     port: number;
     address: string | undefined;
     callback: SendCallback | undefined;
+    /** The IP literal it goes to, once resolved; null before (and when connected). */
+    ip: string | null;
+    /** Its size, once the handle took it. */
+    bytes: number;
 }
 /** The arguments of `send(buffer, offset?, length?, port?, address?, callback?)`. */
 export declare function sendArguments(connected: boolean, buffer: unknown, offset: unknown, length: unknown, port: unknown, address: unknown, callback: unknown): SendArguments;

@@ -8,15 +8,15 @@ import type { EventEmitter } from 'node:events';
 import type { UDP } from '../udp';
 import type { Resolver } from './lookup';
 import { type SendPayload } from './payload';
-import type { SendCallback } from './send-arguments';
+import type { SendArguments } from './send-arguments';
 /** One message of `sendMany`: `[msg]` on a connected socket, else `[msg, port, address?]`. */
 export type SendManyMessage = readonly [msg: SendPayload, port?: number, address?: string];
-/** A socket's sends through `send()`: what waits for the next tick, and the last destination's tuple. */
+/** A socket's sends through `send()`: what waits for the next tick, what waits for the handle, and the last destination's tuple. */
 export declare class Sender {
     #private;
     constructor(emitter: EventEmitter, family: 4 | 6, resolver: Resolver, handle: () => UDP | null);
     /** Sends `parts` on a bound socket: to its peer when `connected`, else to `address` once resolved. */
-    send(connected: boolean, parts: Uint8Array[], address: string | undefined, port: number, callback: SendCallback | undefined): void;
+    send(connected: boolean, send: SendArguments): void;
 }
 /** `Socket`'s synchronous sends, copied onto `Socket.prototype` by socket.ts (see socket-handles.ts). */
 export declare class ImmediateSendMethods {

@@ -10,34 +10,30 @@ import type { Address4, Address6 } from '../address'
 import { errno } from '../errno'
 import type { UDP } from '../udp'
 
+import { Fifo } from '../fifo'
+
 import { familyOf } from './bind'
 import { codeOf, exceptionWithHostPort, socketIsConnected } from './errors'
 import type { Resolver } from './lookup'
 import { type SendPayload, partsLength, toParts } from './payload'
-import type { SendCallback } from './send-arguments'
+import type { SendArguments, SendCallback } from './send-arguments'
 import { handles } from './socket-handles'
 import { validatePort, validateString } from './validate'
 
 /** One message of `sendMany`: `[msg]` on a connected socket, else `[msg, port, address?]`. */
 export type SendManyMessage = readonly [msg: SendPayload, port?: number, address?: string]
 
-/** A send whose destination needs no lookup, waiting for the socket's next tick. */
-interface DeferredSend {
-  ip: string
-  parts: Uint8Array[]
-  address: string | undefined
-  port: number
-  callback: SendCallback | undefined
-}
-
-/** A socket's sends through `send()`: what waits for the next tick, and the last destination's tuple. */
+/** A socket's sends through `send()`: what waits for the next tick, what waits for the handle, and the last destination's tuple. */
 export class Sender {
   readonly #emitter: EventEmitter
   readonly #family: 4 | 6
   readonly #resolver: Resolver
   // The socket's handle, null once closed.
   readonly #handle: () => UDP | null
-  #deferred: DeferredSend[] = []
+  #deferred: SendArguments[] = []
+  // Sends with a callback that the handle took, in call order: the handle
+  // runs its callbacks in that order, all through #onSent.
+  readonly #awaiting = new Fifo<SendArguments>()
   #callbacksScheduled = false
   #lastDestination: Address4 | Address6 | null = null
 
@@ -49,67 +45,75 @@ export class Sender {
   }
 
   /** Sends `parts` on a bound socket: to its peer when `connected`, else to `address` once resolved. */
-  send(connected: boolean, parts: Uint8Array[], address: string | undefined, port: number, callback: SendCallback | undefined): void {
+  send(connected: boolean, send: SendArguments): void {
     if (connected) {
-      this.#doSend(null, null, parts, address, 0, callback)
+      this.#doSend(null, send)
       return
     }
-    const ip = this.#resolver.literal(address)
-    if (ip !== null) this.#defer({ ip, parts, address, port, callback })
-    else this.#resolver.resolve(address, (ex, resolved) => this.#doSend(ex, resolved, parts, address, port, callback))
+    const ip = this.#resolver.literal(send.address)
+    if (ip === null) this.#lookUp(send)
+    else {
+      send.ip = ip
+      this.#defer(send)
+    }
+  }
+
+  // Kept out of send(): a closure there would cost every send a context.
+  #lookUp(send: SendArguments): void {
+    this.#resolver.resolve(send.address, (ex, resolved) => {
+      send.ip = resolved
+      this.#doSend(ex, send)
+    })
   }
 
   // dns.lookup answers an IP literal on the next tick: sends to literals
   // wait for one tick together, in call order, instead of one tick each.
-  #defer(send: DeferredSend): void {
+  #defer(send: SendArguments): void {
     if (this.#deferred.push(send) === 1) process.nextTick(this.#flushDeferred)
   }
 
   #flushDeferred = (): void => {
     const sends = this.#deferred
     this.#deferred = []
-    for (const send of sends) this.#doSend(null, send.ip, send.parts, send.address, send.port, send.callback)
+    for (const send of sends) this.#doSend(null, send)
   }
 
-  #doSend(
-    ex: Error | null,
-    ip: string | null,
-    parts: Uint8Array[],
-    address: string | undefined,
-    port: number,
-    callback: SendCallback | undefined,
-  ): void {
+  #doSend(ex: Error | null, send: SendArguments): void {
+    const { callback } = send
     if (ex !== null) {
       if (callback) process.nextTick(callback, ex)
-      else process.nextTick(() => this.#emitter.emit('error', ex))
+      else process.nextTick(this.#emitError, ex)
       return
     }
     const udp = this.#handle()
     if (udp === null) return
+    const { ip, parts } = send
     let destination: Address4 | Address6 | null = null
     if (ip !== null) {
       const last = this.#lastDestination
-      if (last !== null && last[0] === ip && last[1] === port) destination = last
-      else if (this.#matchesFamily(ip)) destination = this.#lastDestination = [ip, port]
+      if (last !== null && last[0] === ip && last[1] === send.port) destination = last
+      else if (this.#matchesFamily(ip)) destination = this.#lastDestination = [ip, send.port]
       else {
-        if (callback) process.nextTick(callback, exceptionWithHostPort(errno.UV_EINVAL, 'send', address, port))
+        if (callback) process.nextTick(callback, exceptionWithHostPort(errno.UV_EINVAL, 'send', send.address, send.port))
         return
       }
     }
-    const bytes = parts.length === 1 ? parts[0].byteLength : partsLength(parts)
     try {
-      udp.send(
-        destination,
-        parts.length === 1 ? parts[0] : parts,
-        callback === undefined
-          ? undefined
-          : (_handle, code) => callback(code === null ? null : exceptionWithHostPort(code, 'send', address, port), bytes),
-      )
+      udp.send(destination, parts.length === 1 ? parts[0] : parts, callback === undefined ? undefined : this.#onSent)
     } catch (error) {
-      if (callback) process.nextTick(callback, exceptionWithHostPort(codeOf(error), 'send', address, port))
+      if (callback) process.nextTick(callback, exceptionWithHostPort(codeOf(error), 'send', send.address, send.port))
       return
     }
-    if (callback !== undefined) this.#scheduleCallbacks(udp)
+    if (callback === undefined) return
+    send.bytes = parts.length === 1 ? parts[0].byteLength : partsLength(parts)
+    this.#awaiting.push(send)
+    this.#scheduleCallbacks(udp)
+  }
+
+  // The handle's callback of every send that has one, in call order.
+  #onSent = (_handle: UDP, code: number | null): void => {
+    const send = this.#awaiting.shift() as SendArguments
+    ;(send.callback as SendCallback)(code === null ? null : exceptionWithHostPort(code, 'send', send.address, send.port), send.bytes)
   }
 
   // Node calls a send's callback on the next tick when the kernel took the
@@ -119,10 +123,18 @@ export class Sender {
   #scheduleCallbacks(udp: UDP): void {
     if (this.#callbacksScheduled) return
     this.#callbacksScheduled = true
-    process.nextTick(() => {
-      this.#callbacksScheduled = false
-      if (!udp.closed) udp._flushSends()
-    })
+    process.nextTick(this.#runCallbacks, udp)
+  }
+
+  // (Fields, not closures made per send: a closure in a send's path costs
+  // every send a context.)
+  #runCallbacks = (udp: UDP): void => {
+    this.#callbacksScheduled = false
+    if (!udp.closed) udp._flushSends()
+  }
+
+  #emitError = (error: Error): void => {
+    this.#emitter.emit('error', error)
   }
 
   #matchesFamily(ip: string): boolean {

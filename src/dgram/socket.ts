@@ -20,7 +20,7 @@ import { errnoException, exceptionWithHostPort, socketAlreadyBound, socketIsConn
 import { Resolver } from './lookup'
 import { ListenQueue } from './listen-queue'
 import type { SendPayload, SendData } from './payload'
-import { type SendCallback, sendArguments } from './send-arguments'
+import { type SendArguments, type SendCallback, sendArguments } from './send-arguments'
 import { ImmediateSendMethods, Sender } from './sending'
 import { type SocketOptions, type SocketType, checkOptions, closeOnAbort } from './options'
 import { copyMethods, reachHandles } from './socket-handles'
@@ -246,13 +246,14 @@ export class Socket extends EventEmitter {
     const send = sendArguments(connected, buffer, offset, length, port, address, callback)
     this.#healthCheck()
     if (this.#bindState === UNBOUND) this.bind({ port: 0, exclusive: true })
-    const { parts, address: host, port: checkedPort, callback: onSent } = send
-    if (parts.length === 0) parts.push(Buffer.alloc(0))
-    if (this.#bindState !== BOUND) {
-      this.#queue.push(() => this.send(parts, checkedPort, host, onSent))
-      return
-    }
-    this.#sender.send(connected, parts, host, checkedPort, onSent)
+    if (send.parts.length === 0) send.parts.push(Buffer.alloc(0))
+    if (this.#bindState !== BOUND) this.#sendOnceBound(send)
+    else this.#sender.send(connected, send)
+  }
+
+  // Kept out of send(): a closure there would cost every send a context.
+  #sendOnceBound(send: SendArguments): void {
+    this.#queue.push(() => this.send(send.parts, send.port, send.address, send.callback))
   }
 
   // trySend and sendMany are synchronous: an unbound socket binds now, to
