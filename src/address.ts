@@ -1,4 +1,10 @@
-/** Address tuples: their types and the checks on what callers pass. */
+/**
+ * Address tuples: their types, the checks on what callers pass, and the
+ * conversion from and to the binding's address object (`SocketAddress`,
+ * taken and given by its cold calls: bind, connect, getsockname,
+ * getpeername).
+ */
+import type { SocketAddress } from '../binding'
 
 /** An IPv4 address: `[host, port]`. */
 export type Address4 = [host: string, port: number]
@@ -33,6 +39,23 @@ export function addressParts(value: unknown, what = 'address'): AddressParts {
   const flowinfo = value.length > 2 ? checkInteger(value[2], `${what} flowinfo`, 0, 0xfffff) : 0
   const scopeId = value.length > 3 ? checkInteger(value[3], `${what} scope_id`, 0, 0xffffffff) : undefined
   return [host, port, flowinfo, scopeId]
+}
+
+/** The binding's address object for checked parts (`scopeId` undefined: none given). */
+export function socketAddress(parts: AddressParts): SocketAddress {
+  return { host: parts[0], port: parts[1], flowinfo: parts[2], scopeId: parts[3] }
+}
+
+/**
+ * pyuv's tuple for an address object of the binding: `[ip, port]` for IPv4,
+ * `[ip, port, flowinfo, scope_id]` for IPv6 (the one that has a scope id),
+ * frozen as a Python tuple is (and as the receive callbacks' tuples are).
+ */
+export function addressTuple(address: SocketAddress): Address4 | Address6 {
+  const { host, port, flowinfo, scopeId } = address
+  const tuple: Address4 | Address6 = scopeId === undefined ? [host, port] : [host, port, flowinfo ?? 0, scopeId]
+  Object.freeze(tuple)
+  return tuple
 }
 
 /**

@@ -19,9 +19,10 @@ export declare class HandleClosedError extends HandleError {
     constructor();
 }
 /**
- * Rethrows an error of the native binding as the API's class: `uv:<code>`
- * becomes `UDPError`, `type:<text>` a `TypeError` (prefixed with the
- * `argument` it is about, when given); anything else (a panic caught in
- * Rust) stays as it is.
+ * Rethrows an error of the native binding as the API's class, by the kind
+ * and code it carries (`crates/node/src/thrown.rs`), never by its text:
+ * `ErrorKind.Uv` becomes `UDPError(errno)`, `ErrorKind.InvalidArgument` a
+ * `TypeError` with the error's message (prefixed with the `argument` it is
+ * about, when given); anything else (a panic caught in Rust) stays as it is.
  */
 export declare function fromNative(error: unknown, argument?: string): unknown;

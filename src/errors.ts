@@ -1,4 +1,6 @@
 /** The error classes of the API, shaped like pyuv's and Node's. */
+import { ErrorKind } from '../binding'
+
 import { errno } from './errno'
 
 /** An error of libuv: `errno` is the negative code, `code` its name. */
@@ -32,16 +34,23 @@ export class HandleClosedError extends HandleError {
   }
 }
 
+/** What the binding throws: an `Error` with its kind and, for `ErrorKind.Uv`, the libuv code. */
+interface NativeError extends Error {
+  readonly kind?: unknown
+  readonly errno?: unknown
+}
+
 /**
- * Rethrows an error of the native binding as the API's class: `uv:<code>`
- * becomes `UDPError`, `type:<text>` a `TypeError` (prefixed with the
- * `argument` it is about, when given); anything else (a panic caught in
- * Rust) stays as it is.
+ * Rethrows an error of the native binding as the API's class, by the kind
+ * and code it carries (`crates/node/src/thrown.rs`), never by its text:
+ * `ErrorKind.Uv` becomes `UDPError(errno)`, `ErrorKind.InvalidArgument` a
+ * `TypeError` with the error's message (prefixed with the `argument` it is
+ * about, when given); anything else (a panic caught in Rust) stays as it is.
  */
 export function fromNative(error: unknown, argument?: string): unknown {
   if (!(error instanceof Error)) return error
-  const { message } = error
-  if (message.startsWith('uv:')) return new UDPError(Number(message.slice(3)))
-  if (message.startsWith('type:')) return new TypeError(argument ? `${argument}: ${message.slice(5)}` : message.slice(5))
+  const { kind, errno } = error as NativeError
+  if (kind === ErrorKind.Uv && typeof errno === 'number') return new UDPError(errno)
+  if (kind === ErrorKind.InvalidArgument) return new TypeError(argument ? `${argument}: ${error.message}` : error.message)
   return error
 }

@@ -6,12 +6,11 @@
  */
 import type { NativeUdp } from '../binding'
 
-import { type Address4, type Address6, addressParts, checkInteger, describe } from './address'
+import { type Address4, type Address6, addressParts, addressTuple, checkInteger, describe, socketAddress } from './address'
 import { checkBoolean, checkInterface, checkNumber, checkString, checkTtl } from './checks'
 import { UV_JOIN_GROUP, UV_LEAVE_GROUP } from './constants'
 import { errno } from './errno'
 import { UDPError, fromNative } from './errors'
-import { destinationParts } from './send_path'
 
 /** Options of `start_recv`. */
 export interface RecvOptions {
@@ -30,10 +29,10 @@ export function setRef(native: NativeUdp, value: unknown): void {
 
 /** `bind`: to `address`, with `flags` (`UV_UDP_IPV6ONLY | UV_UDP_REUSEADDR | UV_UDP_REUSEPORT`). */
 export function bind(native: NativeUdp, address: unknown, flags: unknown): void {
-  const [host, port, flowinfo, scopeId] = addressParts(address)
+  const parts = addressParts(address)
   const checked = checkInteger(flags, 'flags', 0, 0xffffffff)
   try {
-    native.bind(host, port, flowinfo, scopeId, checked)
+    native.bind(socketAddress(parts), checked)
   } catch (error) {
     throw fromNative(error, 'address')
   }
@@ -51,9 +50,9 @@ export function open(native: NativeUdp, fd: unknown): void {
 
 /** `connect`: to `address`; `null` disconnects. */
 export function connect(native: NativeUdp, address: unknown): void {
-  const [host, port, flowinfo, scopeId] = destinationParts(address)
+  const parts = address === null ? null : addressParts(address)
   try {
-    native.connect(host, port, flowinfo, scopeId)
+    native.connect(parts === null ? null : socketAddress(parts))
   } catch (error) {
     throw fromNative(error, 'address')
   }
@@ -85,7 +84,7 @@ export function stopRecv(native: NativeUdp): void {
 /** `getsockname`: the bound address. */
 export function getsockname(native: NativeUdp): Address4 | Address6 {
   try {
-    return native.getsockname()
+    return addressTuple(native.getsockname())
   } catch (error) {
     throw fromNative(error)
   }
@@ -94,7 +93,7 @@ export function getsockname(native: NativeUdp): Address4 | Address6 {
 /** `getpeername`: the connected peer. */
 export function getpeername(native: NativeUdp): Address4 | Address6 {
   try {
-    return native.getpeername()
+    return addressTuple(native.getpeername())
   } catch (error) {
     throw fromNative(error)
   }

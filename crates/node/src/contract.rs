@@ -1,10 +1,80 @@
 //! The contract between the binding and `src/*.ts`, written once, here, and
 //! exported with `#[napi]` so that the generated `binding.d.ts` carries it:
-//! event kinds, the received batch's layout, the send result's meaning and
-//! libuv's flag values.
+//! event kinds, the received batch's layout, the send result's meaning,
+//! libuv's flag values, the address object and the kinds of thrown errors.
+
+use std::net::SocketAddr;
 
 use napi_derive::napi;
+use uv_udp_core::address::{format_address, AddressTuple};
 use uv_udp_core::{flags, recv_batch, send_requests};
+
+/// What a thrown error of the binding is about: the number in its own
+/// `kind` property (see `thrown.rs`). `src/errors.ts` rethrows by kind, never
+/// by reading the message.
+#[napi]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A libuv error: the error's own `errno` property is the negative
+    /// libuv code (`UDPError` in JS).
+    Uv = 1,
+    /// An argument the binding refused as malformed (an IP literal that is
+    /// none, a port out of range): a `TypeError` in JS, whose message is the
+    /// error's, after the name of the argument.
+    InvalidArgument = 2,
+}
+
+/// An address as an object, for the calls where its cost does not count:
+/// `getsockname` and `getpeername` return one, `bind` and `connect` take one
+/// (`src/address.ts` turns it into pyuv's tuples and back).
+///
+/// The hot paths keep addresses positional: `handleSend`/`handleTrySend`
+/// take host, port, flowinfo and scope id as arguments, and a received batch
+/// carries its peers as `[ip, port]` / `[ip, port, flowinfo, scope_id]`
+/// tuples that the receive callback gets as they are. An object there would
+/// cost a property lookup per field on the way in (napi reads each by name)
+/// and an object per peer plus a tuple made from it in JS on the way out, on
+/// every datagram (a send is about 2k instructions in all, see `send_fns`).
+#[napi(object)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SocketAddress {
+    /// An IP literal. Taken: `''` is 0.0.0.0, `'<broadcast>'`
+    /// 255.255.255.255, and an IPv6 literal may carry a zone (`%eth0`,
+    /// `%3`). Given: the literal without a zone.
+    pub host: String,
+    /// The port, 0 to 65535.
+    pub port: u32,
+    /// IPv6 flow info; given for (and only for) an IPv6 address; taken as 0
+    /// when absent.
+    pub flowinfo: Option<u32>,
+    /// IPv6 scope id; given for (and only for) an IPv6 address. Taken: absent
+    /// means none was given (a zone in `host` then sets it).
+    pub scope_id: Option<u32>,
+}
+
+impl From<&SocketAddr> for SocketAddress {
+    fn from(addr: &SocketAddr) -> Self {
+        match format_address(addr) {
+            AddressTuple::V4 { ip, port } => SocketAddress {
+                host: ip,
+                port: u32::from(port),
+                flowinfo: None,
+                scope_id: None,
+            },
+            AddressTuple::V6 {
+                ip,
+                port,
+                flowinfo,
+                scope_id,
+            } => SocketAddress {
+                host: ip,
+                port: u32::from(port),
+                flowinfo: Some(flowinfo),
+                scope_id: Some(scope_id),
+            },
+        }
+    }
+}
 
 /// Event kind: datagrams read in one go. Arguments after the kind: an
 /// ArrayBuffer holding the batch (`HEADER_WORDS` u32 per datagram, then the
@@ -61,3 +131,47 @@ pub const UV_JOIN_GROUP: u32 = flags::UV_JOIN_GROUP;
 /// `set_membership`: leave.
 #[napi]
 pub const UV_LEAVE_GROUP: u32 = flags::UV_LEAVE_GROUP;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ipv4_address_object_has_no_ipv6_fields() {
+        let addr: SocketAddr = "127.0.0.1:4000".parse().expect("a literal");
+        assert_eq!(
+            SocketAddress::from(&addr),
+            SocketAddress {
+                host: "127.0.0.1".into(),
+                port: 4000,
+                flowinfo: None,
+                scope_id: None
+            }
+        );
+    }
+
+    #[test]
+    fn an_ipv6_address_object_has_flowinfo_and_scope_id_even_when_zero() {
+        let addr = uv_udp_core::address::parse_address("fe80::1", 53, 0xabcde, Some(3))
+            .expect("a literal");
+        assert_eq!(
+            SocketAddress::from(&addr),
+            SocketAddress {
+                host: "fe80::1".into(),
+                port: 53,
+                flowinfo: Some(0xabcde),
+                scope_id: Some(3)
+            }
+        );
+        let plain: SocketAddr = "[::1]:9".parse().expect("a literal");
+        let object = SocketAddress::from(&plain);
+        assert_eq!((object.flowinfo, object.scope_id), (Some(0), Some(0)));
+    }
+
+    #[test]
+    fn error_kinds_are_distinct_non_zero_numbers() {
+        // 0 is what a missing property coerces to in careless JS: no kind has it.
+        assert_eq!(ErrorKind::Uv as i32, 1);
+        assert_eq!(ErrorKind::InvalidArgument as i32, 2);
+    }
+}

@@ -4,7 +4,8 @@
 //! Thin on purpose: JS values in, core calls, results out. Argument *types*
 //! were checked by `src/*.ts`; what is about sockets (is this an IP? which
 //! family?) is checked by the core. The contract between the layers (event
-//! kinds, batch layout, flags) is in [`contract`].
+//! kinds, batch layout, flags, the address object, error kinds) is in
+//! [`contract`]; how errors are thrown with their kind, in `thrown`.
 #![deny(missing_docs)]
 
 mod constants;

@@ -10,11 +10,13 @@ use napi_derive::napi;
 use uv_udp_core::address::parse_address;
 use uv_udp_core::Udp;
 
-use crate::driver::reactor::{event_fn, js_address, JsAddress, TsfnSink};
+use crate::contract::SocketAddress;
+use crate::driver::reactor::{event_fn, TsfnSink};
 use crate::driver::select::{backend, Backend};
 use crate::driver::{Driver, ReactorLink, UvPoll};
 use crate::handle::Handle;
-use crate::{env_cleanup, handle_ids, thrown, uv_sys};
+use crate::thrown::{self, OrThrow};
+use crate::{env_cleanup, handle_ids, uv_sys};
 
 /// One UDP socket; `src/udp.ts` wraps it in the pyuv-shaped `UDP`.
 #[napi]
@@ -30,29 +32,39 @@ impl Drop for NativeUdp {
     }
 }
 
-fn port(port: u32) -> Result<u16> {
-    u16::try_from(port)
-        .map_err(|_| napi::Error::new(napi::Status::InvalidArg, "type:port out of range"))
-}
-
 fn address(
+    env: &Env,
     host: &str,
-    port_number: u32,
+    port: u32,
     flowinfo: u32,
     scope_id: Option<u32>,
 ) -> Result<std::net::SocketAddr> {
-    parse_address(host, port(port_number)?, flowinfo, scope_id).map_err(thrown::address)
+    let port =
+        u16::try_from(port).map_err(|_| thrown::invalid_argument(env, "port out of range"))?;
+    parse_address(host, port, flowinfo, scope_id).or_throw(env)
 }
 
 /// A destination that may be absent (`null`, for a connected handle).
 pub(crate) fn destination(
+    env: &Env,
     host: Option<String>,
     port: u32,
     flowinfo: u32,
     scope_id: Option<u32>,
 ) -> Result<Option<std::net::SocketAddr>> {
-    host.map(|host| address(&host, port, flowinfo, scope_id))
+    host.map(|host| address(env, &host, port, flowinfo, scope_id))
         .transpose()
+}
+
+/// An address object taken apart (`bind`, `connect`).
+fn address_of(env: &Env, addr: &SocketAddress) -> Result<std::net::SocketAddr> {
+    address(
+        env,
+        &addr.host,
+        addr.port,
+        addr.flowinfo.unwrap_or(0),
+        addr.scope_id,
+    )
 }
 
 fn reference(env: sys::napi_env, value: sys::napi_value, count: u32) -> Result<sys::napi_ref> {
@@ -117,7 +129,7 @@ impl NativeUdp {
                 )
             }
         };
-        let udp = udp.map_err(thrown::uv)?;
+        let udp = udp.or_throw(&env)?;
         let owner = reference(env.raw(), owner.raw(), 0)?;
         let handle = Rc::new(Handle::new(udp, env.raw(), owner, driver));
         env_cleanup::track(env.raw(), &handle)?;
@@ -135,61 +147,52 @@ impl NativeUdp {
         self.handle.udp.borrow_mut()
     }
 
-    fn refresh(&self) -> Result<()> {
-        self.handle.refresh().map_err(thrown::uv)
+    fn refresh(&self, env: &Env) -> Result<()> {
+        self.handle.refresh().or_throw(env)
     }
 
     /// `bind(2)` with libuv's flags.
     #[napi(catch_unwind)]
-    pub fn bind(
-        &self,
-        host: String,
-        port: u32,
-        flowinfo: u32,
-        scope_id: Option<u32>,
-        flags: u32,
-    ) -> Result<()> {
-        let addr = address(&host, port, flowinfo, scope_id)?;
-        self.udp().bind(addr, flags).map_err(thrown::uv)
+    pub fn bind(&self, env: &Env, address: SocketAddress, flags: u32) -> Result<()> {
+        let addr = address_of(env, &address)?;
+        self.udp().bind(addr, flags).or_throw(env)
     }
 
     /// Adopts a datagram socket by descriptor.
     #[napi(catch_unwind)]
-    pub fn open(&self, fd: i32) -> Result<()> {
-        self.udp().open(fd).map_err(thrown::uv)
+    pub fn open(&self, env: &Env, fd: i32) -> Result<()> {
+        self.udp().open(fd).or_throw(env)
     }
 
     /// The bound address.
-    #[napi(
-        catch_unwind,
-        ts_return_type = "[string, number] | [string, number, number, number]"
-    )]
-    pub fn getsockname(&self) -> Result<JsAddress> {
-        Ok(js_address(&self.udp().local_addr().map_err(thrown::uv)?))
+    #[napi(catch_unwind)]
+    pub fn getsockname(&self, env: &Env) -> Result<SocketAddress> {
+        let addr = self.udp().local_addr().or_throw(env)?;
+        Ok(SocketAddress::from(&addr))
     }
 
     /// AF_INET or AF_INET6.
     #[napi(catch_unwind)]
-    pub fn family(&self) -> Result<i32> {
-        self.udp().family().map_err(thrown::uv)
+    pub fn family(&self, env: &Env) -> Result<i32> {
+        self.udp().family().or_throw(env)
     }
 
     /// The descriptor.
     #[napi(catch_unwind)]
-    pub fn fileno(&self) -> Result<i64> {
-        self.udp().fileno().map_err(thrown::uv)
+    pub fn fileno(&self, env: &Env) -> Result<i64> {
+        self.udp().fileno().or_throw(env)
     }
 
     /// Retires the known outcomes of sends, oldest first; those of sends with
     /// a callback go into `out`, `COMPLETED_WORDS` each (outcome, size);
     /// returns how many.
     #[napi(catch_unwind)]
-    pub fn take_completed(&self, mut out: Int32Array) -> Result<u32> {
+    pub fn take_completed(&self, env: &Env, mut out: Int32Array) -> Result<u32> {
         // SAFETY: this runs on the JS thread, which is the only thread that
         // can touch the array's memory, and no JS runs until this returns.
         let out: &mut [i32] = unsafe { out.as_mut() };
         let n = self.handle.udp.borrow().take_completed(out);
-        self.refresh()?;
+        self.refresh(env)?;
         Ok(n as u32)
     }
 
@@ -219,8 +222,8 @@ impl NativeUdp {
 
     /// Sets `ref`.
     #[napi(catch_unwind, js_name = "setRef")]
-    pub fn set_ref(&self, on: bool) -> Result<()> {
-        self.handle.set_keep_alive(on).map_err(thrown::uv)
+    pub fn set_ref(&self, env: &Env, on: bool) -> Result<()> {
+        self.handle.set_keep_alive(on).or_throw(env)
     }
 
     /// Sends datagrams in order until one would block; returns how many went.
@@ -229,6 +232,7 @@ impl NativeUdp {
     #[napi(catch_unwind)]
     pub fn try_send_many(
         &self,
+        env: &Env,
         #[napi(ts_arg_type = "Array<[string, number, number, number] | null>")] dests: Vec<
             Option<(String, u32, u32, i64)>,
         >,
@@ -240,53 +244,42 @@ impl NativeUdp {
             .map(|dest| match dest {
                 None => Ok(None),
                 Some((host, port, flowinfo, scope)) => {
-                    address(&host, port, flowinfo, u32::try_from(scope).ok()).map(Some)
+                    address(env, &host, port, flowinfo, u32::try_from(scope).ok()).map(Some)
                 }
             })
             .collect::<Result<Vec<_>>>()?;
         let mut messages = Vec::with_capacity(datas.len());
         for (data, &i) in datas.iter().zip(which.iter()) {
-            let dest = dests.get(i as usize).ok_or_else(|| {
-                napi::Error::new(
-                    napi::Status::InvalidArg,
-                    "type:destination index out of range",
-                )
-            })?;
+            let dest = dests
+                .get(i as usize)
+                .ok_or_else(|| thrown::invalid_argument(env, "destination index out of range"))?;
             messages.push((*dest, &data[..]));
         }
-        let n = self
-            .udp()
-            .try_send_many(&mut messages)
-            .map_err(thrown::uv)?;
+        let n = self.udp().try_send_many(&mut messages).or_throw(env)?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
-    /// Connects to a peer, or disconnects with a `null` host.
+    /// Connects to a peer, or disconnects with `null`.
     #[napi(catch_unwind)]
-    pub fn connect(
-        &self,
-        host: Option<String>,
-        port: u32,
-        flowinfo: u32,
-        scope_id: Option<u32>,
-    ) -> Result<()> {
-        let peer = destination(host, port, flowinfo, scope_id)?;
-        self.udp().connect(peer).map_err(thrown::uv)
+    pub fn connect(&self, env: &Env, address: Option<SocketAddress>) -> Result<()> {
+        let peer = address
+            .map(|address| address_of(env, &address))
+            .transpose()?;
+        self.udp().connect(peer).or_throw(env)
     }
 
     /// The connected peer.
-    #[napi(
-        catch_unwind,
-        ts_return_type = "[string, number] | [string, number, number, number]"
-    )]
-    pub fn getpeername(&self) -> Result<JsAddress> {
-        Ok(js_address(&self.udp().peer_addr().map_err(thrown::uv)?))
+    #[napi(catch_unwind)]
+    pub fn getpeername(&self, env: &Env) -> Result<SocketAddress> {
+        let addr = self.udp().peer_addr().or_throw(env)?;
+        Ok(SocketAddress::from(&addr))
     }
 
     /// Joins (1) or leaves (0) a source-specific multicast group.
     #[napi(catch_unwind)]
     pub fn set_source_membership(
         &self,
+        env: &Env,
         group: String,
         iface: Option<String>,
         source: String,
@@ -294,18 +287,18 @@ impl NativeUdp {
     ) -> Result<()> {
         self.udp()
             .set_source_membership(&group, iface.as_deref(), &source, membership)
-            .map_err(thrown::uv)
+            .or_throw(env)
     }
 
     /// Starts receiving; with `pktinfo`, batches carry each datagram's
     /// destination address and interface.
     #[napi(catch_unwind)]
-    pub fn start_recv(&self, pktinfo: bool) -> Result<()> {
-        self.udp().start_recv(pktinfo).map_err(thrown::uv)?;
+    pub fn start_recv(&self, env: &Env, pktinfo: bool) -> Result<()> {
+        self.udp().start_recv(pktinfo).or_throw(env)?;
         if let Err(error) = self.handle.refresh() {
             self.udp().stop_recv();
             let _ = self.handle.refresh();
-            return Err(thrown::uv(error));
+            return Err(thrown::uv(env, error));
         }
         Ok(())
     }
@@ -314,92 +307,89 @@ impl NativeUdp {
     /// until it says `false`, having delivered it). Only the `'uv'` driver
     /// stops reading; the reactor's queue is bounded on its own.
     #[napi(catch_unwind)]
-    pub fn hold_reads(&self, held: bool) -> Result<()> {
-        self.handle.hold_reads(held).map_err(thrown::uv)
+    pub fn hold_reads(&self, env: &Env, held: bool) -> Result<()> {
+        self.handle.hold_reads(held).or_throw(env)
     }
 
     /// Stops receiving: no read is delivered after this returns.
     #[napi(catch_unwind)]
-    pub fn stop_recv(&self) -> Result<()> {
+    pub fn stop_recv(&self, env: &Env) -> Result<()> {
         self.udp().stop_recv();
-        self.refresh()
+        self.refresh(env)
     }
 
     /// Joins (1) or leaves (0) a multicast group.
     #[napi(catch_unwind)]
     pub fn set_membership(
         &self,
+        env: &Env,
         group: String,
         membership: u32,
         iface: Option<String>,
     ) -> Result<()> {
         self.udp()
             .set_membership(&group, iface.as_deref(), membership)
-            .map_err(thrown::uv)
+            .or_throw(env)
     }
 
     /// IP_MULTICAST_IF / IPV6_MULTICAST_IF.
     #[napi(catch_unwind)]
-    pub fn set_multicast_interface(&self, iface: Option<String>) -> Result<()> {
+    pub fn set_multicast_interface(&self, env: &Env, iface: Option<String>) -> Result<()> {
         self.udp()
             .set_multicast_interface(iface.as_deref())
-            .map_err(thrown::uv)
+            .or_throw(env)
     }
 
     /// IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS.
     #[napi(catch_unwind)]
-    pub fn set_multicast_ttl(&self, ttl: i32) -> Result<()> {
-        self.udp()
-            .set_multicast_ttl(i64::from(ttl))
-            .map_err(thrown::uv)
+    pub fn set_multicast_ttl(&self, env: &Env, ttl: i32) -> Result<()> {
+        self.udp().set_multicast_ttl(i64::from(ttl)).or_throw(env)
     }
 
     /// IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP.
     #[napi(catch_unwind)]
-    pub fn set_multicast_loop(&self, on: bool) -> Result<()> {
-        self.udp().set_multicast_loop(on).map_err(thrown::uv)
+    pub fn set_multicast_loop(&self, env: &Env, on: bool) -> Result<()> {
+        self.udp().set_multicast_loop(on).or_throw(env)
     }
 
     /// SO_BROADCAST.
     #[napi(catch_unwind)]
-    pub fn set_broadcast(&self, on: bool) -> Result<()> {
-        self.udp().set_broadcast(on).map_err(thrown::uv)
+    pub fn set_broadcast(&self, env: &Env, on: bool) -> Result<()> {
+        self.udp().set_broadcast(on).or_throw(env)
     }
 
     /// IP_TTL / IPV6_UNICAST_HOPS.
     #[napi(catch_unwind)]
-    pub fn set_ttl(&self, ttl: i32) -> Result<()> {
-        self.udp().set_ttl(i64::from(ttl)).map_err(thrown::uv)
+    pub fn set_ttl(&self, env: &Env, ttl: i32) -> Result<()> {
+        self.udp().set_ttl(i64::from(ttl)).or_throw(env)
     }
 
     /// SO_SNDBUF as reported.
     #[napi(catch_unwind)]
-    pub fn get_send_buffer_size(&self) -> Result<u32> {
-        let n = self.udp().send_buffer_size().map_err(thrown::uv)?;
+    pub fn get_send_buffer_size(&self, env: &Env) -> Result<u32> {
+        let n = self.udp().send_buffer_size().or_throw(env)?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
     /// Sets SO_SNDBUF.
     #[napi(catch_unwind)]
-    pub fn set_send_buffer_size(&self, size: u32) -> Result<()> {
-        self.udp()
-            .set_send_buffer_size(size as usize)
-            .map_err(thrown::uv)
+    pub fn set_send_buffer_size(&self, env: &Env, size: u32) -> Result<()> {
+        self.udp().set_send_buffer_size(size as usize).or_throw(env)
     }
 
     /// SO_RCVBUF as reported.
     #[napi(catch_unwind)]
-    pub fn get_receive_buffer_size(&self) -> Result<u32> {
-        let n = self.udp().receive_buffer_size().map_err(thrown::uv)?;
+    pub fn get_receive_buffer_size(&self, env: &Env) -> Result<u32> {
+        let n = self.udp().receive_buffer_size().or_throw(env)?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
     /// Sets SO_RCVBUF.
     #[napi(catch_unwind)]
-    pub fn set_receive_buffer_size(&self, size: u32) -> Result<()> {
+    pub fn set_receive_buffer_size(&self, env: &Env, size: u32) -> Result<()> {
         self.udp()
             .set_receive_buffer_size(size as usize)
-            .map_err(thrown::uv)
+            .or_throw(env)
     }
 
     /// Frees the place of a received batch JS is done with: its datagram

@@ -10,41 +10,42 @@ use std::net::SocketAddr;
 use std::rc::Rc;
 
 use napi::bindgen_prelude::BufferSlice;
-use napi::Result;
+use napi::{Env, Result};
 use napi_derive::napi;
 use uv_udp_core::SendOutcome;
 
 use crate::contract::SEND_QUEUED;
 use crate::driver::{completions, Driver};
 use crate::handle::Handle;
+use crate::handle_ids;
 use crate::native_udp::destination;
-use crate::{handle_ids, thrown};
+use crate::thrown::{self, OrThrow};
 
-fn handle(id: u32) -> Result<Rc<Handle>> {
-    handle_ids::get(id)
-        .ok_or_else(|| napi::Error::new(napi::Status::InvalidArg, "type:no such handle"))
+fn handle(env: &Env, id: u32) -> Result<Rc<Handle>> {
+    handle_ids::get(id).ok_or_else(|| thrown::invalid_argument(env, "no such handle"))
 }
 
 /// The destination of the handle's last full call; an error if there is
 /// none (JS never calls `…Again` then).
-fn last_destination(handle: &Handle) -> Result<SocketAddr> {
+fn last_destination(env: &Env, handle: &Handle) -> Result<SocketAddr> {
     handle
         .last_to
         .get()
-        .ok_or_else(|| napi::Error::new(napi::Status::InvalidArg, "type:no previous destination"))
+        .ok_or_else(|| thrown::invalid_argument(env, "no previous destination"))
 }
 
 /// Parses a destination given in full; a parsed address becomes the
 /// handle's last destination (before anything else can fail, as JS
 /// assumes: it remembers the address only when the call returns).
 fn full_destination(
+    env: &Env,
     handle: &Handle,
     host: Option<String>,
     port: u32,
     flowinfo: u32,
     scope_id: Option<u32>,
 ) -> Result<Option<SocketAddr>> {
-    let dest = destination(host, port, flowinfo, scope_id)?;
+    let dest = destination(env, host, port, flowinfo, scope_id)?;
     if dest.is_some() {
         handle.last_to.set(dest);
     }
@@ -54,6 +55,7 @@ fn full_destination(
 /// libuv's send: bytes sent, a negative code, or `SEND_QUEUED`. Every send
 /// is a request until its outcome is taken with `takeCompleted`.
 fn send(
+    env: &Env,
     handle: &Rc<Handle>,
     dest: Option<SocketAddr>,
     data: &[u8],
@@ -63,7 +65,7 @@ fn send(
         .udp
         .borrow_mut()
         .send(dest, data, has_callback)
-        .map_err(thrown::uv)?;
+        .or_throw(env)?;
     let mut failed = None;
     if let Err(error) = handle.refresh() {
         // Nothing can watch the socket: the waiting sends fail now rather
@@ -89,19 +91,20 @@ fn send(
 
 /// Sends now or throws (`UV_EAGAIN` when it would block, or while sends
 /// wait); the bytes sent.
-fn try_send(handle: &Handle, dest: Option<SocketAddr>, data: &[u8]) -> Result<u32> {
-    let n = handle
-        .udp
-        .borrow_mut()
-        .try_send(dest, data)
-        .map_err(thrown::uv)?;
+fn try_send(env: &Env, handle: &Handle, dest: Option<SocketAddr>, data: &[u8]) -> Result<u32> {
+    let n = handle.udp.borrow_mut().try_send(dest, data).or_throw(env)?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// `send` on handle `id` to a destination in full (`null` host: the
 /// connected peer).
 #[napi(catch_unwind)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the hot path takes the address positionally (see contract::SocketAddress)"
+)]
 pub fn handle_send(
+    env: &Env,
     id: u32,
     host: Option<String>,
     port: u32,
@@ -110,27 +113,29 @@ pub fn handle_send(
     #[napi(ts_arg_type = "Uint8Array")] data: BufferSlice<'_>,
     has_callback: bool,
 ) -> Result<i32> {
-    let handle = handle(id)?;
-    let dest = full_destination(&handle, host, port, flowinfo, scope_id)?;
-    send(&handle, dest, &data, has_callback)
+    let handle = handle(env, id)?;
+    let dest = full_destination(env, &handle, host, port, flowinfo, scope_id)?;
+    send(env, &handle, dest, &data, has_callback)
 }
 
 /// `send` on handle `id` to its last full call's destination.
 #[napi(catch_unwind)]
 pub fn handle_send_again(
+    env: &Env,
     id: u32,
     #[napi(ts_arg_type = "Uint8Array")] data: BufferSlice<'_>,
     has_callback: bool,
 ) -> Result<i32> {
-    let handle = handle(id)?;
-    let dest = last_destination(&handle)?;
-    send(&handle, Some(dest), &data, has_callback)
+    let handle = handle(env, id)?;
+    let dest = last_destination(env, &handle)?;
+    send(env, &handle, Some(dest), &data, has_callback)
 }
 
 /// `try_send` on handle `id` to a destination in full (`null` host: the
 /// connected peer).
 #[napi(catch_unwind)]
 pub fn handle_try_send(
+    env: &Env,
     id: u32,
     host: Option<String>,
     port: u32,
@@ -138,18 +143,19 @@ pub fn handle_try_send(
     scope_id: Option<u32>,
     #[napi(ts_arg_type = "Uint8Array")] data: BufferSlice<'_>,
 ) -> Result<u32> {
-    let handle = handle(id)?;
-    let dest = full_destination(&handle, host, port, flowinfo, scope_id)?;
-    try_send(&handle, dest, &data)
+    let handle = handle(env, id)?;
+    let dest = full_destination(env, &handle, host, port, flowinfo, scope_id)?;
+    try_send(env, &handle, dest, &data)
 }
 
 /// `try_send` on handle `id` to its last full call's destination.
 #[napi(catch_unwind)]
 pub fn handle_try_send_again(
+    env: &Env,
     id: u32,
     #[napi(ts_arg_type = "Uint8Array")] data: BufferSlice<'_>,
 ) -> Result<u32> {
-    let handle = handle(id)?;
-    let dest = last_destination(&handle)?;
-    try_send(&handle, Some(dest), &data)
+    let handle = handle(env, id)?;
+    let dest = last_destination(env, &handle)?;
+    try_send(env, &handle, Some(dest), &data)
 }

@@ -15,7 +15,9 @@ use uv_udp_core::{Event, EventSink};
 use crate::contract::{RECEIVED, RECV_ERROR, SENDS_DONE};
 use crate::js_buffer::JsOwnedBytes;
 
-/// An address as JS sees it: `[ip, port]` or `[ip, port, flowinfo, scope_id]`.
+/// A received batch's peer as JS sees it: `[ip, port]` or
+/// `[ip, port, flowinfo, scope_id]`, positional on purpose (see
+/// [`crate::contract::SocketAddress`]).
 pub type JsAddress = Either<(String, u32), (String, u32, u32, u32)>;
 
 /// Converts a core address tuple for JS.
