@@ -6,6 +6,8 @@
  *   udpping echo <wait> <seconds>        echo server on 127.0.0.1:0 (its own process)
  *   udpping ping <wait> <port> <rounds>  client: one datagram outstanding
  *   udpping local <rounds>               client and echo server in one thread
+ *   udpping local-epoll <rounds>         the same, as an event loop runs them:
+ *                                        one epoll set watching both sockets
  *
  * <wait> is how a side waits for its datagram: `blocking` (a blocking
  * recvfrom: the floor) or `epoll` (epoll_wait, then a non-blocking
@@ -17,6 +19,10 @@
  * the round trips' p50 and p99 in microseconds. Every wait is bounded: a
  * reply missing for a second ends the run with an error (a datagram lost on
  * loopback). Loopback only.
+ *
+ * `local-epoll` is the floor of any event-loop library in one process (the
+ * libraries' one-process ping-pong): per round trip two epoll_wait, two
+ * non-blocking recvfrom and two sends, nothing else.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -177,6 +183,57 @@ static int local(int rounds) {
   return bounce(-1, client, server, rounds);
 }
 
+/* One thread, both sockets in one epoll set: wait, read whichever is
+ * ready, echo on the server, time the round trip on the client. */
+static int local_epoll(int rounds) {
+  int server = loopback_socket(0, 1000);
+  int client = loopback_socket(0, 1000);
+  if (server < 0 || client < 0 || connect_to(client, port_of(server)) < 0) { perror("udpping local-epoll"); return 1; }
+  int ep = epoll_create1(0);
+  struct epoll_event sev = { .events = EPOLLIN, .data.fd = server };
+  struct epoll_event cev = { .events = EPOLLIN, .data.fd = client };
+  if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, server, &sev) < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, client, &cev) < 0) {
+    perror("udpping local-epoll");
+    return 1;
+  }
+  double *rtts = malloc(sizeof *rtts * rounds);
+  char payload[SIZE], buf[2048];
+  memset(payload, 1, sizeof payload);
+  if (!rtts) return 1;
+  int round = 0;
+  double sent_at = now_us();
+  if (send(client, payload, sizeof payload, 0) != (ssize_t)sizeof payload) { perror("udpping send"); return 1; }
+  while (round < rounds) {
+    struct epoll_event ready[2];
+    int n = epoll_wait(ep, ready, 2, 1000);
+    if (n <= 0) {
+      fprintf(stderr, "udpping: no datagram within 1 s (round %d)\n", round);
+      return 1;
+    }
+    for (int i = 0; i < n; i++) {
+      struct sockaddr_storage peer;
+      socklen_t len = sizeof peer;
+      ssize_t got = recvfrom(ready[i].data.fd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&peer, &len);
+      if (got < 0) {
+        if (errno == EAGAIN) continue;
+        perror("udpping recvfrom");
+        return 1;
+      }
+      if (ready[i].data.fd == server) {
+        if (sendto(server, buf, got, 0, (struct sockaddr *)&peer, len) != got) { perror("udpping echo"); return 1; }
+        continue;
+      }
+      rtts[round++] = now_us() - sent_at;
+      if (round == rounds) break;
+      sent_at = now_us();
+      if (send(client, payload, sizeof payload, 0) != (ssize_t)sizeof payload) { perror("udpping send"); return 1; }
+    }
+  }
+  int status = report(rtts, rounds);
+  free(rtts);
+  return status;
+}
+
 static int rounds_arg(const char *text) {
   int rounds = atoi(text);
   if (rounds < 1 || rounds > MAX_ROUNDS) {
@@ -190,7 +247,8 @@ int main(int argc, char **argv) {
   if (argc == 4 && strcmp(argv[1], "echo") == 0) return echo(argv[2], atof(argv[3]));
   if (argc == 5 && strcmp(argv[1], "ping") == 0) return ping(argv[2], atoi(argv[3]), rounds_arg(argv[4]));
   if (argc == 3 && strcmp(argv[1], "local") == 0) return local(rounds_arg(argv[2]));
+  if (argc == 3 && strcmp(argv[1], "local-epoll") == 0) return local_epoll(rounds_arg(argv[2]));
   fprintf(stderr, "usage: udpping echo <blocking|epoll> <seconds> | udpping ping <blocking|epoll> <port> <rounds>"
-                  " | udpping local <rounds>\n");
+                  " | udpping local <rounds> | udpping local-epoll <rounds>\n");
   return 2;
 }
