@@ -11,12 +11,12 @@ import { backend } from './backend'
 import { DeliveryBudget } from './delivery-budget'
 import {
   type Batch,
+  BatchMaker,
   type PacketInfo,
   HELD_BYTES,
   HELD_DATAGRAMS,
   flagsOf,
   isDetached,
-  makeBatch,
   packetInfoOf,
   peerOf,
   takePayload,
@@ -60,6 +60,7 @@ export class ReceiveDelivery<H extends FlushingHandle> {
   #heldDatagrams = 0
   #heldBytes = 0
   readonly #budget = new DeliveryBudget()
+  readonly #batches = new BatchMaker()
   #dropped = 0
 
   constructor(handle: H, native: NativeUdp, loop: Loop) {
@@ -118,7 +119,7 @@ export class ReceiveDelivery<H extends FlushingHandle> {
     if (this.#closed) return
     if (kind === RECEIVED && memory !== null && peers !== null) {
       this.#loop._flushSends()
-      const batch = makeBatch(memory, offset, size, count, peers, locals)
+      const batch = this.#batches.make(memory, offset, size, count, peers, locals)
       this.#budget.beginRead(count)
       // Behind held batches, or cut short (stop_recv inside a callback, or
       // the turn's time spent): kept for later, in order.
