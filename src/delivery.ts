@@ -3,10 +3,16 @@
  * JS may hold of them. The layout (header words, "no peer") is the
  * binding's contract, imported, never copied.
  */
-import { HEADER_WORDS, NO_PEER } from '../binding'
+import * as binding from '../binding'
 
 import type { Address4, Address6 } from './address'
 import { backend } from './backend'
+
+// Read once, here: the binding's exports object is in dictionary mode (its
+// properties are added one by one), so each read of it from hot code is a
+// full property lookup (a LoadIC call of about 80 instructions, several
+// per datagram), where a module constant is a plain load.
+const { HEADER_WORDS, NO_PEER } = binding
 
 /** Where a datagram arrived: `start_recv(cb, { pktinfo: true })` passes it as the sixth argument. */
 export interface PacketInfo {

@@ -4,7 +4,8 @@
  * what is over it (or stopped mid-read) held in order and bounded, and the
  * reactor's receive queue given back its room.
  */
-import { type NativeUdp, RECEIVED, RECV_ERROR, SENDS_DONE } from '../binding'
+import type { NativeUdp } from '../binding'
+import * as binding from '../binding'
 
 import type { Address4, Address6 } from './address'
 import { backend } from './backend'
@@ -24,6 +25,12 @@ import {
 import type { Loop } from './loop'
 import { runCallback } from './run-callback'
 import type { FlushingHandle } from './send-completions'
+
+// Read once, here: the binding's exports object is in dictionary mode (its
+// properties are added one by one), so each read of it from hot code is a
+// full property lookup (a LoadIC call of about 80 instructions, several
+// per datagram), where a module constant is a plain load.
+const { RECEIVED, RECV_ERROR, SENDS_DONE } = binding
 
 /** The receive callback, for a handle of type `H`. */
 export type DeliveryCallback<H> = (
