@@ -1,3 +1,9 @@
+/**
+ * Received batches as the binding hands them over, and the bounds on what
+ * JS may hold of them. The layout (header words, "no peer") is the
+ * binding's contract, imported, never copied.
+ */
+import { Buffer } from 'node:buffer';
 import type { Address4, Address6 } from './address';
 /** Where a datagram arrived: `start_recv(cb, { pktinfo: true })` passes it as the sixth argument. */
 export interface PacketInfo {
@@ -12,6 +18,7 @@ export interface Batch {
     base: number;
     size: number;
     words: Uint32Array;
+    at: number;
     count: number;
     peers: readonly (Address4 | Address6)[];
     locals: readonly string[] | null;
@@ -33,12 +40,26 @@ export declare const HELD_DATAGRAMS = 16384;
 /** Bytes JS may hold likewise. */
 export declare const HELD_BYTES: number;
 /**
- * A batch from the binding: `size` bytes at `base` in `buffer`. Its peer
- * tuples are frozen in place before any callback sees them (the binding
- * made them for JS alone), and then the array itself, which marks it done:
- * the 'uv' driver hands a read from the one peer of the handle's previous
- * read that read's array again (its peer cache), already frozen.
+ * Makes one handle's batches from the binding's reads, reusing what
+ * consecutive reads share. The 'uv' driver carves small reads from one
+ * pool ArrayBuffer per handle, so the header words of all of them are read
+ * through one view of the whole pool, made when the pool changes: a view
+ * per read (a typed array allocated, and collected) cost about 400
+ * instructions. And a read from the one peer of the handle's previous read
+ * brings that read's peers array again (the binding's peer cache), frozen
+ * already: it is known by identity, without asking `Object.isFrozen` (a
+ * call into the runtime) each read.
  */
+export declare class BatchMaker {
+    #private;
+    /**
+     * A batch from the binding: `size` bytes at `base` in `buffer`. Its peer
+     * tuples are frozen in place before any callback sees them (the binding
+     * made them for JS alone), and then the array itself, which marks it done.
+     */
+    make(buffer: ArrayBuffer, base: number, size: number, count: number, peers: (Address4 | Address6)[], locals: readonly string[] | null): Batch;
+}
+/** A batch as {@link BatchMaker.make} makes it, with nothing reused from an earlier one. */
 export declare function makeBatch(buffer: ArrayBuffer, base: number, size: number, count: number, peers: (Address4 | Address6)[], locals: readonly string[] | null): Batch;
 /** True once a callback detached the batch's memory (transferred its ArrayBuffer). */
 export declare function isDetached(batch: Batch): boolean;

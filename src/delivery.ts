@@ -3,10 +3,20 @@
  * JS may hold of them. The layout (header words, "no peer") is the
  * binding's contract, imported, never copied.
  */
-import { HEADER_WORDS, NO_PEER } from '../binding'
+// Imported, not the global: Node's global `Buffer` is an accessor, so each
+// use of it is a getter call (about 200 instructions per datagram).
+import { Buffer } from 'node:buffer'
+
+import * as binding from '../binding'
 
 import type { Address4, Address6 } from './address'
 import { backend } from './backend'
+
+// Read once, here: the binding's exports object is in dictionary mode (its
+// properties are added one by one), so each read of it from hot code is a
+// full property lookup (a LoadIC call of about 80 instructions, several
+// per datagram), where a module constant is a plain load.
+const { HEADER_WORDS, NO_PEER } = binding
 
 /** Where a datagram arrived: `start_recv(cb, { pktinfo: true })` passes it as the sixth argument. */
 export interface PacketInfo {
@@ -23,7 +33,9 @@ export interface Batch {
   buffer: ArrayBuffer
   base: number
   size: number
+  // The header words: datagram i's are HEADER_WORDS from words[at + i * HEADER_WORDS].
   words: Uint32Array
+  at: number
   count: number
   peers: readonly (Address4 | Address6)[]
   locals: readonly string[] | null
@@ -47,20 +59,69 @@ export const HELD_DATAGRAMS = 16384
 /** Bytes JS may hold likewise. */
 export const HELD_BYTES = 16 << 20
 
-/** The per-datagram header words of a batch, as a view (or a copy when unaligned). */
-function headerWords(buffer: ArrayBuffer, base: number, count: number): Uint32Array {
-  const words = count * HEADER_WORDS
-  if (base % 4 === 0) return new Uint32Array(buffer, base, words)
-  return new Uint32Array(buffer.slice(base, base + words * 4))
+/**
+ * Makes one handle's batches from the binding's reads, reusing what
+ * consecutive reads share. The 'uv' driver carves small reads from one
+ * pool ArrayBuffer per handle, so the header words of all of them are read
+ * through one view of the whole pool, made when the pool changes: a view
+ * per read (a typed array allocated, and collected) cost about 400
+ * instructions. And a read from the one peer of the handle's previous read
+ * brings that read's peers array again (the binding's peer cache), frozen
+ * already: it is known by identity, without asking `Object.isFrozen` (a
+ * call into the runtime) each read.
+ */
+export class BatchMaker {
+  // The buffer of the last read whose words were viewed whole, and that view.
+  #buffer: ArrayBuffer | null = null
+  #words: Uint32Array | null = null
+  // The last peers array frozen here (or found frozen).
+  #frozen: readonly (Address4 | Address6)[] | null = null
+
+  /**
+   * A batch from the binding: `size` bytes at `base` in `buffer`. Its peer
+   * tuples are frozen in place before any callback sees them (the binding
+   * made them for JS alone), and then the array itself, which marks it done.
+   */
+  make(
+    buffer: ArrayBuffer,
+    base: number,
+    size: number,
+    count: number,
+    peers: (Address4 | Address6)[],
+    locals: readonly string[] | null,
+  ): Batch {
+    if (peers !== this.#frozen) {
+      if (!Object.isFrozen(peers)) {
+        for (let i = 0; i < peers.length; i++) Object.freeze(peers[i])
+        Object.freeze(peers)
+      }
+      this.#frozen = peers
+    }
+    let words: Uint32Array
+    let at = 0
+    if (buffer === this.#buffer && this.#words !== null) {
+      words = this.#words
+      at = base / 4
+    } else if (buffer.byteLength > size && base % 4 === 0 && buffer.byteLength % 4 === 0) {
+      // A slice of a pool (aligned: the binding starts each read on an
+      // 8-byte boundary): the whole pool, for this read and the next ones
+      // from it. A buffer of one read's own is not kept past it.
+      words = new Uint32Array(buffer)
+      at = base / 4
+      this.#buffer = buffer
+      this.#words = words
+    } else if (base % 4 === 0) {
+      words = new Uint32Array(buffer, base, count * HEADER_WORDS)
+      at = 0
+    } else {
+      // Unaligned (not from the binding): a copy of this read's words.
+      words = new Uint32Array(buffer.slice(base, base + count * HEADER_WORDS * 4))
+    }
+    return { buffer, base, size, words, at, count, peers, locals, next: 0, offset: count * HEADER_WORDS * 4 }
+  }
 }
 
-/**
- * A batch from the binding: `size` bytes at `base` in `buffer`. Its peer
- * tuples are frozen in place before any callback sees them (the binding
- * made them for JS alone), and then the array itself, which marks it done:
- * the 'uv' driver hands a read from the one peer of the handle's previous
- * read that read's array again (its peer cache), already frozen.
- */
+/** A batch as {@link BatchMaker.make} makes it, with nothing reused from an earlier one. */
 export function makeBatch(
   buffer: ArrayBuffer,
   base: number,
@@ -69,11 +130,7 @@ export function makeBatch(
   peers: (Address4 | Address6)[],
   locals: readonly string[] | null,
 ): Batch {
-  if (!Object.isFrozen(peers)) {
-    for (let i = 0; i < peers.length; i++) Object.freeze(peers[i])
-    Object.freeze(peers)
-  }
-  return { buffer, base, size, words: headerWords(buffer, base, count), count, peers, locals, next: 0, offset: count * HEADER_WORDS * 4 }
+  return new BatchMaker().make(buffer, base, size, count, peers, locals)
 }
 
 /** True once a callback detached the batch's memory (transferred its ArrayBuffer). */
@@ -83,18 +140,18 @@ export function isDetached(batch: Batch): boolean {
 
 /** Datagram `batch.next`'s sender, or `null` when the kernel reported none. */
 export function peerOf(batch: Batch): Address4 | Address6 | null {
-  const index = batch.words[batch.next * HEADER_WORDS + 2]
+  const index = batch.words[batch.at + batch.next * HEADER_WORDS + 2]
   return index === NO_PEER ? null : batch.peers[index]
 }
 
 /** Datagram `batch.next`'s flags. */
 export function flagsOf(batch: Batch): number {
-  return batch.words[batch.next * HEADER_WORDS + 1]
+  return batch.words[batch.at + batch.next * HEADER_WORDS + 1]
 }
 
 /** Datagram `batch.next`'s destination and interface (pktinfo). */
 export function packetInfoOf(batch: Batch): PacketInfo {
-  const at = batch.next * HEADER_WORDS
+  const at = batch.at + batch.next * HEADER_WORDS
   const local = batch.words[at + 3]
   return {
     local_address: local === NO_PEER || batch.locals === null ? '' : batch.locals[local],
@@ -104,7 +161,7 @@ export function packetInfoOf(batch: Batch): PacketInfo {
 
 /** Datagram `batch.next`'s payload (a view of the batch), and moves on to the next. */
 export function takePayload(batch: Batch): Buffer {
-  const length = batch.words[batch.next * HEADER_WORDS]
+  const length = batch.words[batch.at + batch.next * HEADER_WORDS]
   const payload = Buffer.from(batch.buffer, batch.base + batch.offset, length)
   batch.next++
   batch.offset += length

@@ -4,7 +4,7 @@
  * what is over it (or stopped mid-read) held in order and bounded, and the
  * reactor's receive queue given back its room.
  */
-import { type NativeUdp } from '../binding';
+import type { NativeUdp } from '../binding';
 import type { Address4, Address6 } from './address';
 import { type PacketInfo } from './delivery';
 import type { Loop } from './loop';

@@ -4,19 +4,20 @@
  * what is over it (or stopped mid-read) held in order and bounded, and the
  * reactor's receive queue given back its room.
  */
-import { type NativeUdp, RECEIVED, RECV_ERROR, SENDS_DONE } from '../binding'
+import type { NativeUdp } from '../binding'
+import * as binding from '../binding'
 
 import type { Address4, Address6 } from './address'
 import { backend } from './backend'
 import { DeliveryBudget } from './delivery-budget'
 import {
   type Batch,
+  BatchMaker,
   type PacketInfo,
   HELD_BYTES,
   HELD_DATAGRAMS,
   flagsOf,
   isDetached,
-  makeBatch,
   packetInfoOf,
   peerOf,
   takePayload,
@@ -24,6 +25,12 @@ import {
 import type { Loop } from './loop'
 import { runCallback } from './run-callback'
 import type { FlushingHandle } from './send-completions'
+
+// Read once, here: the binding's exports object is in dictionary mode (its
+// properties are added one by one), so each read of it from hot code is a
+// full property lookup (a LoadIC call of about 80 instructions, several
+// per datagram), where a module constant is a plain load.
+const { RECEIVED, RECV_ERROR, SENDS_DONE } = binding
 
 /** The receive callback, for a handle of type `H`. */
 export type DeliveryCallback<H> = (
@@ -60,6 +67,7 @@ export class ReceiveDelivery<H extends FlushingHandle> {
   #heldDatagrams = 0
   #heldBytes = 0
   readonly #budget = new DeliveryBudget()
+  readonly #batches = new BatchMaker()
   #dropped = 0
 
   constructor(handle: H, native: NativeUdp, loop: Loop) {
@@ -118,7 +126,7 @@ export class ReceiveDelivery<H extends FlushingHandle> {
     if (this.#closed) return
     if (kind === RECEIVED && memory !== null && peers !== null) {
       this.#loop._flushSends()
-      const batch = makeBatch(memory, offset, size, count, peers, locals)
+      const batch = this.#batches.make(memory, offset, size, count, peers, locals)
       this.#budget.beginRead(count)
       // Behind held batches, or cut short (stop_recv inside a callback, or
       // the turn's time spent): kept for later, in order.

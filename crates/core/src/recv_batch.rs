@@ -91,7 +91,8 @@ impl RecvBatch {
     /// Packs `metas`, each found at `slots[meta.offset..]`.
     pub(crate) fn pack(slots: &[u8], metas: &[RecvMeta], slot: Option<QueueSlot>) -> RecvBatch {
         let mut bytes = vec![0u8; Self::size_of(metas)];
-        let (peers, locals) = write_layout(slots, metas, &mut bytes);
+        let (mut peers, mut locals) = (Vec::new(), Vec::new());
+        write_layout(slots, metas, &mut bytes, &mut peers, &mut locals);
         RecvBatch {
             bytes,
             count: metas.len(),
@@ -127,20 +128,22 @@ impl RecvBatch {
 
 /// Writes `metas` (each found at `slots[meta.offset..]`) into `out`
 /// in the batch layout (see the module docs); `out` must be
-/// [`RecvBatch::size_of`] bytes. Returns the distinct peers and local
-/// addresses the headers index. The one writer of the layout: the reactor's
+/// [`RecvBatch::size_of`] bytes. Fills `peers` and `locals` (cleared
+/// first) with the distinct peers and local addresses the headers index. The one writer of the layout: the reactor's
 /// batches and the `'uv'` driver's JS buffers both come from here.
 fn write_layout(
     slots: &[u8],
     metas: &[RecvMeta],
     out: &mut [u8],
-) -> (Vec<SocketAddr>, Vec<IpAddr>) {
-    let mut peers: Vec<SocketAddr> = Vec::new();
-    let mut locals: Vec<IpAddr> = Vec::new();
+    peers: &mut Vec<SocketAddr>,
+    locals: &mut Vec<IpAddr>,
+) {
+    peers.clear();
+    locals.clear();
     let mut at = 0;
     for meta in metas {
-        let peer = intern(&mut peers, meta.peer);
-        let local = intern(&mut locals, meta.local);
+        let peer = intern(peers, meta.peer);
+        let local = intern(locals, meta.local);
         for word in [meta.len as u32, meta.flags, peer, local, meta.ifindex] {
             out[at..at + 4].copy_from_slice(&word.to_ne_bytes());
             at += 4;
@@ -150,7 +153,6 @@ fn write_layout(
         out[at..at + meta.len].copy_from_slice(&slots[meta.offset..meta.offset + meta.len]);
         at += meta.len;
     }
-    (peers, locals)
 }
 
 /// The index of `value` in `table`, adding it first if new; [`NO_PEER`] for none.
@@ -211,6 +213,11 @@ pub struct Reader {
     metas: Vec<RecvMeta>,
     // Messages the last read took from the kernel.
     messages: usize,
+    // The distinct peers and local addresses of the last `write`, kept
+    // (cleared, not freed) across reads: a fresh table per read cost an
+    // allocation and a free per read.
+    peers: Vec<SocketAddr>,
+    locals: Vec<IpAddr>,
     #[cfg(target_os = "linux")]
     headers: Box<RecvHeaders>,
 }
@@ -223,6 +230,8 @@ impl Default for Reader {
             slots: vec![0u8; BATCH * SLOT],
             metas: Vec::with_capacity(BATCH),
             messages: 0,
+            peers: Vec::new(),
+            locals: Vec::new(),
             #[cfg(target_os = "linux")]
             headers: RecvHeaders::new(),
         }
@@ -275,8 +284,10 @@ impl Reader {
     /// bytes) in the batch layout; returns the distinct peers and local
     /// addresses the headers index. The `'uv'` driver writes straight into
     /// a JS-owned Buffer with it: one copy per read.
-    pub fn write(&self, n: usize, out: &mut [u8]) -> (Vec<SocketAddr>, Vec<IpAddr>) {
-        write_layout(&self.slots, self.metas(n), out)
+    pub fn write(&mut self, n: usize, out: &mut [u8]) -> (&[SocketAddr], &[IpAddr]) {
+        let metas = &self.metas[..n.min(self.metas.len())];
+        write_layout(&self.slots, metas, out, &mut self.peers, &mut self.locals);
+        (&self.peers, &self.locals)
     }
 
     /// The last read's `n` datagrams packed as one [`RecvBatch`].

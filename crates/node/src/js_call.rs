@@ -126,7 +126,7 @@ fn own_buffer<'a>(env: sys::napi_env, size: usize) -> Option<Slice<'a>> {
 /// reuses that read's peers array (`cache`).
 pub(crate) fn received(
     env: sys::napi_env,
-    reader: &Reader,
+    reader: &mut Reader,
     n: usize,
     cache: &PeerCache,
     pool: &RecvPool,
@@ -138,7 +138,7 @@ pub(crate) fn received(
         bytes,
     } = pool.carve(env, total).or_else(|| own_buffer(env, total))?;
     let (peers, locals) = reader.write(n, bytes);
-    let peers = match cache.get(env, &peers) {
+    let peers = match cache.get(env, peers) {
         Some(cached) => cached,
         None => {
             let values = peers
@@ -146,7 +146,7 @@ pub(crate) fn received(
                 .map(|peer| address(env, peer))
                 .collect::<Option<Vec<_>>>()?;
             let built = array(env, &values)?;
-            cache.keep(env, &peers, built);
+            cache.keep(env, peers, built);
             built
         }
     };

@@ -28,5 +28,7 @@ mod uv_sys;
 pub use constants::{uv_errors, AF_INET, AF_INET6, AF_UNSPEC};
 pub use driver::select::select_backend;
 pub use native_udp::NativeUdp;
-pub use send_fns::{handle_send, handle_send_again, handle_try_send, handle_try_send_again};
+pub use send_fns::{
+    handle_send, handle_send_again, handle_try_send, handle_try_send_again, install_raw_send_again,
+};
 pub use test_hooks::{test_gro_coalesced, test_panic, test_trim_heap};

@@ -24,6 +24,10 @@ struct State {
     idle: Option<*mut c_void>,
     started: bool,
     pending: Vec<Rc<Handle>>,
+    // The list `run_pending` works through, swapped with `pending` and
+    // emptied after (its capacity kept): a fresh list per loop turn cost an
+    // allocation and a free per send.
+    running: Vec<Rc<Handle>>,
 }
 
 thread_local! {
@@ -96,14 +100,26 @@ unsafe extern "C" fn on_idle(idle: *mut c_void) {
 
 /// Settles every pending handle; true when more were scheduled meanwhile.
 fn run_pending() -> bool {
-    let pending = STATE.with(|s| std::mem::take(&mut s.borrow_mut().pending));
-    for handle in &pending {
+    let mut running = STATE.with(|s| {
+        let mut state = s.borrow_mut();
+        let spare = std::mem::take(&mut state.running);
+        std::mem::replace(&mut state.pending, spare)
+    });
+    for handle in &running {
         if let crate::driver::Driver::Uv(driver) = &handle.driver {
             driver.scheduled.set(false);
             uv_poll::settle(handle, driver);
         }
     }
-    STATE.with(|s| !s.borrow().pending.is_empty())
+    running.clear();
+    STATE.with(|s| {
+        let mut state = s.borrow_mut();
+        // Unless a nested run took it meanwhile, the emptied list is the spare again.
+        if state.running.capacity() == 0 {
+            state.running = running;
+        }
+        !state.pending.is_empty()
+    })
 }
 
 /// Closes the idle handle at env teardown; its memory is freed in the close callback.
