@@ -32,19 +32,34 @@ function countInstructions(script, lib, n) {
   }
 }
 
+/**
+ * The steady-state instructions of one unit (a round trip, a datagram, a
+ * send) of `script`'s child for `lib`: it runs `few` and `many` steps of
+ * `unitsPerStep` units in fresh processes, and the difference cancels
+ * start-up and warm-up.
+ */
+function perUnit(script, lib, few, many, unitsPerStep) {
+  return Math.round((countInstructions(script, lib, many) - countInstructions(script, lib, few)) / ((many - few) * unitsPerStep))
+}
+
 /** The machine line of the JSON output. */
 const machine = () => ({ cpus: os.cpus().length, model: os.cpus()[0]?.model, kernel: os.release(), node: process.version })
 
 /**
  * A counting script's entry: `child <lib> <n>` runs `child(lib, n)` (the
- * process counted), anything else `main()` (the one that counts).
+ * process counted), anything else `main()` (the one that counts), when
+ * valgrind is there.
  */
 function runScript(child, main) {
-  if (process.argv[2] !== 'child') return main()
+  if (process.argv[2] !== 'child') {
+    if (haveValgrind()) main()
+    else console.log('valgrind is not installed (apt-get install valgrind): nothing counted')
+    return
+  }
   child(process.argv[3], Number(process.argv[4])).catch((error) => {
     console.error(error)
     process.exit(1)
   })
 }
 
-module.exports = { haveValgrind, countInstructions, machine, runScript }
+module.exports = { countInstructions, perUnit, machine, runScript }

@@ -15,7 +15,7 @@
 const fs = require('node:fs')
 const path = require('node:path')
 
-const { countInstructions, haveValgrind, machine, runScript } = require('./callgrind')
+const { machine, perUnit, runScript } = require('./callgrind')
 
 const FEW = 1000
 const MANY = 6000
@@ -28,17 +28,11 @@ async function child(lib, rounds) {
     : pingpongDgram(rounds))
 }
 
-const count = (lib, rounds) => countInstructions(__filename, lib, rounds)
-
 function main() {
-  if (!haveValgrind()) {
-    console.log('valgrind is not installed (apt-get install valgrind): nothing counted')
-    return
-  }
   const results = { machine: machine(), few: FEW, many: MANY }
   const rows = [['library', 'instructions per round trip', 'ratio to dgram']]
   const libs = ['dgram', 'uv-udp', 'uv-udp/dgram']
-  for (const lib of libs) results[lib] = Math.round((count(lib, MANY) - count(lib, FEW)) / (MANY - FEW))
+  for (const lib of libs) results[lib] = perUnit(__filename, lib, FEW, MANY, 1)
   for (const lib of ['uv-udp', 'uv-udp/dgram', 'dgram']) rows.push([lib, results[lib].toLocaleString('en-US'), (results[lib] / results.dgram).toFixed(2)])
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)))
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '))

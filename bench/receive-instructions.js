@@ -19,7 +19,7 @@
 // With `child <lib> <reads>` it is the process measured.
 'use strict'
 
-const { countInstructions, haveValgrind, machine, runScript } = require('./callgrind')
+const { machine, perUnit, runScript } = require('./callgrind')
 
 const FEW = 500
 const MANY = 4500
@@ -67,15 +67,9 @@ async function child(lib, reads) {
   if (received !== reads * COUNT) throw new Error(`${lib}: ${received} of ${reads * COUNT} datagrams delivered`)
 }
 
-const count = (lib, reads) => countInstructions(__filename, lib, reads)
-
 function main() {
-  if (!haveValgrind()) {
-    console.log('valgrind is not installed (apt-get install valgrind): nothing counted')
-    return
-  }
   const results = { machine: machine(), few: FEW, many: MANY, datagrams_per_read: COUNT }
-  for (const lib of ['uv-udp', 'uv-udp/dgram']) results[lib] = Math.round((count(lib, MANY) - count(lib, FEW)) / ((MANY - FEW) * COUNT))
+  for (const lib of ['uv-udp', 'uv-udp/dgram']) results[lib] = perUnit(__filename, lib, FEW, MANY, COUNT)
   results.facade_kept = Number((results['uv-udp'] / results['uv-udp/dgram']).toFixed(3))
   console.log('library       instructions per datagram')
   console.log(`uv-udp        ${results['uv-udp'].toLocaleString('en-US')}`)

@@ -18,7 +18,7 @@
 // With `child <lib> <bursts>` it is the process measured.
 'use strict'
 
-const { countInstructions, haveValgrind, machine, runScript } = require('./callgrind')
+const { machine, perUnit, runScript } = require('./callgrind')
 
 const FEW = 200
 const MANY = 1200
@@ -63,16 +63,10 @@ async function child(lib, bursts) {
   if (done !== bursts * BURST) throw new Error(`${lib}: ${done} of ${bursts * BURST} sends completed`)
 }
 
-const count = (lib, bursts) => countInstructions(__filename, lib, bursts)
-
 function main() {
-  if (!haveValgrind()) {
-    console.log('valgrind is not installed (apt-get install valgrind): nothing counted')
-    return
-  }
   const results = { machine: machine(), few: FEW, many: MANY, datagrams_per_burst: BURST }
   const libs = ['uv-udp', 'uv-udp/dgram', 'dgram']
-  for (const lib of libs) results[lib] = Math.round((count(lib, MANY) - count(lib, FEW)) / ((MANY - FEW) * BURST))
+  for (const lib of libs) results[lib] = perUnit(__filename, lib, FEW, MANY, BURST)
   results.facade_kept = Number((results['uv-udp'] / results['uv-udp/dgram']).toFixed(3))
   console.log('library       instructions per send (user space)')
   for (const lib of libs) console.log(`${lib.padEnd(14)}${results[lib].toLocaleString('en-US')}`)

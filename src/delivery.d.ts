@@ -60,7 +60,7 @@ export declare class BatchMaker {
     make(buffer: ArrayBuffer, base: number, size: number, count: number, peers: (Address4 | Address6)[], locals: readonly string[] | null): Batch;
 }
 /** A batch as {@link BatchMaker.make} makes it, with nothing reused from an earlier one. */
-export declare function makeBatch(buffer: ArrayBuffer, base: number, size: number, count: number, peers: (Address4 | Address6)[], locals: readonly string[] | null): Batch;
+export declare function makeBatch(...read: Parameters<BatchMaker['make']>): Batch;
 /** True once a callback detached the batch's memory (transferred its ArrayBuffer). */
 export declare function isDetached(batch: Batch): boolean;
 /** Datagram `batch.next`'s sender, or `null` when the kernel reported none. */

@@ -122,15 +122,8 @@ export class BatchMaker {
 }
 
 /** A batch as {@link BatchMaker.make} makes it, with nothing reused from an earlier one. */
-export function makeBatch(
-  buffer: ArrayBuffer,
-  base: number,
-  size: number,
-  count: number,
-  peers: (Address4 | Address6)[],
-  locals: readonly string[] | null,
-): Batch {
-  return new BatchMaker().make(buffer, base, size, count, peers, locals)
+export function makeBatch(...read: Parameters<BatchMaker['make']>): Batch {
+  return new BatchMaker().make(...read)
 }
 
 /** True once a callback detached the batch's memory (transferred its ArrayBuffer). */
