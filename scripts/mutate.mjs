@@ -60,7 +60,7 @@ const TS = {
   'src/dgram/create-socket.ts': ['dgram/create-socket'],
   // dgram/multicast (a namespace: root) holds the only scoped IPv6 sender.
   'src/dgram/emit-message.ts': ['dgram/message', 'dgram/extras', 'dgram/multicast'],
-  'src/dgram/errors.ts': ['dgram/error-wording', 'dgram/create-socket', 'dgram/send', 'dgram/bind', 'dgram/connect', 'dgram/socket-options', 'dgram/extras', 'dgram/differences'],
+  'src/dgram/errors.ts': ['dgram/error-builders', 'dgram/error-wording', 'dgram/create-socket', 'dgram/send', 'dgram/bind', 'dgram/connect', 'dgram/socket-options', 'dgram/extras', 'dgram/differences'],
   'src/dgram/fd-type.ts': ['dgram/bind'],
   'src/dgram/listen-queue.ts': ['dgram/lifecycle', 'dgram/send', 'dgram/connect', 'dgram/bind'],
   'src/dgram/lookup.ts': ['dgram/send', 'dgram/bind', 'dgram/connect'],
@@ -104,7 +104,7 @@ const FIRST = {
   'src/dgram/address-info.ts': ['dgram/bind'],
   'src/dgram/bind.ts': ['dgram/bind'],
   'src/dgram/emit-message.ts': ['dgram/message'],
-  'src/dgram/errors.ts': ['dgram/error-wording'],
+  'src/dgram/errors.ts': ['dgram/error-builders', 'dgram/error-wording'],
   'src/dgram/listen-queue.ts': ['dgram/send'],
   'src/dgram/lookup.ts': ['dgram/send'],
   'src/dgram/options.ts': ['dgram/create-socket'],
