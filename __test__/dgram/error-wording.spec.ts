@@ -8,7 +8,7 @@ import test from 'ava'
 
 import { createRequire } from 'node:module'
 
-import { IMPLEMENTATIONS, shape } from './support.js'
+import { IMPLEMENTATIONS, shape, uvDgram } from './support.js'
 
 const require = createRequire(import.meta.url)
 const objectShape = require('./fixtures/error-cases.cjs') as {
@@ -133,4 +133,13 @@ test("errors thrown by calls are objects like node:dgram's: own keys, fields, to
     t.not(node.threw, false, `node:dgram throws for ${what}`)
     t.deepEqual(uv, node, what)
   }
+})
+
+test("uv-udp/dgram's trySend and sendMany: an address that is not an IP literal of the socket's family ('::1%', an empty zone) throws Node's shape, 'send EINVAL <address>:<port>'", async (t) => {
+  const s = uvDgram.createSocket('udp6')
+  t.teardown(() => s.close())
+  await new Promise<void>((resolve) => s.bind(0, '::1', resolve))
+  const expected = { name: 'Error', message: 'send EINVAL ::1%:9', code: 'EINVAL', errno: -22, syscall: 'send', address: '::1%', port: 9 }
+  t.deepEqual(error(() => s.trySend('x', 9, '::1%')), expected)
+  t.deepEqual(error(() => s.sendMany([['x', 9, '::1%']])), expected)
 })
