@@ -6,11 +6,33 @@
  */
 import test from 'ava'
 
-import { IMPLEMENTATIONS, shape } from './support.js'
+import { createRequire } from 'node:module'
+
+import { IMPLEMENTATIONS, shape, uvDgram } from './support.js'
+
+const require = createRequire(import.meta.url)
+const objectShape = require('./fixtures/error-cases.cjs') as {
+  shape: (error: unknown) => Record<string, unknown>
+  systemShape: (error: unknown) => Record<string, unknown>
+}
 
 class Custom {}
 function named() {}
+const anonymous = (() => () => {})()
 const VALUES: [string, unknown][] = [
+  ['anonymous function', anonymous],
+  ['class', Custom],
+  ['constructor null', { constructor: null }],
+  ['constructor 0', { constructor: 0 }],
+  ["constructor 'x' (Node's own check throws)", { constructor: 'x' }],
+  ['constructor with a name', { constructor: { name: 'Named' } }],
+  ['NaN', NaN],
+  ['-Infinity', -Infinity],
+  ['-7', -7],
+  ['false', false],
+  ['empty string', ''],
+  ['string with \' and "', 'say "it\'s"'],
+  ['date', new Date(0)],
   ['bigint', 5n],
   ['symbol', Symbol('s')],
   ['named function', named],
@@ -79,4 +101,45 @@ test("out-of-range buffer size options read as node:dgram's (underscores in larg
       t.deepEqual(uv, node, `${key} ${value}`)
     }
   }
+})
+
+/** What `call` throws, as error-cases.cjs shapes it (own keys, toString, overwriting it, a SystemError's extras). */
+function thrownObject(call: () => unknown, system = false): Record<string, unknown> {
+  try {
+    call()
+  } catch (e) {
+    return system ? objectShape.systemShape(e) : objectShape.shape(e)
+  }
+  return { threw: false }
+}
+
+const THROWING: [string, (dgram: Dgram) => unknown, boolean?][] = [
+  ['ERR_INVALID_ARG_TYPE (setTTL)', (dgram) => withSocket(dgram, (s) => s.setTTL('x' as never))],
+  ['ERR_OUT_OF_RANGE (recvBufferSize)', (dgram) => dgram.createSocket({ type: 'udp4', recvBufferSize: 2 ** 40 }).close()],
+  ['ERR_SOCKET_BAD_PORT (send)', (dgram) => withSocket(dgram, (s) => s.send('x', 70_000, '127.0.0.1'))],
+  ['ERR_SOCKET_BAD_TYPE', (dgram) => dgram.createSocket('udp5' as never)],
+  ['ERR_BUFFER_OUT_OF_BOUNDS (offset)', (dgram) => withSocket(dgram, (s) => s.send(Buffer.alloc(2), 3, 1, 9, '127.0.0.1'))],
+  ['ERR_MISSING_ARGS (addMembership)', (dgram) => withSocket(dgram, (s) => (s.addMembership as (...a: unknown[]) => void)())],
+  ['ERR_SOCKET_DGRAM_NOT_CONNECTED (disconnect)', (dgram) => withSocket(dgram, (s) => s.disconnect())],
+  ['ERR_SOCKET_BAD_BUFFER_SIZE', (dgram) => withSocket(dgram, (s) => s.setRecvBufferSize(-1))],
+  ['ERR_SOCKET_BUFFER_SIZE (an unbound socket)', (dgram) => withSocket(dgram, (s) => s.setRecvBufferSize(65_536)), true],
+  ['ERR_SOCKET_BUFFER_SIZE (getSendBufferSize, unbound)', (dgram) => withSocket(dgram, (s) => s.getSendBufferSize()), true],
+  ['EBADF (address() of an unbound socket)', (dgram) => withSocket(dgram, (s) => s.address())],
+]
+
+test("errors thrown by calls are objects like node:dgram's: own keys, fields, toString, and overwriting toString", (t) => {
+  for (const [what, call, system] of THROWING) {
+    const [node, uv] = IMPLEMENTATIONS.map((impl) => thrownObject(() => call(impl.dgram), system))
+    t.not(node.threw, false, `node:dgram throws for ${what}`)
+    t.deepEqual(uv, node, what)
+  }
+})
+
+test("uv-udp/dgram's trySend and sendMany: an address that is not an IP literal of the socket's family ('::1%', an empty zone) throws Node's shape, 'send EINVAL <address>:<port>'", async (t) => {
+  const s = uvDgram.createSocket('udp6')
+  t.teardown(() => s.close())
+  await new Promise<void>((resolve) => s.bind(0, '::1', resolve))
+  const expected = { name: 'Error', message: 'send EINVAL ::1%:9', code: 'EINVAL', errno: -22, syscall: 'send', address: '::1%', port: 9 }
+  t.deepEqual(error(() => s.trySend('x', 9, '::1%')), expected)
+  t.deepEqual(error(() => s.sendMany([['x', 9, '::1%']])), expected)
 })

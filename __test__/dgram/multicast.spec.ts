@@ -2,9 +2,12 @@
  * Multicast and broadcast, for real, inside a network namespace this spec
  * makes (`dgramtest-<pid>-<n>`: only a loopback, with multicast on and a
  * route for 224.0.0.0/4), so nothing sent can leave it; deleted after each
- * test, even on failure. Needs Linux and root: without them the tests are
- * skipped with the reason, and with CI=true they fail instead. The link-local
- * test shares the namespace (a veth pair with fe80:: addresses).
+ * test, even on failure. Needs Linux and root, decided as for every other
+ * namespace spec (netns/harness.ts's canUseNetns, support/capability.ts's
+ * needs): without them the tests are skipped with the reason in the title;
+ * with CI=true a missing root or `ip` fails them instead, while not being on
+ * Linux stays a skip (macOS and Windows runners). The link-local test shares
+ * the namespace (a veth pair with fe80:: addresses).
  */
 import { execFile, spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -12,21 +15,22 @@ import { promisify } from 'node:util'
 
 import type { ExecutionContext } from 'ava'
 
-import { both } from './support.js'
+import { canUseNetns } from '../netns/harness.js'
+import { needs } from '../support/capability.js'
+
+import { type DgramModule, type Implementation, IMPLEMENTATIONS } from './support.js'
 
 const execFileAsync = promisify(execFile)
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const FIXTURE = fileURLToPath(new URL('fixtures/multicast.cjs', import.meta.url))
 const LINK_LOCAL = fileURLToPath(new URL('fixtures/link-local.cjs', import.meta.url))
 
-function netnsReason(): string | null {
-  if (process.platform !== 'linux') return 'network namespaces need Linux'
-  if (process.getuid?.() !== 0) return 'network namespaces need root'
-  if (spawnSync('ip', ['-V']).status !== 0) return "iproute2's ip is missing"
-  return null
+const netnsTest = needs(canUseNetns())
+
+/** One namespace test per implementation, same title, same body (support.ts's `both`, declared through `netnsTest`). */
+function bothInNamespace(title: string, body: (t: ExecutionContext, dgram: DgramModule, impl: Implementation) => Promise<void>): void {
+  for (const impl of IMPLEMENTATIONS) netnsTest(`${impl.name}: ${title}`, (t) => body(t, impl.dgram, impl))
 }
-const reason = netnsReason()
-const inCI = process.env.CI === 'true'
 let counter = 0
 
 /** A namespace with a multicast-capable loopback, deleted at teardown. */
@@ -52,7 +56,7 @@ function namespace(t: ExecutionContext): string {
   return name
 }
 
-both.skipUnless(reason === null || inCI, reason ?? '', 'multicast: a member hears the group until it leaves; broadcast needs setBroadcast', async (t, _dgram, impl) => {
+bothInNamespace('multicast: a member hears the group until it leaves; broadcast needs setBroadcast', async (t, _dgram, impl) => {
   const ns = namespace(t)
   const { stdout } = await execFileAsync('ip', ['netns', 'exec', ns, process.execPath, FIXTURE, impl.name], { cwd: REPO, timeout: 20_000 })
   t.deepEqual(JSON.parse(stdout.trim()), {
@@ -67,7 +71,7 @@ both.skipUnless(reason === null || inCI, reason ?? '', 'multicast: a member hear
   })
 })
 
-both.skipUnless(reason === null || inCI, reason ?? '', 'IPv6 link-local: rinfo and address() carry the zone (the peer\'s: where it came in)', async (t, _dgram, impl) => {
+bothInNamespace('IPv6 link-local: rinfo and address() carry the zone (the peer\'s: where it came in)', async (t, _dgram, impl) => {
   const ns = namespace(t)
   const { stdout } = await execFileAsync('ip', ['netns', 'exec', ns, process.execPath, LINK_LOCAL, impl.name], { cwd: REPO, timeout: 20_000 })
   t.deepEqual(JSON.parse(stdout.trim()), {

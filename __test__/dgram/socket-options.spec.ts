@@ -92,6 +92,19 @@ both('dropMembership of a group never joined is EADDRNOTAVAIL', async (t, dgram)
   })
 })
 
+both("'' and '<broadcast>' are not addresses to a membership (libuv parses them with inet_pton): EINVAL, nothing joined", async (t, dgram) => {
+  const s = socket(t, dgram)
+  s.bind(0, '0.0.0.0')
+  await listening(s)
+  for (const name of ['', '<broadcast>']) {
+    t.deepEqual(thrown(t, () => s.addMembership('224.0.0.1', name)), EINVAL('addMembership'), `interface ${JSON.stringify(name)}`)
+    t.deepEqual(thrown(t, () => s.dropMembership('224.0.0.1', name)), EINVAL('dropMembership'), `interface ${JSON.stringify(name)}`)
+    t.deepEqual(thrown(t, () => s.addSourceSpecificMembership(name, '232.1.1.1')), EINVAL('addSourceSpecificMembership'), `source ${JSON.stringify(name)}`)
+    t.deepEqual(thrown(t, () => s.addSourceSpecificMembership('127.0.0.1', '232.1.1.1', name)), EINVAL('addSourceSpecificMembership'), `interface ${JSON.stringify(name)}`)
+    t.deepEqual(thrown(t, () => s.dropSourceSpecificMembership(name, '232.1.1.1')), EINVAL('dropSourceSpecificMembership'), `source ${JSON.stringify(name)}`)
+  }
+})
+
 both('source-specific membership checks its string arguments', async (t, dgram) => {
   const s = socket(t, dgram)
   s.bind(0, '0.0.0.0')

@@ -13,7 +13,7 @@ export type Results = { pyuv: Record<string, unknown>; uvudp: Record<string, unk
 export const SCENARIOS: string
 export const NETNS_PREFIX: string
 export function scenarioNames(): string[]
-export function prepare(): { ok: true; python: string } | { ok: false; reason: string }
+export function prepare(): { ok: true; python: string } | { ok: false; reason: string; toolchain?: boolean }
 export function deleteStaleNamespaces(): void
 export function makeNamespace(): Namespace
 export function runScenario(ns: Namespace, python: string, name: string): Results

@@ -47,16 +47,18 @@ function ip(...args) {
 /**
  * Whether the suite can run here, and pyuv's python when it can: Linux,
  * root (for the namespace), python3, a C compiler, pyuv built (or cached).
- * `{ ok: false, reason }` otherwise.
+ * `{ ok: false, reason }` otherwise, with `toolchain: true` when what is
+ * missing is python3, a compiler or what build.sh needs.
  */
 export function prepare() {
   if (process.platform !== 'linux') return { ok: false, reason: `needs Linux network namespaces (this is ${process.platform})` }
   if (process.getuid?.() !== 0) return { ok: false, reason: 'needs root to make a network namespace' }
   if (run(IP, ['-V']).status !== 0) return { ok: false, reason: "needs iproute2's ip" }
-  if (run('python3', ['--version']).status !== 0) return { ok: false, reason: 'needs python3 (to build and run pyuv 1.4.0)' }
-  if (run(process.env.CC ?? 'cc', ['--version']).status !== 0) return { ok: false, reason: 'needs a C compiler (to build pyuv 1.4.0)' }
+  // `toolchain`: what is missing is a tool to build pyuv, not root or a namespace.
+  if (run('python3', ['--version']).status !== 0) return { ok: false, toolchain: true, reason: 'needs python3 (to build and run pyuv 1.4.0)' }
+  if (run(process.env.CC ?? 'cc', ['--version']).status !== 0) return { ok: false, toolchain: true, reason: 'needs a C compiler (to build pyuv 1.4.0)' }
   const build = run('sh', [join(HERE, 'build.sh')], { timeout: 600_000 })
-  if (build.status === 2) return { ok: false, reason: build.stderr.trim().split('\n').pop() }
+  if (build.status === 2) return { ok: false, toolchain: true, reason: build.stderr.trim().split('\n').pop() }
   if (build.status !== 0) throw new Error(`compat/pyuv/build.sh failed:\n${build.stderr}`)
   const python = build.stdout.trim().split('\n').pop()
   return { ok: true, python }

@@ -47,18 +47,18 @@ export function determineSpecificType(value: unknown): string {
     case 'function':
       return `function ${(value as { name: string }).name}`
     case 'object': {
-      const ctor: unknown = (value as { constructor?: unknown }).constructor
-      if (ctor !== null && (typeof ctor === 'function' || typeof ctor === 'object') && ctor !== undefined && 'name' in ctor) {
-        return `an instance of ${String((ctor as { name: unknown }).name)}`
-      }
+      // Node's own test, as written there: a constructor that is a truthy
+      // primitive makes `in` throw a TypeError, in Node as here.
+      const ctor = (value as { constructor?: { name?: unknown } }).constructor
+      if (ctor && 'name' in ctor) return `an instance of ${ctor.name as string}`
       return inspect(value, { depth: -1 })
     }
-    case 'string': {
-      const text = value.length > 28 ? `${value.slice(0, 25)}...` : value
+    default: {
+      // 'string', the one type left (null and undefined are handled above).
+      const full = value as string
+      const text = full.length > 28 ? `${full.slice(0, 25)}...` : full
       return text.includes("'") ? `type string (${JSON.stringify(text)})` : `type string ('${text}')`
     }
-    default:
-      return `type ${typeof value}`
   }
 }
 

@@ -36,10 +36,20 @@ export function setHops(ttl: unknown, handle: () => UDP, min: number, syscall: s
   setOption(syscall, () => set(udp, value))
 }
 
+/**
+ * An address of a membership as libuv reads it (inet_pton): the handle reads
+ * `''` and `'<broadcast>'` in pyuv's way (the wildcard, 255.255.255.255),
+ * libuv refuses them, so node:dgram throws EINVAL.
+ */
+function ipLiteral(address: string, syscall: string): string {
+  if (address === '' || address === '<broadcast>') throw errnoException(errno.UV_EINVAL, syscall)
+  return address
+}
+
 /** `addMembership` / `dropMembership` (`membership` is UV_JOIN_GROUP or UV_LEAVE_GROUP). */
 export function setMembership(udp: UDP, syscall: string, group: unknown, iface: unknown, membership: number): void {
   if (!group) throw missingArgs('multicastAddress')
-  const local = iface === undefined || iface === null ? undefined : String(iface)
+  const local = iface === undefined || iface === null ? undefined : ipLiteral(String(iface), syscall)
   const address = String(group)
   try {
     udp.set_membership(address, membership, local)
@@ -56,8 +66,9 @@ export function setMembership(udp: UDP, syscall: string, group: unknown, iface: 
 export function setSourceMembership(udp: UDP, syscall: string, source: unknown, group: unknown, iface: unknown, membership: number): void {
   validateString(source, 'sourceAddress')
   validateString(group, 'groupAddress')
-  const local = iface === undefined || iface === null ? undefined : String(iface)
-  setOption(syscall, () => udp.set_source_membership(group, local, source, membership))
+  const local = iface === undefined || iface === null ? undefined : ipLiteral(String(iface), syscall)
+  const from = ipLiteral(source, syscall)
+  setOption(syscall, () => udp.set_source_membership(group, local, from, membership))
 }
 
 /** SO_RCVBUF (`receive`) or SO_SNDBUF: sets `size`, or reads it when 0; `handle()` is the running handle. */
