@@ -10,8 +10,10 @@
  *                                        one epoll set watching both sockets
  *
  * <wait> is how a side waits for its datagram: `blocking` (a blocking
- * recvfrom: the floor) or `epoll` (epoll_wait, then a non-blocking
- * recvfrom, as an event loop such as libuv waits). The two differ across
+ * recvfrom: the floor), `epoll` (epoll_wait, then a non-blocking
+ * recvfrom, as an event loop such as libuv waits) or `spin` (epoll_wait
+ * without sleeping for up to SPIN_US, then as `epoll`: what an event loop
+ * that polled before sleeping would reach; no library here does). The two differ across
  * processes: a blocking receive is woken as a synchronous wake-up, which the
  * scheduler may serve on the waker's CPU, while an epoll waiter is woken on
  * its own CPU, which on a VM may have halted. `echo` prints a ready line with
@@ -38,6 +40,7 @@
 #include <unistd.h>
 
 #define SIZE 64
+#define SPIN_US 50.0
 #define MAX_ROUNDS 1000000
 
 static double now_us(void) {
@@ -76,10 +79,13 @@ static int connect_to(int fd, int port) {
 }
 
 /* An epoll set watching `fd` for input, or -1 for blocking waits. */
+static int spinning;
+
 static int waiter(const char *wait, int fd) {
   if (strcmp(wait, "blocking") == 0) return -1;
-  if (strcmp(wait, "epoll") != 0) {
-    fprintf(stderr, "udpping: <wait> is blocking or epoll\n");
+  spinning = strcmp(wait, "spin") == 0;
+  if (strcmp(wait, "epoll") != 0 && !spinning) {
+    fprintf(stderr, "udpping: <wait> is blocking, epoll or spin\n");
     exit(2);
   }
   int ep = epoll_create1(0);
@@ -93,7 +99,12 @@ static int waiter(const char *wait, int fd) {
 static ssize_t receive(int ep, int fd, char *buf, size_t size, struct sockaddr_storage *peer, socklen_t *len, int timeout_ms) {
   if (ep < 0) return recvfrom(fd, buf, size, 0, (struct sockaddr *)peer, len);
   struct epoll_event ev;
-  int ready = epoll_wait(ep, &ev, 1, timeout_ms);
+  int ready = 0;
+  if (spinning) {
+    double until = now_us() + SPIN_US;
+    while (ready == 0 && now_us() < until) ready = epoll_wait(ep, &ev, 1, 0);
+  }
+  if (ready == 0) ready = epoll_wait(ep, &ev, 1, timeout_ms);
   if (ready <= 0) {
     if (ready == 0) errno = EAGAIN;
     return -1;
@@ -248,7 +259,7 @@ int main(int argc, char **argv) {
   if (argc == 5 && strcmp(argv[1], "ping") == 0) return ping(argv[2], atoi(argv[3]), rounds_arg(argv[4]));
   if (argc == 3 && strcmp(argv[1], "local") == 0) return local(rounds_arg(argv[2]));
   if (argc == 3 && strcmp(argv[1], "local-epoll") == 0) return local_epoll(rounds_arg(argv[2]));
-  fprintf(stderr, "usage: udpping echo <blocking|epoll> <seconds> | udpping ping <blocking|epoll> <port> <rounds>"
+  fprintf(stderr, "usage: udpping echo <blocking|epoll|spin> <seconds> | udpping ping <blocking|epoll|spin> <port> <rounds>"
                   " | udpping local <rounds> | udpping local-epoll <rounds>\n");
   return 2;
 }
