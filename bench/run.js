@@ -20,7 +20,7 @@
 //   sink as the send rows (and, in rows marked "GRO receiver", the send
 //   rows again against bench/udpgro.c with UDP_GRO on); C ping-pong with blocking receives (the floor)
 //   and with epoll (as an event loop waits), across two processes and in
-//   one thread. The run's last lines set each target against it.
+//   one thread, and across processes polling up to 50 µs before it sleeps. The run's last lines set each target against it.
 // - `flood ...`: both libraries flooded by the blaster in turn, a 10 ms
 //   setInterval timing its own lateness (p50 and max per run). Two
 //   workloads: 1 ms of work per 1,000 datagrams for FLOOD_SECONDS (the RSS
@@ -444,11 +444,15 @@ async function main() {
     const dgRtt2 = await pingpong('dgram', 2)
     const cEpoll = await pingpongC('epoll')
     const cBlocking = await pingpongC('blocking')
-    results.scenarios['ping-pong 64 B, two processes'] = { 'uv-udp': uvRtt2, dgram: dgRtt2, 'C epoll': cEpoll, 'C blocking': cBlocking }
+    // Polling before sleeping (no library here does): what is left of a
+    // round trip when neither side's CPU goes idle between datagrams.
+    const cSpin = await pingpongC('spin')
+    results.scenarios['ping-pong 64 B, two processes'] = { 'uv-udp': uvRtt2, dgram: dgRtt2, 'C epoll': cEpoll, 'C blocking': cBlocking, 'C spin': cSpin }
     row('ping-pong p50 RTT, two processes (lower is better)', 'µs', uvRtt2.p50_us, dgRtt2.p50_us, 'lower')
     row('ping-pong p99 RTT, two processes (lower is better)', 'µs', uvRtt2.p99_us, dgRtt2.p99_us, 'lower')
     row('C ping-pong p50 RTT, two processes, epoll (lower is better)', 'µs', cEpoll.p50_us, dgRtt2.p50_us, 'lower')
     row('C ping-pong p50 RTT, two processes, blocking (lower is better)', 'µs', cBlocking.p50_us, dgRtt2.p50_us, 'lower')
+    row('C ping-pong p50 RTT, two processes, 50 µs polling, then epoll (lower is better)', 'µs', cSpin.p50_us, dgRtt2.p50_us, 'lower')
   }
   const floods = {}
   for (const workload of ONLY.has('flood') ? Object.keys(WORKLOADS) : []) {
