@@ -36,7 +36,7 @@ const TS = {
   'src/checks.ts': ['bind', 'send', 'send-many', 'recv', 'multicast', 'bad-input'],
   'src/constants.ts': ['contract'],
   'src/data.ts': ['contract', 'send', 'send-many', 'bad-input'],
-  'src/delivery.ts': ['contract', 'recv', 'lifecycle', 'close-and-run', 'recv-batch'],
+  'src/delivery.ts': ['batch-maker', 'contract', 'recv', 'lifecycle', 'close-and-run', 'recv-batch'],
   'src/delivery-budget.ts': ['delivery-budget', 'gro', 'flood-lateness', 'recv'],
   'src/errno.ts': ['contract', 'errors'],
   'src/errors.ts': ['contract', 'errors', 'bind'],

@@ -1,0 +1,92 @@
+// BatchMaker (src/delivery.ts): the 'uv' driver carves small reads from one
+// pool ArrayBuffer per handle, and the maker reads all of their header
+// words through one view of the pool. Each read must still come back as
+// its own datagrams, wherever in the pool it starts and whichever buffer
+// came before it.
+import test from 'ava'
+
+import { HEADER_WORDS, NO_PEER } from '../binding.js'
+import type { Address4, Address6 } from '../index.js'
+import { type Batch, BatchMaker, isDetached, peerOf, takePayload } from '../src/delivery.js'
+
+/** Writes a read of `payloads` (from peer 0) as the binding lays it out, at `base` in `memory`; its size. */
+function writeRead(memory: ArrayBuffer, base: number, payloads: string[]): number {
+  const header = payloads.length * HEADER_WORDS * 4
+  const view = Buffer.from(memory, base)
+  payloads.forEach((p, i) => {
+    const words = [p.length, 0, 0, NO_PEER, 1]
+    words.forEach((w, j) => view.writeUInt32LE(w, (i * HEADER_WORDS + j) * 4))
+  })
+  let offset = header
+  for (const p of payloads) offset += view.write(p, offset, 'latin1')
+  return offset
+}
+
+function payloadsOf(batch: Batch): string[] {
+  const out: string[] = []
+  while (batch.next < batch.count) out.push(takePayload(batch).toString('latin1'))
+  return out
+}
+
+const peers = (): (Address4 | Address6)[] => [['127.0.0.1', 4000]]
+
+test('reads carved from one pool at different offsets each read back their own datagrams', (t) => {
+  const maker = new BatchMaker()
+  const pool = new ArrayBuffer(4096)
+  const reads: [number, string[]][] = [
+    [16, ['alpha', 'be']],
+    [1024, ['gamma!', '', 'delta']],
+    [2048, ['x']],
+    [40, ['again at a lower offset']],
+  ]
+  for (const [base, payloads] of reads) {
+    const size = writeRead(pool, base, payloads)
+    const batch = maker.make(pool, base, size, payloads.length, peers(), null)
+    t.deepEqual(payloadsOf(batch), payloads, `the read at ${base}`)
+  }
+})
+
+test('a read in a buffer of its own, between reads of a pool, reads back its datagrams and leaves the pool readable', (t) => {
+  const maker = new BatchMaker()
+  const pool = new ArrayBuffer(4096)
+  let size = writeRead(pool, 8, ['from the pool'])
+  t.deepEqual(payloadsOf(maker.make(pool, 8, size, 1, peers(), null)), ['from the pool'])
+  // Exactly its size, which is not a multiple of 4: no Uint32Array can view it whole.
+  const own = new ArrayBuffer(HEADER_WORDS * 4 + 3)
+  size = writeRead(own, 0, ['own'])
+  t.is(size, own.byteLength)
+  t.deepEqual(payloadsOf(maker.make(own, 0, size, 1, peers(), null)), ['own'])
+  size = writeRead(pool, 512, ['pool again'])
+  t.deepEqual(payloadsOf(maker.make(pool, 512, size, 1, peers(), null)), ['pool again'])
+})
+
+test('a larger buffer whose length is not a multiple of 4 reads back its datagrams', (t) => {
+  const maker = new BatchMaker()
+  const memory = new ArrayBuffer(HEADER_WORDS * 4 * 2 + 64 + 2)
+  const size = writeRead(memory, 4, ['odd', 'tail'])
+  t.true(memory.byteLength > size)
+  t.deepEqual(payloadsOf(maker.make(memory, 4, size, 2, peers(), null)), ['odd', 'tail'])
+})
+
+test('each peers array is frozen with its tuples, also the one of a later read', (t) => {
+  const maker = new BatchMaker()
+  const pool = new ArrayBuffer(1024)
+  const first = peers()
+  const size = writeRead(pool, 0, ['a'])
+  const batch = maker.make(pool, 0, size, 1, first, null)
+  t.true(Object.isFrozen(first) && Object.isFrozen(first[0]))
+  t.deepEqual(peerOf(batch), ['127.0.0.1', 4000])
+  const second = peers()
+  maker.make(pool, 0, size, 1, second, null)
+  t.true(Object.isFrozen(second) && Object.isFrozen(second[0]))
+})
+
+test('a batch whose memory was transferred away is detached; one whose memory is whole is not', (t) => {
+  const maker = new BatchMaker()
+  const memory = new ArrayBuffer(256)
+  const size = writeRead(memory, 0, ['gone'])
+  const batch = maker.make(memory, 0, size, 1, peers(), null)
+  t.false(isDetached(batch))
+  structuredClone(memory, { transfer: [memory] })
+  t.true(isDetached(batch))
+})
