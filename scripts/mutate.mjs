@@ -31,7 +31,7 @@ const REPORTS = join(ROOT, 'reports', 'mutation')
 
 /** Specs that each TypeScript file is mutated against. */
 const TS = {
-  'src/address.ts': ['contract', 'bind', 'send', 'recv', 'properties', 'address-checks'],
+  'src/address.ts': ['boundary', 'contract', 'bind', 'send', 'recv', 'properties', 'address-checks'],
   'src/backend.ts': ['backend-choice', 'event-loop'],
   'src/checks.ts': ['bind', 'send', 'send-many', 'recv', 'multicast', 'bad-input'],
   'src/constants.ts': ['contract'],
@@ -39,7 +39,7 @@ const TS = {
   'src/delivery.ts': ['batch-maker', 'contract', 'recv', 'lifecycle', 'close-and-run', 'recv-batch'],
   'src/delivery-budget.ts': ['delivery-budget', 'gro', 'flood-lateness', 'recv'],
   'src/errno.ts': ['contract', 'errors'],
-  'src/errors.ts': ['contract', 'errors', 'bind'],
+  'src/errors.ts': ['boundary', 'contract', 'errors', 'bind'],
   'src/fifo.ts': ['fifo', 'udp-paths', 'send'],
   'src/loop.ts': ['lifecycle', 'close-and-run', 'recv', 'loop'],
   // dgram/message: the facade's sink (datagrams to one function, not to the
@@ -48,7 +48,7 @@ const TS = {
   'src/run-callback.ts': ['loop', 'lifecycle', 'recv'],
   'src/send-completions.ts': ['udp-paths', 'send', 'lifecycle', 'close-and-run', 'loop'],
   'src/send_path.ts': ['send-shortcut', 'send-many', 'repeat-paths', 'send', 'udp-paths', 'bad-input', 'contract'],
-  'src/socket-calls.ts': ['socket-call-arguments', 'errors', 'bind', 'contract', 'multicast', 'recv', 'bad-input'],
+  'src/socket-calls.ts': ['socket-call-arguments', 'boundary', 'errors', 'bind', 'contract', 'multicast', 'recv', 'bad-input'],
   'src/udp.ts': ['udp-paths', 'send-shortcut', 'contract', 'send', 'send-many', 'recv', 'errors', 'lifecycle', 'close-and-run', 'loop'],
   // uv-udp/dgram: its specs live under __test__/dgram/ ('dgram/send' is
   // __test__/dgram/send.spec.ts), each test run against node:dgram and
