@@ -1,5 +1,6 @@
 // Instructions per sent datagram in user space, the pyuv API's `send`
-// against its node:dgram facade (uv-udp/dgram) and node:dgram itself,
+// against its node:dgram facade (uv-udp/dgram) and node:dgram itself (and
+// the pyuv API's `try_send_many`, one call per burst),
 // counted by valgrind's callgrind. Unlike `npm run bench`'s send rows, which
 // this 2-core VM's load moves by +-30% from run to run, the count repeats
 // within a few percent: it judges changes to the send paths.
@@ -42,7 +43,19 @@ async function child(lib, bursts) {
   }
   let burst
   let close
-  if (lib === 'uv-udp') {
+  if (lib === 'uv-udp try_send_many') {
+    // One call sends the burst (to a handle that does not read, nothing blocks).
+    const udp = new UDP(Loop.default_loop())
+    // One address object for the burst, as bench/run.js sends (a run to one
+    // destination is parsed once).
+    const to = ['127.0.0.1', port]
+    const messages = Array.from({ length: BURST }, () => [to, payload])
+    burst = () => {
+      done += udp.try_send_many(messages)
+      wake()
+    }
+    close = () => udp.close()
+  } else if (lib === 'uv-udp') {
     const udp = new UDP(Loop.default_loop())
     const to = ['127.0.0.1', port]
     burst = () => { for (let i = 0; i < BURST; i++) udp.send(to, payload, onSent) }
@@ -65,11 +78,11 @@ async function child(lib, bursts) {
 
 function main() {
   const results = { machine: machine(), few: FEW, many: MANY, datagrams_per_burst: BURST }
-  const libs = ['uv-udp', 'uv-udp/dgram', 'dgram']
+  const libs = ['uv-udp', 'uv-udp/dgram', 'dgram', 'uv-udp try_send_many']
   for (const lib of libs) results[lib] = perUnit(__filename, lib, FEW, MANY, BURST)
   results.facade_kept = Number((results['uv-udp'] / results['uv-udp/dgram']).toFixed(3))
   console.log('library       instructions per send (user space)')
-  for (const lib of libs) console.log(`${lib.padEnd(14)}${results[lib].toLocaleString('en-US')}`)
+  for (const lib of libs) console.log(`${lib.padEnd(22)}${results[lib].toLocaleString('en-US')}`)
   console.log(`pyuv API / facade: ${results.facade_kept}`)
   console.log(JSON.stringify(results))
 }
