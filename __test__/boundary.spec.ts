@@ -203,7 +203,7 @@ for (const [host, family, length] of [
   })
 }
 
-test("trySendMany's lengths must match its destination indices and fit its data (one buffer, or one view each): else ErrorKind.InvalidArgument", (t) => {
+test("trySendMany's lengths must match its destination indices and fit its data: else ErrorKind.InvalidArgument, nothing sent", (t) => {
   const udp = native(t, AF_INET)
   udp.bind({ host: '127.0.0.1', port: 0 }, 0)
   const to = udp.getsockname()
@@ -219,9 +219,4 @@ test("trySendMany's lengths must match its destination indices and fit its data 
     t.is(error.message, message)
   }
   t.is(udp.trySendMany(dests, new Uint32Array(2), new Uint32Array([2, 3]), Buffer.from('abcde')), 2)
-  // Or one view per datagram (large ones), one per length.
-  const error = t.throws(() => udp.trySendMany(dests, new Uint32Array(2), new Uint32Array([1, 1]), [Buffer.from('a')])) as Error & { kind?: number }
-  t.is(error.kind, ErrorKind.InvalidArgument)
-  t.is(error.message, 'one view per length')
-  t.is(udp.trySendMany(dests, new Uint32Array(2), new Uint32Array([1, 2]), [Buffer.from('a'), Buffer.from('bc')]), 2)
 })

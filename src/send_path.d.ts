@@ -23,5 +23,9 @@ export declare class SendPath {
     /** `try_send` to checked `parts`; remembered likewise. */
     trySend(parts: DestinationParts, bytes: Uint8Array): number;
 }
+/**
+ * `try_send_many`: `[address, data]` messages checked and handed to the
+ * binding in one call; how many it sent.
+ */
 export declare function trySendMany(native: NativeUdp, messages: ReadonlyArray<readonly [address: Address | null, data: Data]>): number;
 export {};

@@ -96,11 +96,6 @@ export class SendPath {
  * `try_send_many`: `[address, data]` messages checked and handed to the
  * binding in one call; how many it sent.
  */
-// The most bytes try_send_many copies into one buffer for the binding (64
-// datagrams of 128 B): beyond it each datagram goes as its own view.
-const JOIN_LIMIT = 8192
-const scratch = Buffer.allocUnsafeSlow(JOIN_LIMIT)
-
 export function trySendMany(native: NativeUdp, messages: ReadonlyArray<readonly [address: Address | null, data: Data]>): number {
   if (!Array.isArray(messages)) throw new TypeError(`messages must be an array, got ${describe(messages)}`)
   const count = messages.length
@@ -135,18 +130,13 @@ export function trySendMany(native: NativeUdp, messages: ReadonlyArray<readonly 
     lengths[i] = view.byteLength
     total += view.byteLength
   }
-  // Small datagrams go to the binding in one buffer (copied into a scratch
-  // buffer: the call is synchronous, so one serves every call), which it
-  // takes in one piece instead of reading a JS array element by element;
-  // large ones as their views, where the copy would cost more than the reads.
-  let data: Uint8Array | Uint8Array[] = views
-  if (total <= JOIN_LIMIT) {
-    data = scratch.subarray(0, total)
-    let offset = 0
-    for (let i = 0; i < count; i++) {
-      data.set(views[i], offset)
-      offset += lengths[i]
-    }
+  // One buffer for all the datagrams: the binding takes them from it in one
+  // piece instead of reading a JS array element by element.
+  const data = Buffer.allocUnsafe(total)
+  let offset = 0
+  for (let i = 0; i < count; i++) {
+    data.set(views[i], offset)
+    offset += lengths[i]
   }
   try {
     return native.trySendMany(dests, which, lengths, data)

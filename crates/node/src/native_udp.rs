@@ -4,7 +4,7 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{BufferSlice, Either, Function, Int32Array, Object, Uint32ArraySlice};
+use napi::bindgen_prelude::{BufferSlice, Function, Int32Array, Object, Uint32ArraySlice};
 use napi::{sys, Env, JsValue, Result};
 use napi_derive::napi;
 use uv_udp_core::address::parse_address;
@@ -229,12 +229,10 @@ impl NativeUdp {
     /// Sends datagrams in order until one would block; returns how many went.
     /// `dests` holds each distinct destination once (`null`: the connected
     /// peer; a scope id of -1: none given), `which[i]` is datagram i's.
-    /// `data` is the datagrams, one view each, or (small datagrams) one
-    /// buffer holding them one after another, `lengths[i]` bytes each: JS
-    /// copies small ones into one buffer, because taking each from a JS
+    /// The datagrams lie one after another in `data`, `lengths[i]` bytes
+    /// each: JS copies them into one buffer, because taking each from a JS
     /// array here costs a napi element read and a buffer-info call per
-    /// datagram (`bench/send-instructions.js`: 1,781 -> 1,266 instructions
-    /// per 64 B datagram), while copying large ones costs more than that.
+    /// datagram (~600 instructions of 1,576 per datagram under callgrind).
     #[napi(catch_unwind)]
     pub fn try_send_many(
         &self,
@@ -244,10 +242,7 @@ impl NativeUdp {
         >,
         which: Uint32ArraySlice<'_>,
         lengths: Uint32ArraySlice<'_>,
-        #[napi(ts_arg_type = "Uint8Array | Uint8Array[]")] data: Either<
-            BufferSlice<'_>,
-            Vec<BufferSlice<'_>>,
-        >,
+        #[napi(ts_arg_type = "Uint8Array")] data: BufferSlice<'_>,
     ) -> Result<u32> {
         let dests = dests
             .into_iter()
@@ -265,29 +260,17 @@ impl NativeUdp {
             ));
         }
         let mut messages = Vec::with_capacity(lengths.len());
-        let mut rest: &[u8] = match &data {
-            Either::A(joined) => joined,
-            Either::B(_) => &[],
-        };
-        for (k, (&length, &i)) in lengths.iter().zip(which.iter()).enumerate() {
+        let mut rest: &[u8] = &data;
+        for (&length, &i) in lengths.iter().zip(which.iter()) {
             let dest = dests
                 .get(i as usize)
                 .ok_or_else(|| thrown::invalid_argument(env, "destination index out of range"))?;
-            let datagram = match &data {
-                Either::B(views) => views
-                    .get(k)
-                    .map(|view| &view[..])
-                    .ok_or_else(|| thrown::invalid_argument(env, "one view per length"))?,
-                Either::A(_) => {
-                    if length as usize > rest.len() {
-                        return Err(thrown::invalid_argument(env, "lengths beyond the data"));
-                    }
-                    let (datagram, after) = rest.split_at(length as usize);
-                    rest = after;
-                    datagram
-                }
-            };
+            if length as usize > rest.len() {
+                return Err(thrown::invalid_argument(env, "lengths beyond the data"));
+            }
+            let (datagram, after) = rest.split_at(length as usize);
             messages.push((*dest, datagram));
+            rest = after;
         }
         let n = self.udp().try_send_many(&mut messages).or_throw(env)?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
