@@ -202,21 +202,3 @@ for (const [host, family, length] of [
     t.deepEqual(tx.getpeername(), rx.getsockname())
   })
 }
-
-test("trySendMany's lengths must match its destination indices and fit its data: else ErrorKind.InvalidArgument, nothing sent", (t) => {
-  const udp = native(t, AF_INET)
-  udp.bind({ host: '127.0.0.1', port: 0 }, 0)
-  const to = udp.getsockname()
-  const dests: [string, number, number, number][] = [[to.host, to.port, 0, -1]]
-  const cases: [Uint32Array, Uint32Array, Buffer, string][] = [
-    [new Uint32Array(2), new Uint32Array([1]), Buffer.alloc(1), 'one destination index per length'],
-    [new Uint32Array(1), new Uint32Array([2]), Buffer.alloc(1), 'lengths beyond the data'],
-    [new Uint32Array([1]), new Uint32Array([1]), Buffer.alloc(1), 'destination index out of range'],
-  ]
-  for (const [which, lengths, data, message] of cases) {
-    const error = t.throws(() => udp.trySendMany(dests, which, lengths, data)) as Error & { kind?: number }
-    t.is(error.kind, ErrorKind.InvalidArgument, message)
-    t.is(error.message, message)
-  }
-  t.is(udp.trySendMany(dests, new Uint32Array(2), new Uint32Array([2, 3]), Buffer.from('abcde')), 2)
-})

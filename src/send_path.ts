@@ -8,9 +8,6 @@
  * stream to one peer), the `…Again` functions send there without copying the
  * host string out of JS or parsing it again.
  */
-// Imported, not the global: Node's global `Buffer` is an accessor.
-import { Buffer } from 'node:buffer'
-
 import { type NativeUdp, handleSend, handleSendAgain, handleTrySend, handleTrySendAgain } from '../binding'
 
 import { type Address, addressParts, describe } from './address'
@@ -101,14 +98,12 @@ export function trySendMany(native: NativeUdp, messages: ReadonlyArray<readonly 
   const count = messages.length
   const dests: ([string, number, number, number] | null)[] = []
   const which = new Uint32Array(count)
-  const lengths = new Uint32Array(count)
-  const views: Uint8Array[] = new Array<Uint8Array>(count)
+  const datas: Uint8Array[] = new Array<Uint8Array>(count)
   // Consecutive messages to the same address object share one parsed
   // destination: the usual burst costs one address conversion, not one each.
   let previous: unknown
   // One label, its index moved along: no string per datagram unless one is refused.
   const label = { name: 'messages', index: 0, part: 'data' }
-  let total = 0
   for (let i = 0; i < count; i++) {
     const message: unknown = messages[i]
     if (!Array.isArray(message) || message.length !== 2) {
@@ -125,21 +120,10 @@ export function trySendMany(native: NativeUdp, messages: ReadonlyArray<readonly 
     }
     which[i] = dests.length - 1
     label.index = i
-    const view = viewBytes(message[1], label)
-    views[i] = view
-    lengths[i] = view.byteLength
-    total += view.byteLength
-  }
-  // One buffer for all the datagrams: the binding takes them from it in one
-  // piece instead of reading a JS array element by element.
-  const data = Buffer.allocUnsafe(total)
-  let offset = 0
-  for (let i = 0; i < count; i++) {
-    data.set(views[i], offset)
-    offset += lengths[i]
+    datas[i] = viewBytes(message[1], label)
   }
   try {
-    return native.trySendMany(dests, which, lengths, data)
+    return native.trySendMany(dests, which, datas)
   } catch (error) {
     throw fromNative(error, 'messages')
   }
