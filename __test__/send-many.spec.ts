@@ -104,3 +104,16 @@ test('try_send_many on a connected handle takes null addresses and refuses other
   const error = t.throws(() => udp.try_send_many([[address, Buffer.from('3')]]), { instanceOf: UDPError })
   t.is(error?.errno, errno.UV_EISCONN)
 })
+
+for (const [count, size] of [[64, 64], [64, 1200]] as const) {
+  test(`try_send_many of ${count} datagrams of ${size} B, each its own bytes, arrive whole and in order`, async (t) => {
+    const loop = new Loop()
+    const { address, done } = receiver(loop, '127.0.0.1', count)
+    const sender = new UDP(loop)
+    t.teardown(() => { if (!sender.closed) sender.close() })
+    const messages = Array.from({ length: count }, (_, i) => [address, Buffer.alloc(size, i + 1)] as const)
+    t.is(sender.try_send_many(messages), count)
+    const got = await done
+    t.deepEqual(got.map((data) => Buffer.from(data)), messages.map(([, data]) => data))
+  })
+}
