@@ -68,16 +68,26 @@ test('a larger buffer whose length is not a multiple of 4 reads back its datagra
   t.deepEqual(payloadsOf(maker.make(memory, 4, size, 2, peers(), null)), ['odd', 'tail'])
 })
 
-test('each peers array is frozen with its tuples, also the one of a later read', (t) => {
+test('make leaves the peer tuples as they came; freeze freezes each peers array with its tuples, also the one of a later read', (t) => {
   const maker = new BatchMaker()
   const pool = new ArrayBuffer(1024)
   const first = peers()
   const size = writeRead(pool, 0, ['a'])
   const batch = maker.make(pool, 0, size, 1, first, null)
+  t.false(batch.frozen)
+  t.false(Object.isFrozen(first) || Object.isFrozen(first[0]))
+  maker.freeze(batch)
+  t.true(batch.frozen)
   t.true(Object.isFrozen(first) && Object.isFrozen(first[0]))
   t.deepEqual(peerOf(batch), ['127.0.0.1', 4000])
+  // The same array again (the binding's peer cache): known by identity.
+  const again = maker.make(pool, 0, size, 1, first, null)
+  maker.freeze(again)
+  t.true(again.frozen)
   const second = peers()
-  maker.make(pool, 0, size, 1, second, null)
+  const later = maker.make(pool, 0, size, 1, second, null)
+  t.false(Object.isFrozen(second[0]))
+  maker.freeze(later)
   t.true(Object.isFrozen(second) && Object.isFrozen(second[0]))
 })
 

@@ -163,3 +163,46 @@ test('a reply sent to the received peer tuple, over and over, reaches that peer 
   await until(() => client.got.length === rounds, deadline, `${rounds} replies`)
   t.deepEqual(client.got, Array.from({ length: rounds }, (_, i) => String(i)))
 })
+
+// A handle receiving into a sink (uv-udp/dgram's) leaves the tuples
+// unfrozen, as only the sink sees them; a receive callback that takes over,
+// in the middle of a read or on a later turn (the rest of the read held
+// meanwhile), sees them frozen.
+for (const when of ['inside the sink', 'on a later turn'] as const) {
+  test(`a receive callback that takes over from a sink mid-read (${when}) sees every tuple frozen`, async (t) => {
+    const loop = Loop.default_loop()
+    const rx = handle(t, loop)
+    rx.bind(['127.0.0.1', 0])
+    const tx = handle(t, loop)
+    tx.bind(['127.0.0.1', 0])
+    // Queued in the kernel before receiving starts, so that one read holds several.
+    for (let i = 0; i < 6; i++) tx.send(rx.getsockname(), Buffer.from(`d${i}`))
+    await until(() => tx.send_queue_count === 0, deadline, 'the sends')
+    const sunk: string[] = []
+    const got: string[] = []
+    const frozen: boolean[] = []
+    const onRecv = (_handle: UDP, peer: Address | null, _flags: number, data: Buffer | null) => {
+      if (data === null || peer === null) return
+      got.push(data.toString())
+      frozen.push(Object.isFrozen(peer))
+    }
+    rx._startMessages(
+      () => undefined,
+      (data) => {
+        sunk.push(data.toString())
+        if (sunk.length !== 2) return
+        rx.stop_recv()
+        if (when === 'inside the sink') rx.start_recv(onRecv)
+        else setImmediate(() => rx.start_recv(onRecv))
+      },
+    )
+    await until(() => sunk.length + got.length === 6, deadline, 'six datagrams')
+    t.deepEqual([...sunk, ...got], ['d0', 'd1', 'd2', 'd3', 'd4', 'd5'])
+    t.deepEqual(sunk, ['d0', 'd1'])
+    t.deepEqual(frozen, [true, true, true, true])
+    // And in a later read.
+    tx.send(rx.getsockname(), Buffer.from('later'))
+    await until(() => got.length === 5, deadline, 'the later datagram')
+    t.deepEqual(frozen, [true, true, true, true, true])
+  })
+}

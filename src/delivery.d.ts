@@ -24,6 +24,7 @@ export interface Batch {
     locals: readonly string[] | null;
     next: number;
     offset: number;
+    frozen: boolean;
 }
 /**
  * The time one handle's receive callbacks may take in one slice (see
@@ -47,19 +48,29 @@ export declare const HELD_BYTES: number;
  * per read (a typed array allocated, and collected) cost about 400
  * instructions. And a read from the one peer of the handle's previous read
  * brings that read's peers array again (the binding's peer cache), frozen
- * already: it is known by identity, without asking `Object.isFrozen` (a
- * call into the runtime) each read.
+ * already if a callback saw it: {@link BatchMaker.freeze} knows it by
+ * identity, without asking `Object.isFrozen` (a call into the runtime)
+ * each read.
  */
 export declare class BatchMaker {
     #private;
     /**
-     * A batch from the binding: `size` bytes at `base` in `buffer`. Its peer
-     * tuples are frozen in place before any callback sees them (the binding
-     * made them for JS alone), and then the array itself, which marks it done.
+     * A batch from the binding: `size` bytes at `base` in `buffer`, its peer
+     * tuples as the binding made them (for JS alone): {@link freeze} before a
+     * receive callback sees one.
      */
     make(buffer: ArrayBuffer, base: number, size: number, count: number, peers: (Address4 | Address6)[], locals: readonly string[] | null): Batch;
+    /**
+     * Freezes `batch`'s peer tuples in place, and then the peers array, which
+     * marks it done, so that one callback cannot change the address another
+     * datagram reports. Only tuples a callback will see are frozen: V8 reads
+     * a frozen array's elements through a slow path (~70 instructions a
+     * read), which the facade's sink, which copies each sender into a fresh
+     * `rinfo`, would pay twice per datagram (docs/design-notes.md).
+     */
+    freeze(batch: Batch): void;
 }
-/** A batch as {@link BatchMaker.make} makes it, with nothing reused from an earlier one. */
+/** A batch as {@link BatchMaker.make} makes it, with nothing reused from an earlier one, frozen. */
 export declare function makeBatch(...read: Parameters<BatchMaker['make']>): Batch;
 /** True once a callback detached the batch's memory (transferred its ArrayBuffer). */
 export declare function isDetached(batch: Batch): boolean;

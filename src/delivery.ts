@@ -42,6 +42,8 @@ export interface Batch {
   next: number
   // Where datagram `next`'s payload starts, from `base`.
   offset: number
+  // Whether its peer tuples are frozen (BatchMaker.freeze).
+  frozen: boolean
 }
 
 /**
@@ -67,8 +69,9 @@ export const HELD_BYTES = 16 << 20
  * per read (a typed array allocated, and collected) cost about 400
  * instructions. And a read from the one peer of the handle's previous read
  * brings that read's peers array again (the binding's peer cache), frozen
- * already: it is known by identity, without asking `Object.isFrozen` (a
- * call into the runtime) each read.
+ * already if a callback saw it: {@link BatchMaker.freeze} knows it by
+ * identity, without asking `Object.isFrozen` (a call into the runtime)
+ * each read.
  */
 export class BatchMaker {
   // The buffer of the last read whose words were viewed whole, and that view.
@@ -78,9 +81,9 @@ export class BatchMaker {
   #frozen: readonly (Address4 | Address6)[] | null = null
 
   /**
-   * A batch from the binding: `size` bytes at `base` in `buffer`. Its peer
-   * tuples are frozen in place before any callback sees them (the binding
-   * made them for JS alone), and then the array itself, which marks it done.
+   * A batch from the binding: `size` bytes at `base` in `buffer`, its peer
+   * tuples as the binding made them (for JS alone): {@link freeze} before a
+   * receive callback sees one.
    */
   make(
     buffer: ArrayBuffer,
@@ -90,13 +93,6 @@ export class BatchMaker {
     peers: (Address4 | Address6)[],
     locals: readonly string[] | null,
   ): Batch {
-    if (peers !== this.#frozen) {
-      if (!Object.isFrozen(peers)) {
-        for (let i = 0; i < peers.length; i++) Object.freeze(peers[i])
-        Object.freeze(peers)
-      }
-      this.#frozen = peers
-    }
     let words: Uint32Array
     let at = 0
     if (buffer === this.#buffer && this.#words !== null) {
@@ -117,13 +113,36 @@ export class BatchMaker {
       // Unaligned (not from the binding): a copy of this read's words.
       words = new Uint32Array(buffer.slice(base, base + count * HEADER_WORDS * 4))
     }
-    return { buffer, base, size, words, at, count, peers, locals, next: 0, offset: count * HEADER_WORDS * 4 }
+    return { buffer, base, size, words, at, count, peers, locals, next: 0, offset: count * HEADER_WORDS * 4, frozen: false }
+  }
+
+  /**
+   * Freezes `batch`'s peer tuples in place, and then the peers array, which
+   * marks it done, so that one callback cannot change the address another
+   * datagram reports. Only tuples a callback will see are frozen: V8 reads
+   * a frozen array's elements through a slow path (~70 instructions a
+   * read), which the facade's sink, which copies each sender into a fresh
+   * `rinfo`, would pay twice per datagram (docs/design-notes.md).
+   */
+  freeze(batch: Batch): void {
+    const peers = batch.peers
+    if (peers !== this.#frozen) {
+      if (!Object.isFrozen(peers)) {
+        for (let i = 0; i < peers.length; i++) Object.freeze(peers[i])
+        Object.freeze(peers)
+      }
+      this.#frozen = peers
+    }
+    batch.frozen = true
   }
 }
 
-/** A batch as {@link BatchMaker.make} makes it, with nothing reused from an earlier one. */
+/** A batch as {@link BatchMaker.make} makes it, with nothing reused from an earlier one, frozen. */
 export function makeBatch(...read: Parameters<BatchMaker['make']>): Batch {
-  return new BatchMaker().make(...read)
+  const maker = new BatchMaker()
+  const batch = maker.make(...read)
+  maker.freeze(batch)
+  return batch
 }
 
 /** True once a callback detached the batch's memory (transferred its ArrayBuffer). */

@@ -63,6 +63,8 @@ export class ReceiveDelivery<H extends FlushingHandle> {
   // Batches read but not delivered (stop_recv inside a callback, or the
   // turn's time spent): delivered in order on the next turn or start_recv.
   #held: Batch[] = []
+  // The batch of the read being delivered, from the binding's event.
+  #delivering: Batch | null = null
   #heldScheduled = false
   #heldDatagrams = 0
   #heldBytes = 0
@@ -94,6 +96,11 @@ export class ReceiveDelivery<H extends FlushingHandle> {
     this.#pktinfo = pktinfo
     this.#onRecv = callback
     this.#sink = sink
+    if (sink === null) {
+      // Batches read for a sink go to the callback from here on: frozen first.
+      if (this.#delivering !== null) this.#batches.freeze(this.#delivering)
+      for (const batch of this.#held) this.#batches.freeze(batch)
+    }
     if (this.#held.length > 0) this.#scheduleHeld()
   }
 
@@ -127,11 +134,17 @@ export class ReceiveDelivery<H extends FlushingHandle> {
     if (kind === RECEIVED && memory !== null && peers !== null) {
       this.#loop._flushSends()
       const batch = this.#batches.make(memory, offset, size, count, peers, locals)
+      // The tuples a callback sees are frozen; a sink's are not (see
+      // BatchMaker.freeze, and `start` for a sink that goes mid-batch).
+      if (this.#sink === null) this.#batches.freeze(batch)
       this.#budget.beginRead(count)
       // Behind held batches, or cut short (stop_recv inside a callback, or
       // the turn's time spent): kept for later, in order.
-      if (this.#held.length > 0 || !this.#deliver(batch)) this.#hold(batch)
-      else this.#release(batch)
+      this.#delivering = batch
+      const delivered = this.#held.length === 0 && this.#deliver(batch)
+      this.#delivering = null
+      if (delivered) this.#release(batch)
+      else this.#hold(batch)
     } else if (kind === RECV_ERROR) {
       this.#loop._flushSends()
       const onRecv = this.#onRecv

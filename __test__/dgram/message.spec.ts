@@ -236,6 +236,64 @@ both("emit wrapped after datagrams were delivered sees the later ones; with no l
   t.deepEqual(got.filter((g) => g !== 'late unheard'), ['before', 'after', 'late witness'])
 })
 
+// uv-udp/dgram replaces the socket's listener table (`_events`) by a copy
+// with fast properties whenever its keys may have changed: this pins that
+// every kind of change between datagrams keeps delivery, the event names
+// and their order, and the listeners, as dgram's.
+both("the listener table changed every way between datagrams: delivery, eventNames and listeners as dgram's", async (t, dgram) => {
+  const rx = await bound(t, dgram)
+  const tx = socket(t, dgram)
+  const port = rx.address().port
+  const seen: string[] = []
+  const a = (msg: Buffer) => seen.push(`a ${msg}`)
+  const b = (msg: Buffer) => seen.push(`b ${msg}`)
+  const noop = () => undefined
+  const mine = Symbol('mine')
+  const tables: string[] = []
+  const step = async (label: string, expected: number) => {
+    const before = seen.length
+    tx.send(label, port, '127.0.0.1')
+    await until(() => seen.length === before + expected, 3000, `datagram ${label}`)
+    const names = rx.eventNames().map((name) => (typeof name === 'symbol' ? `@${name.description}` : name))
+    tables.push(`${names.join(',')} | ${rx.listenerCount('message')}`)
+  }
+  rx.on('message', a)
+  rx.on('error', noop)
+  ;(rx as unknown as NodeJS.EventEmitter).on(mine, noop)
+  rx.on('close', noop)
+  await step('1', 1)
+  rx.removeListener('error', noop)
+  await step('2', 1)
+  rx.prependListener('message', b)
+  await step('3', 2)
+  rx.removeListener('message', a)
+  await step('4', 1)
+  rx.removeAllListeners('message')
+  rx.once('message', a)
+  rx.on('message', b)
+  await step('5', 2)
+  await step('6', 1)
+  rx.removeAllListeners()
+  rx.on('message', a)
+  await step('7', 1)
+  rx.off('message', a)
+  rx.on('listening', noop)
+  rx.on('message', b)
+  await step('8', 1)
+  t.deepEqual(seen, ['a 1', 'a 2', 'b 3', 'a 3', 'b 4', 'a 5', 'b 5', 'b 6', 'a 7', 'b 8'])
+  t.deepEqual(tables, [
+    'message,error,close,@mine | 1',
+    'message,close,@mine | 1',
+    'message,close,@mine | 2',
+    'message,close,@mine | 1',
+    'close,message,@mine | 1',
+    'close,message,@mine | 1',
+    'message | 1',
+    'listening,message | 1',
+  ])
+  t.deepEqual(rx.listeners('message'), [b])
+})
+
 // What the fast path is for: a lone listener of a socket whose emit is
 // EventEmitter's own is called without emit (a frame of node:events in its
 // stack shows emit ran); with two listeners, a wrapped emit, or

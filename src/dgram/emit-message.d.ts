@@ -14,6 +14,16 @@
  * inlined by V8 (its feedback names `Function.prototype.call`, not the
  * listener) and cost the facade a tenth of its receive rate. The bound copy
  * keeps the last listener alive until the next datagram or the socket goes.
+ *
+ * The listener is looked up in the socket's listener table (`_events`) for
+ * each datagram, since `on`, `off` and the rest change it in place. Node
+ * makes that table with `{ __proto__: null }` and deletes keys from it,
+ * both of which leave it in V8's dictionary mode, where each lookup is a
+ * hash probe (~90 instructions per datagram, docs/design-notes.md). So when
+ * the table's keys may have changed (another object, or another count),
+ * it is replaced by a copy with fast properties: the same keys in the same
+ * order, the same values, no prototype. EventEmitter reads `this._events`
+ * afresh in each of its methods, so it goes on with the copy.
  */
 import { EventEmitter } from 'node:events';
 import type { Address4, Address6 } from '../address';

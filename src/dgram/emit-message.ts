@@ -14,6 +14,16 @@
  * inlined by V8 (its feedback names `Function.prototype.call`, not the
  * listener) and cost the facade a tenth of its receive rate. The bound copy
  * keeps the last listener alive until the next datagram or the socket goes.
+ *
+ * The listener is looked up in the socket's listener table (`_events`) for
+ * each datagram, since `on`, `off` and the rest change it in place. Node
+ * makes that table with `{ __proto__: null }` and deletes keys from it,
+ * both of which leave it in V8's dictionary mode, where each lookup is a
+ * hash probe (~90 instructions per datagram, docs/design-notes.md). So when
+ * the table's keys may have changed (another object, or another count),
+ * it is replaced by a copy with fast properties: the same keys in the same
+ * order, the same values, no prototype. EventEmitter reads `this._events`
+ * afresh in each of its methods, so it goes on with the copy.
  */
 import { EventEmitter } from 'node:events'
 
@@ -26,7 +36,10 @@ const baseEmit = EventEmitter.prototype.emit
 
 interface Listeners {
   _events?: Record<string | symbol, unknown>
+  _eventsCount?: number
 }
+
+type Table = Record<string | symbol, unknown>
 
 type MessageListener = (msg: Buffer, rinfo: RemoteInfo) => unknown
 
@@ -48,6 +61,9 @@ export class MessageEmitter {
   // The lone listener last called, and its copy bound to the emitter.
   #listener: unknown = undefined
   #bound: MessageListener | null = null
+  // The listener table last copied, and its key count then.
+  #table: Table | undefined = undefined
+  #count: number | undefined = -1
 
   constructor(emitter: EventEmitter) {
     this.#emitter = emitter
@@ -93,7 +109,10 @@ export class MessageEmitter {
   emit(msg: Buffer, rinfo: RemoteInfo): void {
     const emitter = this.#emitter
     if (!this.#capture && emitter.emit === baseEmit) {
-      const listener = (emitter as Listeners)._events?.message
+      const table = emitter as Listeners
+      let events = table._events
+      if (events !== this.#table || table._eventsCount !== this.#count) events = this.#copyTable(events, table._eventsCount)
+      const listener = events?.message
       if (listener !== this.#listener) {
         this.#listener = listener
         this.#bound = typeof listener === 'function' ? (listener as MessageListener).bind(emitter) : null
@@ -105,5 +124,20 @@ export class MessageEmitter {
       }
     }
     emitter.emit('message', msg, rinfo)
+  }
+
+  // Replaces the emitter's listener table by a copy with fast properties,
+  // when it is EventEmitter's own (a prototype-less object), and notes the
+  // table in use and its key count.
+  #copyTable(events: Table | undefined, count: number | undefined): Table | undefined {
+    let table = events
+    if (typeof events === 'object' && events !== null && Object.getPrototypeOf(events) === null) {
+      table = Object.setPrototypeOf({}, null) as Table
+      for (const key of Reflect.ownKeys(events)) table[key] = events[key]
+      ;(this.#emitter as Listeners)._events = table
+    }
+    this.#table = table
+    this.#count = count
+    return table
   }
 }
