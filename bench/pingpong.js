@@ -154,13 +154,25 @@ async function echoChild(lib, limitSeconds) {
   process.stdout.write(`${JSON.stringify({ ready: true, port: server.port })}\n`)
 }
 
+/**
+ * `pair`: pingpongTwoProcesses run in this process, which prints the
+ * round-trip times as one JSON line: so that both sides run with this
+ * process's environment (bench/run.js's busy-polling row).
+ */
+async function pairChild(lib, rounds) {
+  const rtts = await pingpongTwoProcesses(lib, rounds, Loop.default_loop())
+  process.stdout.write(`${JSON.stringify(Array.from(rtts))}\n`)
+}
+
 if (require.main === module) {
   const [mode, lib, limit] = process.argv.slice(2)
-  if (mode !== 'echo' || !['uv-udp', 'dgram', 'uv-udp/dgram'].includes(lib)) {
+  if (!['echo', 'pair'].includes(mode) || !['uv-udp', 'dgram', 'uv-udp/dgram'].includes(lib)) {
     console.error('usage: node bench/pingpong.js echo <uv-udp|dgram|uv-udp/dgram> <limit seconds>')
+    console.error('       node bench/pingpong.js pair <uv-udp|dgram|uv-udp/dgram> <rounds>')
     process.exit(2)
   }
-  echoChild(lib, Number(limit ?? 120)).catch((error) => {
+  const run = mode === 'echo' ? echoChild(lib, Number(limit ?? 120)) : pairChild(lib, Number(limit))
+  run.catch((error) => {
     console.error(error)
     process.exit(1)
   })

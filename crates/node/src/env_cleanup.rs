@@ -94,6 +94,7 @@ unsafe extern "C" fn on_env_cleanup(_arg: *mut c_void) {
 unsafe extern "C" fn on_teardown(_hook: sys::napi_async_cleanup_hook_handle, _arg: *mut c_void) {
     close_all();
     crate::driver::completions::close();
+    crate::driver::spin::close();
     finish_if_done();
 }
 

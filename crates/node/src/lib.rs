@@ -31,4 +31,4 @@ pub use native_udp::NativeUdp;
 pub use send_fns::{
     handle_send, handle_send_again, handle_try_send, handle_try_send_again, install_raw_send_again,
 };
-pub use test_hooks::{test_gro_coalesced, test_panic, test_trim_heap};
+pub use test_hooks::{test_busy_polling, test_gro_coalesced, test_panic, test_trim_heap};

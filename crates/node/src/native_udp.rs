@@ -256,6 +256,7 @@ impl NativeUdp {
             messages.push((*dest, &data[..]));
         }
         let n = self.udp().try_send_many(&mut messages).or_throw(env)?;
+        crate::driver::spin::after_send(&self.handle);
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 

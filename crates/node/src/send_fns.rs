@@ -17,7 +17,7 @@ use napi_derive::napi;
 use uv_udp_core::SendOutcome;
 
 use crate::contract::SEND_QUEUED;
-use crate::driver::{completions, Driver};
+use crate::driver::{completions, spin, Driver};
 use crate::handle::Handle;
 use crate::handle_ids;
 use crate::native_udp::destination;
@@ -84,6 +84,7 @@ fn send(
     if let Some(code) = failed {
         return Ok(code);
     }
+    spin::after_send(handle);
     Ok(match outcome {
         SendOutcome::Sent(n) => i32::try_from(n).unwrap_or(i32::MAX),
         SendOutcome::Failed(err) => err.code,
@@ -95,6 +96,7 @@ fn send(
 /// wait); the bytes sent.
 fn try_send(env: &Env, handle: &Handle, dest: Option<SocketAddr>, data: &[u8]) -> Result<u32> {
     let n = handle.udp.borrow_mut().try_send(dest, data).or_throw(env)?;
+    spin::after_send(handle);
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 

@@ -61,3 +61,15 @@ pub fn test_gro_coalesced() -> napi::Result<GroCounts> {
         datagrams: uv_udp_core::recv_batch::coalesced_datagrams() as f64,
     })
 }
+
+/// Whether this thread's loop is being kept polling after a send
+/// (`UV_UDP_BUSY_POLL_US`, with `UV_UDP_TEST_HOOKS=1`).
+#[napi(js_name = "__testBusyPolling")]
+pub fn test_busy_polling() -> napi::Result<bool> {
+    if !enabled() {
+        return Err(napi::Error::from_reason(
+            "test hooks are off (set UV_UDP_TEST_HOOKS=1)",
+        ));
+    }
+    Ok(crate::driver::spin::polling())
+}
