@@ -10,6 +10,7 @@ import { join } from 'node:path'
 
 import test, { type ExecutionContext } from 'ava'
 
+import { linux, needs } from './support/capability.js'
 import { FIXTURES, outputOf, report as childReport, run } from './support/child.js'
 
 interface Report {
@@ -83,3 +84,26 @@ test('the reactor driver never busy-polls, even with UV_UDP_BUSY_POLL_US', async
   t.false(report.afterSend)
   t.is(report.pollingInCallbacks, 0)
 })
+
+// The idle handle is one more libuv handle of each worker's loop: workers
+// terminated (or exiting) while they send, with busy polling on, must still
+// tear down cleanly (fixtures/hardening-worker.cjs, as faults.spec runs it
+// without the variable).
+needs(linux('counting descriptors in /proc/self/fd'), { requiredInCI: false })(
+  'workers terminated while sending with busy polling on: no crash, no hang, their sockets closed',
+  async (t) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, UV_UDP_BUSY_POLL_US: String(WINDOW_US) }
+    delete env.UV_UDP_BACKEND
+    const result = await run(process.execPath, [join(FIXTURES, 'hardening-worker.cjs')], 60_000, env)
+    t.is(result.signal, null, outputOf(result))
+    t.is(result.code, 0, outputOf(result))
+    const out = childReport<{ before: number; after: number; rounds: { state: string; events: string[]; mainStillReceives: boolean }[] }>(t, result)
+    if (!out) return
+    t.is(out.rounds.length, 8)
+    t.true(
+      out.rounds.every((round) => round.state === 'busy' && round.mainStillReceives && !round.events.some((e) => e.startsWith('error'))),
+      JSON.stringify(out.rounds),
+    )
+    t.is(out.after, out.before, 'descriptors back to the count before')
+  },
+)

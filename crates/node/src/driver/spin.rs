@@ -65,6 +65,10 @@ pub(crate) fn after_send(handle: &Handle) {
     let Driver::Uv(driver) = &handle.driver else {
         return;
     };
+    if env_cleanup::tearing_down() {
+        // No new libuv handle once the env's handles are being closed.
+        return;
+    }
     let uv_loop = driver.uv_loop();
     let Some(api) = uv_sys::api() else {
         return;
