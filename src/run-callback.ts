@@ -12,3 +12,15 @@ export function runCallback(loop: Loop, fn: () => void): void {
     loop._report(error)
   }
 }
+
+/**
+ * `fn(a, b)` as `runCallback` calls it, without a closure: for callbacks
+ * run once per datagram or per send.
+ */
+export function runCallbackWith<A, B>(loop: Loop, fn: (a: A, b: B) => void, a: A, b: B): void {
+  try {
+    fn(a, b)
+  } catch (error) {
+    loop._report(error)
+  }
+}

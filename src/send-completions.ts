@@ -7,7 +7,7 @@ import { COMPLETED_WORDS, type NativeUdp } from '../binding'
 
 import type { Fifo } from './fifo'
 import type { Loop } from './loop'
-import { runCallback } from './run-callback'
+import { runCallbackWith } from './run-callback'
 
 /** A send's callback: `error` is `null` on success. */
 export type CompletionCallback<H> = (handle: H, error: number | null) => void
@@ -79,7 +79,7 @@ export class SendCompletions<H extends FlushingHandle> {
           const code = completed[i]
           this.#takenCount--
           this.#takenBytes -= completed[i + 1]
-          runCallback(loop, () => callback(handle, code === 0 ? null : code))
+          runCallbackWith(loop, callback, handle, code === 0 ? null : code)
         }
         if (words < completed.length) break
       }

@@ -11,8 +11,6 @@ export interface SendArguments {
     callback: SendCallback | undefined;
     /** The IP literal it goes to, once resolved; null before (and when connected). */
     ip: string | null;
-    /** Its size, once the handle took it. */
-    bytes: number;
 }
 /** The arguments of `send(buffer, offset?, length?, port?, address?, callback?)`. */
 export declare function sendArguments(connected: boolean, buffer: unknown, offset: unknown, length: unknown, port: unknown, address: unknown, callback: unknown): SendArguments;

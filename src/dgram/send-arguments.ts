@@ -22,8 +22,6 @@ export interface SendArguments {
   callback: SendCallback | undefined
   /** The IP literal it goes to, once resolved; null before (and when connected). */
   ip: string | null
-  /** Its size, once the handle took it. */
-  bytes: number
 }
 
 /** The arguments of `send(buffer, offset?, length?, port?, address?, callback?)`. */
@@ -66,5 +64,5 @@ export function sendArguments(
   } else if (address != null) {
     validateString(address, 'address')
   }
-  return { parts, port: checkedPort, address: address as string | undefined, callback: callback as SendCallback | undefined, ip: null, bytes: 0 }
+  return { parts, port: checkedPort, address: address as string | undefined, callback: callback as SendCallback | undefined, ip: null }
 }

@@ -10,13 +10,12 @@ import type { Address4, Address6 } from '../address'
 import { errno } from '../errno'
 import type { UDP } from '../udp'
 
-import { Fifo } from '../fifo'
-
+import { AwaitingSends } from './awaiting-sends'
 import { familyOf } from './bind'
 import { codeOf, exceptionWithHostPort, socketIsConnected } from './errors'
 import type { Resolver } from './lookup'
 import { type SendPayload, partsLength, toParts } from './payload'
-import type { SendArguments, SendCallback } from './send-arguments'
+import type { SendArguments } from './send-arguments'
 import { handles } from './socket-handles'
 import { validatePort, validateString } from './validate'
 
@@ -33,7 +32,7 @@ export class Sender {
   #deferred: SendArguments[] = []
   // Sends with a callback that the handle took, in call order: the handle
   // runs its callbacks in that order, all through #onSent.
-  readonly #awaiting = new Fifo<SendArguments>()
+  readonly #awaiting = new AwaitingSends()
   #callbacksScheduled = false
   #lastDestination: Address4 | Address6 | null = null
 
@@ -105,15 +104,18 @@ export class Sender {
       return
     }
     if (callback === undefined) return
-    send.bytes = parts.length === 1 ? parts[0].byteLength : partsLength(parts)
-    this.#awaiting.push(send)
+    this.#awaiting.push(callback, send.address, send.port, parts.length === 1 ? parts[0].byteLength : partsLength(parts))
     this.#scheduleCallbacks(udp)
   }
 
   // The handle's callback of every send that has one, in call order.
   #onSent = (_handle: UDP, code: number | null): void => {
-    const send = this.#awaiting.shift() as SendArguments
-    ;(send.callback as SendCallback)(code === null ? null : exceptionWithHostPort(code, 'send', send.address, send.port), send.bytes)
+    const awaiting = this.#awaiting
+    const callback = awaiting.callback()
+    const error = code === null ? null : exceptionWithHostPort(code, 'send', awaiting.address(), awaiting.port())
+    const size = awaiting.size()
+    awaiting.drop()
+    callback(error, size)
   }
 
   // Node calls a send's callback on the next tick when the kernel took the
