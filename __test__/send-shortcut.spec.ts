@@ -2,7 +2,9 @@
 // to address values equal to the last destination the binding parsed
 // takes the `…Again` call (no host string copied or parsed again); any
 // other address takes the full call, and one the checks refuse is never
-// sent. Counted by wrapping the binding's four send functions. Loopback only.
+// sent. Counted by wrapping the binding's four send functions where the
+// handle reads them: src/hot-exports.js, which read them once from the
+// binding (whose own exports the handle no longer reads per send). Loopback only.
 import { createRequire } from 'node:module'
 
 import test, { type ExecutionContext } from 'ava'
@@ -10,7 +12,7 @@ import test, { type ExecutionContext } from 'ava'
 import { type Address, Loop, UDPError } from '../index.js'
 import { handle, until } from './support/handles.js'
 
-const binding = createRequire(import.meta.url)('../binding.js') as Record<string, (...args: unknown[]) => unknown>
+const binding = createRequire(import.meta.url)('../src/hot-exports.js') as Record<string, (...args: unknown[]) => unknown>
 const FULL = ['handleSend', 'handleTrySend']
 const AGAIN = ['handleSendAgain', 'handleTrySendAgain']
 

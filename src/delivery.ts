@@ -7,16 +7,9 @@
 // use of it is a getter call (about 200 instructions per datagram).
 import { Buffer } from 'node:buffer'
 
-import * as binding from '../binding'
-
 import type { Address4, Address6 } from './address'
 import { backend } from './backend'
-
-// Read once, here: the binding's exports object is in dictionary mode (its
-// properties are added one by one), so each read of it from hot code is a
-// full property lookup (a LoadIC call of about 80 instructions, several
-// per datagram), where a module constant is a plain load.
-const { HEADER_WORDS, NO_PEER } = binding
+import { HEADER_WORDS, NO_PEER } from './hot-exports'
 
 /** Where a datagram arrived: `start_recv(cb, { pktinfo: true })` passes it as the sixth argument. */
 export interface PacketInfo {

@@ -5,7 +5,6 @@
  * reactor's receive queue given back its room.
  */
 import type { NativeUdp } from '../binding'
-import * as binding from '../binding'
 
 import type { Address4, Address6 } from './address'
 import { backend } from './backend'
@@ -22,15 +21,10 @@ import {
   peerOf,
   takePayload,
 } from './delivery'
+import { RECEIVED, RECV_ERROR, SENDS_DONE } from './hot-exports'
 import type { Loop } from './loop'
 import { runCallback } from './run-callback'
 import type { FlushingHandle } from './send-completions'
-
-// Read once, here: the binding's exports object is in dictionary mode (its
-// properties are added one by one), so each read of it from hot code is a
-// full property lookup (a LoadIC call of about 80 instructions, several
-// per datagram), where a module constant is a plain load.
-const { RECEIVED, RECV_ERROR, SENDS_DONE } = binding
 
 /** The receive callback, for a handle of type `H`. */
 export type DeliveryCallback<H> = (

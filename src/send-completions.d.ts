@@ -3,7 +3,7 @@
  * outcome is known, run in call order, and the sends taken from the binding
  * whose callback has not run yet (which still count in the queue's size).
  */
-import { type NativeUdp } from '../binding';
+import type { NativeUdp } from '../binding';
 import type { Fifo } from './fifo';
 import type { Loop } from './loop';
 /** A send's callback: `error` is `null` on success. */

@@ -3,9 +3,10 @@
  * outcome is known, run in call order, and the sends taken from the binding
  * whose callback has not run yet (which still count in the queue's size).
  */
-import { COMPLETED_WORDS, type NativeUdp } from '../binding'
+import type { NativeUdp } from '../binding'
 
 import type { Fifo } from './fifo'
+import { COMPLETED_WORDS } from './hot-exports'
 import type { Loop } from './loop'
 import { runCallbackWith } from './run-callback'
 

@@ -8,7 +8,7 @@
  * stream to one peer), the `…Again` functions send there without copying the
  * host string out of JS or parsing it again.
  */
-import { type NativeUdp } from '../binding';
+import type { NativeUdp } from '../binding';
 import { type Address } from './address';
 import { type Data } from './data';
 /** A destination taken apart for the binding: `null` host is the connected peer. */

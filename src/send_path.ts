@@ -8,11 +8,12 @@
  * stream to one peer), the `…Again` functions send there without copying the
  * host string out of JS or parsing it again.
  */
-import { type NativeUdp, handleSend, handleSendAgain, handleTrySend, handleTrySendAgain } from '../binding'
+import type { NativeUdp } from '../binding'
 
 import { type Address, addressParts, describe } from './address'
 import { type Data, viewBytes } from './data'
 import { fromNative } from './errors'
+import { handleSend, handleSendAgain, handleTrySend, handleTrySendAgain } from './hot-exports'
 
 /** A destination taken apart for the binding: `null` host is the connected peer. */
 type DestinationParts = [host: string | null, port: number, flowinfo: number, scopeId: number | undefined]

@@ -1,5 +1,5 @@
 /** pyuv's `UDP` handle. */
-import { NativeUdp, SEND_QUEUED } from '../binding'
+import { NativeUdp } from '../binding'
 
 import { type Address, type Address4, type Address6, describe } from './address'
 import { checkCallback } from './checks'
@@ -10,6 +10,7 @@ import type { PacketInfo } from './delivery'
 import { errno } from './errno'
 import { HandleClosedError, UDPError, fromNative } from './errors'
 import { Fifo } from './fifo'
+import { SEND_QUEUED } from './hot-exports'
 import { Loop } from './loop'
 import { type MessageSink, ReceiveDelivery } from './receive-delivery'
 import { runCallback } from './run-callback'

@@ -5,9 +5,12 @@ export type SendPayload = SendData | readonly SendData[];
 /** `buffer[offset, offset + length)` as Node's `sliceBuffer`: a view, not a copy. */
 export declare function sliceBuffer(buffer: unknown, offset: unknown, length: unknown): Uint8Array;
 /**
- * The parts of a datagram as Node's `send` normalises them: one part, or a
- * list (empty means one empty datagram). Throws Node's `ERR_INVALID_ARG_TYPE`.
+ * A datagram as Node's `send` normalises it: one view (what nearly every
+ * send passes: no list is made for it), or a list of parts to gather (an
+ * empty list becomes one empty part). Throws Node's `ERR_INVALID_ARG_TYPE`.
  */
-export declare function toParts(buffer: unknown): Uint8Array[];
-/** Total bytes of the parts: what a successful send reports. */
-export declare function partsLength(parts: readonly Uint8Array[]): number;
+export declare function toData(buffer: unknown): Uint8Array | Uint8Array[];
+/** Bytes of a datagram: what a successful send reports. */
+export declare function dataLength(data: Uint8Array | readonly Uint8Array[]): number;
+/** One buffer of the datagram, for the synchronous sends (a list is copied into one). */
+export declare function joinData(data: Uint8Array | Uint8Array[]): Uint8Array;

@@ -26,15 +26,17 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
 }
 
 /**
- * The parts of a datagram as Node's `send` normalises them: one part, or a
- * list (empty means one empty datagram). Throws Node's `ERR_INVALID_ARG_TYPE`.
+ * A datagram as Node's `send` normalises it: one view (what nearly every
+ * send passes: no list is made for it), or a list of parts to gather (an
+ * empty list becomes one empty part). Throws Node's `ERR_INVALID_ARG_TYPE`.
  */
-export function toParts(buffer: unknown): Uint8Array[] {
+export function toData(buffer: unknown): Uint8Array | Uint8Array[] {
   if (!Array.isArray(buffer)) {
-    if (typeof buffer === 'string') return [Buffer.from(buffer)]
+    if (typeof buffer === 'string') return Buffer.from(buffer)
     if (!ArrayBuffer.isView(buffer)) throw invalidArgType('buffer', EXPECTED, buffer)
-    return [bytesOf(buffer)]
+    return bytesOf(buffer)
   }
+  if (buffer.length === 0) return [Buffer.alloc(0)]
   const parts = new Array<Uint8Array>(buffer.length)
   for (let i = 0; i < buffer.length; i++) {
     const part: unknown = buffer[i]
@@ -45,9 +47,15 @@ export function toParts(buffer: unknown): Uint8Array[] {
   return parts
 }
 
-/** Total bytes of the parts: what a successful send reports. */
-export function partsLength(parts: readonly Uint8Array[]): number {
+/** Bytes of a datagram: what a successful send reports. */
+export function dataLength(data: Uint8Array | readonly Uint8Array[]): number {
+  if (!Array.isArray(data)) return (data as Uint8Array).byteLength
   let total = 0
-  for (const part of parts) total += part.byteLength
+  for (const part of data) total += part.byteLength
   return total
+}
+
+/** One buffer of the datagram, for the synchronous sends (a list is copied into one). */
+export function joinData(data: Uint8Array | Uint8Array[]): Uint8Array {
+  return Array.isArray(data) ? (data.length === 1 ? data[0] : Buffer.concat(data)) : data
 }

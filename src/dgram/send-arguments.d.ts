@@ -5,7 +5,8 @@ export type SendCallback = (error: Error | null, bytes: number) => void;
  * what the socket's sender learns of it on its way: one object per send.
  */
 export interface SendArguments {
-    parts: Uint8Array[];
+    /** One view, or the parts of a list to gather (never empty). */
+    data: Uint8Array | Uint8Array[];
     port: number;
     address: string | undefined;
     callback: SendCallback | undefined;

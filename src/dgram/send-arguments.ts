@@ -5,7 +5,7 @@
  * order.
  */
 import { socketIsConnected } from './errors'
-import { sliceBuffer, toParts } from './payload'
+import { sliceBuffer, toData } from './payload'
 import { validatePort, validateString } from './validate'
 
 /** A send's callback: `bytes` is the datagram's size. */
@@ -16,7 +16,8 @@ export type SendCallback = (error: Error | null, bytes: number) => void
  * what the socket's sender learns of it on its way: one object per send.
  */
 export interface SendArguments {
-  parts: Uint8Array[]
+  /** One view, or the parts of a list to gather (never empty). */
+  data: Uint8Array | Uint8Array[]
   port: number
   address: string | undefined
   callback: SendCallback | undefined
@@ -55,7 +56,7 @@ export function sendArguments(
     }
     if (port || address) throw socketIsConnected()
   }
-  const parts = toParts(payload)
+  const data = toData(payload)
   const checkedPort = connected ? 0 : validatePort(port, 'Port', false)
   if (typeof callback !== 'function') callback = undefined
   if (typeof address === 'function') {
@@ -64,5 +65,5 @@ export function sendArguments(
   } else if (address != null) {
     validateString(address, 'address')
   }
-  return { parts, port: checkedPort, address: address as string | undefined, callback: callback as SendCallback | undefined, ip: null }
+  return { data, port: checkedPort, address: address as string | undefined, callback: callback as SendCallback | undefined, ip: null }
 }

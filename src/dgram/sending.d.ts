@@ -15,7 +15,7 @@ export type SendManyMessage = readonly [msg: SendPayload, port?: number, address
 export declare class Sender {
     #private;
     constructor(emitter: EventEmitter, family: 4 | 6, resolver: Resolver, handle: () => UDP | null);
-    /** Sends `parts` on a bound socket: to its peer when `connected`, else to `address` once resolved. */
+    /** Sends a datagram on a bound socket: to its peer when `connected`, else to `address` once resolved. */
     send(connected: boolean, send: SendArguments): void;
 }
 /** `Socket`'s synchronous sends, copied onto `Socket.prototype` by socket.ts (see socket-handles.ts). */

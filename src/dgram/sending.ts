@@ -14,7 +14,7 @@ import { AwaitingSends } from './awaiting-sends'
 import { familyOf } from './bind'
 import { codeOf, exceptionWithHostPort, socketIsConnected } from './errors'
 import type { Resolver } from './lookup'
-import { type SendPayload, partsLength, toParts } from './payload'
+import { type SendPayload, dataLength, joinData, toData } from './payload'
 import type { SendArguments } from './send-arguments'
 import { handles } from './socket-handles'
 import { validatePort, validateString } from './validate'
@@ -43,7 +43,7 @@ export class Sender {
     this.#handle = handle
   }
 
-  /** Sends `parts` on a bound socket: to its peer when `connected`, else to `address` once resolved. */
+  /** Sends a datagram on a bound socket: to its peer when `connected`, else to `address` once resolved. */
   send(connected: boolean, send: SendArguments): void {
     if (connected) {
       this.#doSend(null, send)
@@ -78,34 +78,43 @@ export class Sender {
   }
 
   #doSend(ex: Error | null, send: SendArguments): void {
-    const { callback } = send
     if (ex !== null) {
-      if (callback) process.nextTick(callback, ex)
-      else process.nextTick(this.#emitError, ex)
+      this.#failed(send, ex)
       return
     }
     const udp = this.#handle()
     if (udp === null) return
-    const { ip, parts } = send
+    const { ip, data, callback } = send
     let destination: Address4 | Address6 | null = null
     if (ip !== null) {
       const last = this.#lastDestination
       if (last !== null && last[0] === ip && last[1] === send.port) destination = last
       else if (this.#matchesFamily(ip)) destination = this.#lastDestination = [ip, send.port]
       else {
-        if (callback) process.nextTick(callback, exceptionWithHostPort(errno.UV_EINVAL, 'send', send.address, send.port))
+        this.#failed(send, errno.UV_EINVAL)
         return
       }
     }
     try {
-      udp.send(destination, parts.length === 1 ? parts[0] : parts, callback === undefined ? undefined : this.#onSent)
+      udp.send(destination, data, callback === undefined ? undefined : this.#onSent)
     } catch (error) {
-      if (callback) process.nextTick(callback, exceptionWithHostPort(codeOf(error), 'send', send.address, send.port))
+      this.#failed(send, codeOf(error))
       return
     }
     if (callback === undefined) return
-    this.#awaiting.push(callback, send.address, send.port, parts.length === 1 ? parts[0].byteLength : partsLength(parts))
+    this.#awaiting.push(callback, send.address, send.port, dataLength(data))
     this.#scheduleCallbacks(udp)
+  }
+
+  // A send that never reached the handle: its callback gets the error on the
+  // next tick; a failed lookup without one is the socket's 'error'. (Out of
+  // #doSend, which stays small enough for the handle's send to be inlined.)
+  #failed(send: SendArguments, error: Error | number): void {
+    const { callback } = send
+    if (typeof error === 'number') {
+      if (callback) process.nextTick(callback, exceptionWithHostPort(error, 'send', send.address, send.port))
+    } else if (callback) process.nextTick(callback, error)
+    else process.nextTick(this.#emitError, error)
   }
 
   // The handle's callback of every send that has one, in call order.
@@ -156,8 +165,7 @@ export class ImmediateSendMethods {
   trySend(msg: SendPayload, port?: number, address?: string): number {
     const udp = handles.running(this)
     const destination = immediateDestination(this, port, address)
-    const parts = toParts(msg)
-    const data = parts.length === 1 ? parts[0] : Buffer.concat(parts)
+    const data = joinData(toData(msg))
     handles.bindNow(this, address, port)
     try {
       return udp.try_send(destination, data)
@@ -188,8 +196,7 @@ export class ImmediateSendMethods {
         destination = immediateDestination(this, port, address)
         previous = [port, address, destination]
       }
-      const parts = toParts(msg)
-      batch[i] = [destination, parts.length === 1 ? parts[0] : Buffer.concat(parts)]
+      batch[i] = [destination, joinData(toData(msg))]
     }
     if (batch.length === 0) return 0
     const first = messages[0]

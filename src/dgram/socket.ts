@@ -246,14 +246,13 @@ export class Socket extends EventEmitter {
     const send = sendArguments(connected, buffer, offset, length, port, address, callback)
     this.#healthCheck()
     if (this.#bindState === UNBOUND) this.bind({ port: 0, exclusive: true })
-    if (send.parts.length === 0) send.parts.push(Buffer.alloc(0))
     if (this.#bindState !== BOUND) this.#sendOnceBound(send)
     else this.#sender.send(connected, send)
   }
 
   // Kept out of send(): a closure there would cost every send a context.
   #sendOnceBound(send: SendArguments): void {
-    this.#queue.push(() => this.send(send.parts, send.port, send.address, send.callback))
+    this.#queue.push(() => this.send(send.data, send.port, send.address, send.callback))
   }
 
   // trySend and sendMany are synchronous: an unbound socket binds now, to
