@@ -2,6 +2,7 @@
 //! the reactor thread (`'reactor'`). Chosen once per JS thread at load.
 
 pub(crate) mod completions;
+pub(crate) mod idle;
 pub(crate) mod reactor;
 pub(crate) mod select;
 pub(crate) mod spin;

@@ -20,7 +20,7 @@ use std::ffi::c_void;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::driver::Driver;
+use crate::driver::{idle, Driver};
 use crate::env_cleanup;
 use crate::handle::Handle;
 use crate::uv_sys::{self, UvApi};
@@ -102,21 +102,10 @@ pub(crate) fn after_send(handle: &Handle) {
 }
 
 fn open(api: &UvApi, uv_loop: *mut c_void) -> Option<*mut c_void> {
-    // SAFETY: malloc of the size libuv reports for a uv_idle_t; checked for null.
-    let idle = unsafe { libc::malloc(api.idle_size) };
-    if idle.is_null() {
-        return None;
-    }
-    // SAFETY: `idle` is `idle_size` writable bytes; `uv_loop` is this env's loop.
-    if unsafe { (api.idle_init)(uv_loop, idle) } < 0 {
-        // SAFETY: never initialised, so libuv does not know it.
-        unsafe { libc::free(idle) };
-        return None;
-    }
+    let idle = idle::open(api, uv_loop)?;
     // SAFETY: an initialised idle handle: polling never keeps the loop alive.
     unsafe { (api.unref)(idle) };
     STATE.with(|s| s.borrow_mut().idle = Some(idle));
-    env_cleanup::uv_handle_opened();
     Some(idle)
 }
 
@@ -152,16 +141,9 @@ pub(crate) fn close() {
         state.until = None;
         state.idle.take()
     });
-    if let (Some(idle), Some(api)) = (idle, uv_sys::api()) {
-        // SAFETY: an initialised uv_idle_t, closed once (taken out of the state above).
-        unsafe { (api.close)(idle, Some(on_close)) };
+    if let Some(idle) = idle {
+        idle::close(idle);
     }
-}
-
-unsafe extern "C" fn on_close(idle: *mut c_void) {
-    // SAFETY: allocated by `open` with malloc; libuv is done with it.
-    unsafe { libc::free(idle) };
-    env_cleanup::uv_handle_closed();
 }
 
 #[cfg(test)]
