@@ -57,7 +57,10 @@ export class ReceiveDelivery<H extends FlushingHandle> {
   // Batches read but not delivered (stop_recv inside a callback, or the
   // turn's time spent): delivered in order on the next turn or start_recv.
   #held: Batch[] = []
-  // The batch of the read being delivered, from the binding's event.
+  // The batch of the read being delivered to a sink (its tuples not
+  // frozen), from the binding's event: `start` freezes it if a callback
+  // takes over mid-batch. Only set for a sink: a store per read into this
+  // long-lived object costs a write barrier.
   #delivering: Batch | null = null
   #heldScheduled = false
   #heldDatagrams = 0
@@ -131,12 +134,12 @@ export class ReceiveDelivery<H extends FlushingHandle> {
       // The tuples a callback sees are frozen; a sink's are not (see
       // BatchMaker.freeze, and `start` for a sink that goes mid-batch).
       if (this.#sink === null) this.#batches.freeze(batch)
+      else this.#delivering = batch
       this.#budget.beginRead(count)
       // Behind held batches, or cut short (stop_recv inside a callback, or
       // the turn's time spent): kept for later, in order.
-      this.#delivering = batch
       const delivered = this.#held.length === 0 && this.#deliver(batch)
-      this.#delivering = null
+      if (this.#delivering !== null) this.#delivering = null
       if (delivered) this.#release(batch)
       else this.#hold(batch)
     } else if (kind === RECV_ERROR) {
