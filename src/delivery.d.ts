@@ -24,7 +24,6 @@ export interface Batch {
     locals: readonly string[] | null;
     next: number;
     offset: number;
-    frozen: boolean;
 }
 /**
  * The time one handle's receive callbacks may take in one slice (see

@@ -35,8 +35,6 @@ export interface Batch {
   next: number
   // Where datagram `next`'s payload starts, from `base`.
   offset: number
-  // Whether its peer tuples are frozen (BatchMaker.freeze).
-  frozen: boolean
 }
 
 /**
@@ -106,7 +104,7 @@ export class BatchMaker {
       // Unaligned (not from the binding): a copy of this read's words.
       words = new Uint32Array(buffer.slice(base, base + count * HEADER_WORDS * 4))
     }
-    return { buffer, base, size, words, at, count, peers, locals, next: 0, offset: count * HEADER_WORDS * 4, frozen: false }
+    return { buffer, base, size, words, at, count, peers, locals, next: 0, offset: count * HEADER_WORDS * 4 }
   }
 
   /**
@@ -126,7 +124,6 @@ export class BatchMaker {
       }
       this.#frozen = peers
     }
-    batch.frozen = true
   }
 }
 

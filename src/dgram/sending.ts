@@ -98,7 +98,9 @@ export class Sender {
     try {
       udp.send(destination, data, callback === undefined ? undefined : this.#onSent)
     } catch (error) {
-      this.#failed(send, codeOf(error))
+      // Only a callback hears of a refused send (as in node:dgram), and
+      // codeOf, which rethrows an error without an errno, runs only then.
+      if (callback !== undefined) this.#failed(send, codeOf(error))
       return
     }
     if (callback === undefined) return
