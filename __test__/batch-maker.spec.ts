@@ -68,25 +68,28 @@ test('a larger buffer whose length is not a multiple of 4 reads back its datagra
   t.deepEqual(payloadsOf(maker.make(memory, 4, size, 2, peers(), null)), ['odd', 'tail'])
 })
 
-test('make leaves the peer tuples as they came; freeze freezes each peers array with its tuples, also the one of a later read', (t) => {
+test('make leaves the peer tuples as they came; freeze freezes every tuple of a peers array, also those of a later read', (t) => {
   const maker = new BatchMaker()
   const pool = new ArrayBuffer(1024)
-  const first = peers()
+  const first: (Address4 | Address6)[] = [['127.0.0.1', 4000], ['::1', 4001, 0, 0]]
   const size = writeRead(pool, 0, ['a'])
   const batch = maker.make(pool, 0, size, 1, first, null)
-  t.false(Object.isFrozen(batch.peers) || Object.isFrozen(first[0]))
+  t.false(first.some((tuple) => Object.isFrozen(tuple)))
   maker.freeze(batch)
-  t.true(Object.isFrozen(batch.peers) && Object.isFrozen(first[0]))
+  t.true(first.every((tuple) => Object.isFrozen(tuple)))
   t.deepEqual(peerOf(batch), ['127.0.0.1', 4000])
   // The same array again (the binding's peer cache): known by identity.
   const again = maker.make(pool, 0, size, 1, first, null)
   maker.freeze(again)
-  t.true(Object.isFrozen(again.peers) && Object.isFrozen(again.peers[0]))
-  const second = peers()
+  t.true(again.peers.every((tuple) => Object.isFrozen(tuple)))
+  const second: (Address4 | Address6)[] = [first[0], ['127.0.0.2', 4002]]
   const later = maker.make(pool, 0, size, 1, second, null)
-  t.false(Object.isFrozen(second[0]))
+  t.false(Object.isFrozen(second[1]))
   maker.freeze(later)
-  t.true(Object.isFrozen(second) && Object.isFrozen(second[0]))
+  t.true(second.every((tuple) => Object.isFrozen(tuple)))
+  // The peers array itself is the binding's, read only by the handle: left
+  // as it is (a frozen array's elements are read through V8's slow path).
+  t.false(Object.isFrozen(second))
 })
 
 test('a batch whose memory was transferred away is detached; one whose memory is whole is not', (t) => {

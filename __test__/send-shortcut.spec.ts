@@ -159,3 +159,41 @@ test.serial('a connected handle sending to null takes the full call each time (t
   await until(() => rx.got.length === 2, 5000, 'two datagrams')
   t.deepEqual(rx.got, ['a', 'b'])
 })
+
+test.serial('a frozen tuple sent to again takes the shortcut by identity; an array changed in place between sends does not', async (t) => {
+  const loop = new Loop()
+  const rx = receiver(t, loop, '127.0.0.1')
+  const other = receiver(t, loop, '127.0.0.1')
+  const tx = handle(t, loop)
+  // getsockname's tuple is frozen, as every received peer tuple is.
+  const frozen = rx.udp.getsockname()
+  t.true(Object.isFrozen(frozen))
+  const mutable: Address = ['127.0.0.1', rx.port]
+  let n = 0
+  const send = (to: Address) => tx.send(to, Buffer.from(String(n++)))
+  t.deepEqual(
+    calls(() => {
+      send(frozen)
+      send(frozen)
+      // Another destination in between: the frozen tuple is parsed again.
+      send(['127.0.0.1', other.port])
+      send(frozen)
+      send(frozen)
+      // Equal values in a mutable array: the shortcut, by its values. The
+      // same array object with a new port is a new destination.
+      send(mutable)
+      ;(mutable as [string, number])[1] = other.port
+      send(mutable)
+      // And the frozen tuple after it, whose values the binding no longer holds.
+      send(frozen)
+      // A mutable array the binding parsed, changed in place, is parsed again.
+      send(mutable)
+      ;(mutable as [string, number])[1] = rx.port
+      send(mutable)
+    }),
+    ['full', 'again', 'full', 'full', 'again', 'again', 'full', 'full', 'full', 'full'],
+  )
+  await until(() => rx.got.length + other.got.length === 10 && tx.send_queue_count === 0, 5000, 'ten datagrams')
+  t.deepEqual(rx.got, ['0', '1', '3', '4', '5', '7', '9'])
+  t.deepEqual(other.got, ['2', '6', '8'])
+})

@@ -46,10 +46,9 @@ export declare const HELD_BYTES: number;
  * through one view of the whole pool, made when the pool changes: a view
  * per read (a typed array allocated, and collected) cost about 400
  * instructions. And a read from the one peer of the handle's previous read
- * brings that read's peers array again (the binding's peer cache), frozen
- * already if a callback saw it: {@link BatchMaker.freeze} knows it by
- * identity, without asking `Object.isFrozen` (a call into the runtime)
- * each read.
+ * brings that read's peers array again (the binding's peer cache), its
+ * tuples frozen already if a callback saw them: {@link BatchMaker.freeze}
+ * knows it by identity, without a call into the runtime each read.
  */
 export declare class BatchMaker {
     #private;
@@ -60,9 +59,11 @@ export declare class BatchMaker {
      */
     make(buffer: ArrayBuffer, base: number, size: number, count: number, peers: (Address4 | Address6)[], locals: readonly string[] | null): Batch;
     /**
-     * Freezes `batch`'s peer tuples in place, and then the peers array, which
-     * marks it done, so that one callback cannot change the address another
-     * datagram reports. Only tuples a callback will see are frozen: V8 reads
+     * Freezes `batch`'s peer tuples in place, so that one callback cannot
+     * change the address another datagram reports; the last peers array
+     * done is known by identity (the binding hands the same one again for a
+     * read from the same single peer). Only tuples a callback will see are
+     * frozen, and not the peers array, which only the handle reads: V8 reads
      * a frozen array's elements through a slow path (~70 instructions a
      * read), which the facade's sink, which copies each sender into a fresh
      * `rinfo`, would pay twice per datagram (docs/design-notes.md).

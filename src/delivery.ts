@@ -59,16 +59,15 @@ export const HELD_BYTES = 16 << 20
  * through one view of the whole pool, made when the pool changes: a view
  * per read (a typed array allocated, and collected) cost about 400
  * instructions. And a read from the one peer of the handle's previous read
- * brings that read's peers array again (the binding's peer cache), frozen
- * already if a callback saw it: {@link BatchMaker.freeze} knows it by
- * identity, without asking `Object.isFrozen` (a call into the runtime)
- * each read.
+ * brings that read's peers array again (the binding's peer cache), its
+ * tuples frozen already if a callback saw them: {@link BatchMaker.freeze}
+ * knows it by identity, without a call into the runtime each read.
  */
 export class BatchMaker {
   // The buffer of the last read whose words were viewed whole, and that view.
   #buffer: ArrayBuffer | null = null
   #words: Uint32Array | null = null
-  // The last peers array frozen here (or found frozen).
+  // The last peers array whose tuples were frozen here.
   #frozen: readonly (Address4 | Address6)[] | null = null
 
   /**
@@ -108,9 +107,11 @@ export class BatchMaker {
   }
 
   /**
-   * Freezes `batch`'s peer tuples in place, and then the peers array, which
-   * marks it done, so that one callback cannot change the address another
-   * datagram reports. Only tuples a callback will see are frozen: V8 reads
+   * Freezes `batch`'s peer tuples in place, so that one callback cannot
+   * change the address another datagram reports; the last peers array
+   * done is known by identity (the binding hands the same one again for a
+   * read from the same single peer). Only tuples a callback will see are
+   * frozen, and not the peers array, which only the handle reads: V8 reads
    * a frozen array's elements through a slow path (~70 instructions a
    * read), which the facade's sink, which copies each sender into a fresh
    * `rinfo`, would pay twice per datagram (docs/design-notes.md).
@@ -118,10 +119,7 @@ export class BatchMaker {
   freeze(batch: Batch): void {
     const peers = batch.peers
     if (peers !== this.#frozen) {
-      if (!Object.isFrozen(peers)) {
-        for (let i = 0; i < peers.length; i++) Object.freeze(peers[i])
-        Object.freeze(peers)
-      }
+      for (let i = 0; i < peers.length; i++) Object.freeze(peers[i])
       this.#frozen = peers
     }
   }

@@ -28,10 +28,10 @@ export declare class SendPath {
     sendAgain(bytes: Uint8Array, hasCallback: boolean): number;
     /** `try_send` to the last parsed destination (after `same` said so). */
     trySendAgain(bytes: Uint8Array): number;
-    /** `send` to checked `parts`; they become the last destination once the binding took them. */
-    send(parts: DestinationParts, bytes: Uint8Array, hasCallback: boolean): number;
-    /** `try_send` to checked `parts`; remembered likewise. */
-    trySend(parts: DestinationParts, bytes: Uint8Array): number;
+    /** `send` to `parts`, checked from `address`; they become the last destination once the binding took them. */
+    send(address: unknown, parts: DestinationParts, bytes: Uint8Array, hasCallback: boolean): number;
+    /** `try_send` to `parts`, checked from `address`; remembered likewise. */
+    trySend(address: unknown, parts: DestinationParts, bytes: Uint8Array): number;
 }
 /**
  * `try_send_many`: `[address, data]` messages checked and handed to the

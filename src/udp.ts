@@ -136,7 +136,7 @@ export class UDP {
     if (callback !== undefined) checkCallback(callback, 'callback')
     let result: number
     try {
-      result = parts === null ? sends.sendAgain(bytes, callback !== undefined) : sends.send(parts, bytes, callback !== undefined)
+      result = parts === null ? sends.sendAgain(bytes, callback !== undefined) : sends.send(address, parts, bytes, callback !== undefined)
     } catch (error) {
       throw fromNative(error, 'address')
     }
@@ -162,7 +162,7 @@ export class UDP {
     const parts = sends.same(address) ? null : destinationParts(address)
     const bytes = viewBytes(data, 'data')
     try {
-      return parts === null ? sends.trySendAgain(bytes) : sends.trySend(parts, bytes)
+      return parts === null ? sends.trySendAgain(bytes) : sends.trySend(address, parts, bytes)
     } catch (error) {
       throw fromNative(error, 'address')
     }
