@@ -68,3 +68,17 @@ test('after a burst larger than it keeps, the emptied queue goes back to its ini
   expectFront(awaiting, 5, wrong)
   t.deepEqual(wrong, [])
 })
+
+test('the buffers grow only when full: 64 sends fit the initial 64 slots, the 65th doubles them', (t) => {
+  const awaiting = new AwaitingSends()
+  for (let n = 0; n < 64; n++) pushNth(awaiting, n)
+  t.is(awaiting.capacity, 64)
+  pushNth(awaiting, 64)
+  t.is(awaiting.capacity, 128)
+  const wrong: string[] = []
+  for (let n = 0; n <= 64; n++) {
+    expectFront(awaiting, n, wrong)
+    awaiting.drop()
+  }
+  t.deepEqual(wrong, [])
+})

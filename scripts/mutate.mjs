@@ -57,6 +57,7 @@ const TS = {
   // the package.
   // scoped() names a zone: only dgram/multicast's namespace has a scoped peer.
   'src/dgram/address-info.ts': ['dgram/bind', 'dgram/connect', 'dgram/multicast'],
+  'src/dgram/awaiting-sends.ts': ['awaiting-sends', 'dgram/send', 'dgram/send-paths'],
   'src/dgram/bind.ts': ['dgram/bind', 'dgram/extras'],
   'src/dgram/connecting.ts': ['dgram/connect'],
   'src/dgram/create-socket.ts': ['dgram/create-socket'],
@@ -104,6 +105,7 @@ const FIRST = {
   'src/socket-calls.ts': ['socket-call-arguments', 'errors'],
   'src/udp.ts': ['udp-paths', 'send-shortcut'],
   'src/dgram/address-info.ts': ['dgram/bind'],
+  'src/dgram/awaiting-sends.ts': ['awaiting-sends'],
   'src/dgram/bind.ts': ['dgram/bind'],
   'src/dgram/emit-message.ts': ['dgram/message'],
   'src/dgram/errors.ts': ['dgram/error-builders', 'dgram/error-wording'],
