@@ -45,6 +45,16 @@ both('send(buffer, offset, length, port, address, callback) sends the slice', as
   tx.send(new Uint8Array([1, 2, 3, 4]), 3, 1, rx.port)
   await until(() => rx.got.length === 3, 3000, 'three datagrams')
   t.deepEqual(rx.got.map((d) => d.bytes.toString('hex')), [Buffer.from('23456').toString('hex'), Buffer.from('bc').toString('hex'), '04'])
+  // An offset at the very end with length 0 is an empty datagram, not out of bounds.
+  const end = sent()
+  tx.send(Buffer.from('0123'), 4, 0, rx.port, '127.0.0.1', end.callback)
+  t.deepEqual(await end.done, [null, 0])
+  // The slice is a view: bytes changed before the send's tick are the ones sent.
+  const buffer = Buffer.from('abcdef')
+  tx.send(buffer, 1, 4, rx.port, '127.0.0.1')
+  buffer.write('WXYZ', 1)
+  await until(() => rx.got.length === 5, 3000, 'five datagrams')
+  t.deepEqual(rx.got.slice(3).map((d) => d.bytes.toString()), ['', 'WXYZ'])
 })
 
 both('send(list, port, address) gathers the parts into one datagram', async (t, dgram) => {
@@ -230,6 +240,12 @@ both('a message of the wrong type throws ERR_INVALID_ARG_TYPE', (t, dgram) => {
     name: 'TypeError',
     code: 'ERR_INVALID_ARG_TYPE',
     message: 'The "buffer" argument must be of type string or an instance of Buffer, TypedArray, or DataView. Received an instance of ArrayBuffer',
+  })
+  // The same with an offset and a length (Node's sliceBuffer).
+  t.deepEqual(thrown(t, () => s.send(5 as never, 0, 1, 1234, '127.0.0.1')), {
+    name: 'TypeError',
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: 'The "buffer" argument must be of type string or an instance of Buffer, TypedArray, or DataView. Received type number (5)',
   })
   t.deepEqual(thrown(t, () => s.send(['a', 5] as never, 1234)), {
     name: 'TypeError',
