@@ -197,3 +197,32 @@ test.serial('a frozen tuple sent to again takes the shortcut by identity; an arr
   t.deepEqual(rx.got, ['0', '1', '3', '4', '5', '7', '9'])
   t.deepEqual(other.got, ['2', '6', '8'])
 })
+
+test.serial('a frozen array whose port is a getter is sent where the getter says, each time', async (t) => {
+  const loop = new Loop()
+  const rx = receiver(t, loop, '127.0.0.1')
+  const other = receiver(t, loop, '127.0.0.1')
+  const tx = handle(t, loop)
+  let port = rx.port
+  const tricky = ['127.0.0.1', 0] as unknown as Address
+  Object.defineProperty(tricky, 1, { get: () => port, enumerable: true })
+  Object.freeze(tricky)
+  t.true(Object.isFrozen(tricky))
+  let n = 0
+  const send = () => tx.send(tricky, Buffer.from(String(n++)))
+  t.deepEqual(
+    calls(() => {
+      send()
+      send()
+      port = other.port
+      send()
+      send()
+      port = rx.port
+      send()
+    }),
+    ['full', 'again', 'full', 'again', 'full'],
+  )
+  await until(() => rx.got.length + other.got.length === 5 && tx.send_queue_count === 0, 5000, 'five datagrams')
+  t.deepEqual(rx.got, ['0', '1', '4'])
+  t.deepEqual(other.got, ['2', '3'])
+})

@@ -34,11 +34,13 @@ export class SendPath {
   #flowinfo = 0
   #scopeId: number | undefined
   // The address object those parts came from when it is frozen (a received
-  // peer tuple, getsockname's): its elements cannot have changed, so the
-  // same object again is the same destination without reading them (V8
-  // reads a frozen array's elements through its slow path, ~70
-  // instructions each). null whenever #host is.
+  // peer tuple, getsockname's): once its elements are known to be plain
+  // values (#frozenPlain; an accessor could answer differently each read),
+  // they cannot have changed, so the same object again is the same
+  // destination without reading them (V8 reads a frozen array's elements
+  // through its slow path, ~70 instructions each). null whenever #host is.
   #frozenAddress: unknown = null
+  #frozenPlain = false
 
   constructor(id: number) {
     this.#id = id
@@ -50,7 +52,16 @@ export class SendPath {
    * ones their defaults). Each element is read once; nothing here throws.
    */
   same(address: unknown): boolean {
-    if (address === this.#frozenAddress && address !== null) return true
+    if (address === this.#frozenAddress && address !== null) {
+      if (this.#frozenPlain) return true
+      // Checked once per remembered object, on its second send.
+      if (plainElements(address as unknown[])) {
+        this.#frozenPlain = true
+        return true
+      }
+      // An accessor among them: compared by what it answers, as any array.
+      this.#frozenAddress = null
+    }
     if (this.#host === null || !Array.isArray(address)) return false
     const length = address.length
     // A shorter array's port is undefined, never a number: no match.
@@ -97,8 +108,18 @@ export class SendPath {
     this.#flowinfo = parts[2]
     this.#scopeId = parts[3]
     // Only on a full send: a call into the runtime.
+    this.#frozenPlain = false
     if (Object.isFrozen(address)) this.#frozenAddress = address
   }
+}
+
+// True when each element of `array` is a plain value, not a getter.
+function plainElements(array: unknown[]): boolean {
+  for (let i = 0; i < array.length; i++) {
+    const element = Object.getOwnPropertyDescriptor(array, i)
+    if (element === undefined || !('value' in element)) return false
+  }
+  return true
 }
 
 /**
