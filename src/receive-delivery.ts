@@ -59,8 +59,8 @@ export class ReceiveDelivery<H extends FlushingHandle> {
   #held: Batch[] = []
   // The batch of the read being delivered to a sink (its tuples not
   // frozen), from the binding's event: `start` freezes it if a callback
-  // takes over mid-batch. Only set for a sink: a store per read into this
-  // long-lived object costs a write barrier.
+  // takes over mid-batch. Only set for a sink: storing a fresh batch into
+  // this long-lived object costs a write barrier (storing null does not).
   #delivering: Batch | null = null
   #heldScheduled = false
   #heldDatagrams = 0
@@ -139,7 +139,7 @@ export class ReceiveDelivery<H extends FlushingHandle> {
       // Behind held batches, or cut short (stop_recv inside a callback, or
       // the turn's time spent): kept for later, in order.
       const delivered = this.#held.length === 0 && this.#deliver(batch)
-      if (this.#delivering !== null) this.#delivering = null
+      this.#delivering = null
       if (delivered) this.#release(batch)
       else this.#hold(batch)
     } else if (kind === RECV_ERROR) {

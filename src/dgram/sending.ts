@@ -78,20 +78,22 @@ export class Sender {
   }
 
   #doSend(ex: Error | null, send: SendArguments): void {
+    const { callback } = send
     if (ex !== null) {
-      this.#failed(send, ex)
+      if (callback) process.nextTick(callback, ex)
+      else process.nextTick(this.#emitError, ex)
       return
     }
     const udp = this.#handle()
     if (udp === null) return
-    const { ip, data, callback } = send
+    const { ip, data } = send
     let destination: Address4 | Address6 | null = null
     if (ip !== null) {
       const last = this.#lastDestination
       if (last !== null && last[0] === ip && last[1] === send.port) destination = last
       else if (this.#matchesFamily(ip)) destination = this.#lastDestination = [ip, send.port]
       else {
-        this.#failed(send, errno.UV_EINVAL)
+        if (callback) process.nextTick(callback, exceptionWithHostPort(errno.UV_EINVAL, 'send', send.address, send.port))
         return
       }
     }
@@ -100,23 +102,12 @@ export class Sender {
     } catch (error) {
       // Only a callback hears of a refused send (as in node:dgram), and
       // codeOf, which rethrows an error without an errno, runs only then.
-      if (callback !== undefined) this.#failed(send, codeOf(error))
+      if (callback) process.nextTick(callback, exceptionWithHostPort(codeOf(error), 'send', send.address, send.port))
       return
     }
     if (callback === undefined) return
     this.#awaiting.push(callback, send.address, send.port, dataLength(data))
     this.#scheduleCallbacks(udp)
-  }
-
-  // A send that never reached the handle: its callback gets the error on the
-  // next tick; a failed lookup without one is the socket's 'error'. (Out of
-  // #doSend, which stays small enough for the handle's send to be inlined.)
-  #failed(send: SendArguments, error: Error | number): void {
-    const { callback } = send
-    if (typeof error === 'number') {
-      if (callback) process.nextTick(callback, exceptionWithHostPort(error, 'send', send.address, send.port))
-    } else if (callback) process.nextTick(callback, error)
-    else process.nextTick(this.#emitError, error)
   }
 
   // The handle's callback of every send that has one, in call order.
