@@ -117,3 +117,44 @@ for (const [count, size] of [[64, 64], [64, 1200]] as const) {
     t.deepEqual(got.map((data) => Buffer.from(data)), messages.map(([, data]) => data))
   })
 }
+
+test('try_send_many called again from a getter of its own messages sends both calls’ bytes intact', async (t) => {
+  const loop = new Loop()
+  const { address, done } = receiver(loop, '127.0.0.1', 3)
+  const sender = new UDP(loop)
+  t.teardown(() => { if (!sender.closed) sender.close() })
+  // The inner call runs while the outer one is packing: each needs its own area.
+  const messages: (readonly [Address, Buffer])[] = [[address, Buffer.from('first')]]
+  Object.defineProperty(messages, 1, {
+    enumerable: true,
+    get() {
+      t.is(sender.try_send_many([[address, Buffer.from('inner')]]), 1)
+      return [address, Buffer.from('second')]
+    },
+  })
+  t.is(sender.try_send_many(messages), 2)
+  t.deepEqual((await done).map(String), ['inner', 'first', 'second'])
+})
+
+test('try_send_many of more bytes than its reused area keeps (40 x 30,000 B) sends them whole, and the next call too', async (t) => {
+  const loop = new Loop()
+  const { address, done } = receiver(loop, '127.0.0.1', 41)
+  const sender = new UDP(loop)
+  t.teardown(() => { if (!sender.closed) sender.close() })
+  const messages = Array.from({ length: 40 }, (_, i) => [address, Buffer.alloc(30_000, i + 1)] as const)
+  t.is(sender.try_send_many(messages), 40)
+  t.is(sender.try_send_many([[address, Buffer.from('after')]]), 1)
+  const got = await done
+  t.deepEqual(got.slice(0, 40), messages.map(([, data]) => data))
+  t.is(String(got[40]), 'after')
+})
+
+test('try_send_many sends a view of part of a larger buffer, not the buffer around it', async (t) => {
+  const loop = new Loop()
+  const { address, done } = receiver(loop, '127.0.0.1', 2)
+  const sender = new UDP(loop)
+  t.teardown(() => { if (!sender.closed) sender.close() })
+  const whole = Buffer.from('0123456789')
+  t.is(sender.try_send_many([[address, whole.subarray(2, 5)], [address, new DataView(whole.buffer, whole.byteOffset + 7, 2)]]), 2)
+  t.deepEqual((await done).map(String), ['234', '78'])
+})

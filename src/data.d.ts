@@ -20,6 +20,10 @@ export type Label = string | {
  * `ArrayBuffer`: `TypeError` naming `what`.
  */
 export declare function viewBytes(data: unknown, what: Label): Uint8Array;
+/** A view's length in bytes, read through the intrinsic getter. */
+export declare function byteLengthOf(bytes: Uint8Array): number;
+/** Copies `source`'s bytes into `target` at `offset` (the intrinsic `set`). */
+export declare function copyBytes(target: Uint8Array, source: Uint8Array, offset: number): void;
 /**
  * The bytes of one view or of an array of views gathered into one datagram.
  * A gathered datagram is a copy, so the caller may reuse its views at once.

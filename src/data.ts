@@ -103,8 +103,13 @@ export function viewBytes(data: unknown, what: Label): Uint8Array {
 }
 
 /** A view's length in bytes, read through the intrinsic getter. */
-function byteLengthOf(bytes: Uint8Array): number {
+export function byteLengthOf(bytes: Uint8Array): number {
   return apply(typedArrayByteLength, bytes, []) as number
+}
+
+/** Copies `source`'s bytes into `target` at `offset` (the intrinsic `set`). */
+export function copyBytes(target: Uint8Array, source: Uint8Array, offset: number): void {
+  apply(typedArraySet, target, [source, offset])
 }
 
 /**
@@ -127,7 +132,7 @@ export function payloadBytes(data: unknown, what: string): Uint8Array {
   const out = Buffer.allocUnsafe(total)
   let offset = 0
   for (const part of parts) {
-    apply(typedArraySet, out, [part, offset])
+    copyBytes(out, part, offset)
     offset += byteLengthOf(part)
   }
   return out

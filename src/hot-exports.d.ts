@@ -6,5 +6,5 @@
  * module's exports is a plain load.
  */
 import * as binding from '../binding';
-export declare const COMPLETED_WORDS: number, HEADER_WORDS: number, NO_PEER: number, RECEIVED: number, RECV_ERROR: number, SENDS_DONE: number, SEND_QUEUED: number;
-export declare const handleSend: typeof binding.handleSend, handleSendAgain: typeof binding.handleSendAgain, handleTrySend: typeof binding.handleTrySend, handleTrySendAgain: typeof binding.handleTrySendAgain;
+export declare const COMPLETED_WORDS: number, HEADER_WORDS: number, NO_PEER: number, RECEIVED: number, RECV_ERROR: number, SENDS_DONE: number, SEND_MANY_LARGE: number, SEND_MANY_PACKED_MAX: number, SEND_QUEUED: number;
+export declare const handleSend: typeof binding.handleSend, handleSendAgain: typeof binding.handleSendAgain, handleTrySend: typeof binding.handleTrySend, handleTrySendAgain: typeof binding.handleTrySendAgain, handleTrySendMany: typeof binding.handleTrySendMany;

@@ -7,5 +7,5 @@
  */
 import * as binding from '../binding'
 
-export const { COMPLETED_WORDS, HEADER_WORDS, NO_PEER, RECEIVED, RECV_ERROR, SENDS_DONE, SEND_QUEUED } = binding
-export const { handleSend, handleSendAgain, handleTrySend, handleTrySendAgain } = binding
+export const { COMPLETED_WORDS, HEADER_WORDS, NO_PEER, RECEIVED, RECV_ERROR, SENDS_DONE, SEND_MANY_LARGE, SEND_MANY_PACKED_MAX, SEND_QUEUED } = binding
+export const { handleSend, handleSendAgain, handleTrySend, handleTrySendAgain, handleTrySendMany } = binding

@@ -8,11 +8,7 @@
  * stream to one peer), the `…Again` functions send there without copying the
  * host string out of JS or parsing it again.
  */
-import type { NativeUdp } from '../binding'
-
-import { type Address, addressParts, describe } from './address'
-import { type Data, viewBytes } from './data'
-import { fromNative } from './errors'
+import { addressParts } from './address'
 import { handleSend, handleSendAgain, handleTrySend, handleTrySendAgain } from './hot-exports'
 
 /** A destination taken apart for the binding: `null` host is the connected peer. */
@@ -44,6 +40,11 @@ export class SendPath {
 
   constructor(id: number) {
     this.#id = id
+  }
+
+  /** The handle's number, for the binding's functions that take it. */
+  get id(): number {
+    return this.#id
   }
 
   /**
@@ -120,44 +121,4 @@ function plainElements(array: unknown[]): boolean {
     if (element === undefined || !('value' in element)) return false
   }
   return true
-}
-
-/**
- * `try_send_many`: `[address, data]` messages checked and handed to the
- * binding in one call; how many it sent.
- */
-export function trySendMany(native: NativeUdp, messages: ReadonlyArray<readonly [address: Address | null, data: Data]>): number {
-  if (!Array.isArray(messages)) throw new TypeError(`messages must be an array, got ${describe(messages)}`)
-  const count = messages.length
-  const dests: ([string, number, number, number] | null)[] = []
-  const which = new Uint32Array(count)
-  const datas: Uint8Array[] = new Array<Uint8Array>(count)
-  // Consecutive messages to the same address object share one parsed
-  // destination: the usual burst costs one address conversion, not one each.
-  let previous: unknown
-  // One label, its index moved along: no string per datagram unless one is refused.
-  const label = { name: 'messages', index: 0, part: 'data' }
-  for (let i = 0; i < count; i++) {
-    const message: unknown = messages[i]
-    if (!Array.isArray(message) || message.length !== 2) {
-      throw new TypeError(`messages[${i}] must be an [address, data] pair, got ${describe(message)}`)
-    }
-    const address: unknown = message[0]
-    if (i === 0 || address !== previous) {
-      if (address === null) dests.push(null)
-      else {
-        const [host, port, flowinfo, scopeId] = addressParts(address, `messages[${i}] address`)
-        dests.push([host, port, flowinfo, scopeId ?? -1])
-      }
-      previous = address
-    }
-    which[i] = dests.length - 1
-    label.index = i
-    datas[i] = viewBytes(message[1], label)
-  }
-  try {
-    return native.trySendMany(dests, which, datas)
-  } catch (error) {
-    throw fromNative(error, 'messages')
-  }
 }

@@ -15,7 +15,8 @@ import { Loop } from './loop'
 import { type MessageSink, ReceiveDelivery } from './receive-delivery'
 import { runCallback } from './run-callback'
 import { SendCompletions } from './send-completions'
-import { SendPath, destinationParts, trySendMany } from './send_path'
+import { trySendMany } from './send-many'
+import { SendPath, destinationParts } from './send_path'
 import * as socket from './socket-calls'
 import type { RecvOptions } from './socket-calls'
 
@@ -184,7 +185,8 @@ export class UDP {
    * could be sent, throws its error (`UV_EAGAIN` when it would block).
    */
   try_send_many(messages: ReadonlyArray<readonly [address: Address | null, data: Data]>): number {
-    return trySendMany(this.#open(), messages)
+    this.#open()
+    return trySendMany(this.#sends.id, messages)
   }
 
   /**

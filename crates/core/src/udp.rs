@@ -454,8 +454,17 @@ impl Udp {
     /// sent, its error (`UV_EAGAIN` when it would block, or while sends are
     /// queued). Each address is checked (and the handle bound) first.
     pub fn try_send_many(&mut self, messages: &mut [Message<'_>]) -> Result<usize, UvError> {
+        // A run of messages to one destination (the usual burst) checks it
+        // once: after the first check binds the handle, the answer for an
+        // address does not change within the call.
+        let mut last: Option<(Option<SocketAddr>, Option<SocketAddr>)> = None;
         for (dest, _) in messages.iter_mut() {
-            *dest = self.destination(*dest)?;
+            let checked = match last {
+                Some((given, checked)) if given == *dest => checked,
+                _ => self.destination(*dest)?,
+            };
+            last = Some((*dest, checked));
+            *dest = checked;
         }
         if self.requests.count() > 0 {
             return Err(crate::error::EAGAIN);

@@ -113,6 +113,16 @@ pub const NO_PEER: u32 = recv_batch::NO_PEER;
 #[napi]
 pub const SEND_QUEUED: i32 = i32::MIN;
 
+/// `handleTrySendMany`: the longest datagram JS copies into the packed
+/// area. No UDP datagram carries more (IPv4's limit is 65,507 bytes,
+/// IPv6's 65,527 without jumbograms); a longer one goes as its own view,
+/// for the kernel to refuse with its own error.
+#[napi]
+pub const SEND_MANY_PACKED_MAX: u32 = 65_535;
+/// `handleTrySendMany`: the length word of a datagram passed as its own view.
+#[napi]
+pub const SEND_MANY_LARGE: u32 = u32::MAX;
+
 /// bind flag: IPv6 only, no dual-stack.
 #[napi]
 pub const UV_UDP_IPV6ONLY: u32 = flags::UV_UDP_IPV6ONLY;

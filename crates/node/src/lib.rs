@@ -20,6 +20,7 @@ mod native_udp;
 mod peer_cache;
 mod recv_pool;
 mod send_fns;
+mod send_many_fn;
 mod sys_heap;
 mod test_hooks;
 mod thrown;
@@ -31,4 +32,5 @@ pub use native_udp::NativeUdp;
 pub use send_fns::{
     handle_send, handle_send_again, handle_try_send, handle_try_send_again, install_raw_send_again,
 };
+pub use send_many_fn::handle_try_send_many;
 pub use test_hooks::{test_busy_polling, test_gro_coalesced, test_panic, test_trim_heap};

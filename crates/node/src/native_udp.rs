@@ -4,7 +4,7 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{BufferSlice, Function, Int32Array, Object, Uint32ArraySlice};
+use napi::bindgen_prelude::{Function, Int32Array, Object};
 use napi::{sys, Env, JsValue, Result};
 use napi_derive::napi;
 use uv_udp_core::address::parse_address;
@@ -224,40 +224,6 @@ impl NativeUdp {
     #[napi(catch_unwind, js_name = "setRef")]
     pub fn set_ref(&self, env: &Env, on: bool) -> Result<()> {
         self.handle.set_keep_alive(on).or_throw(env)
-    }
-
-    /// Sends datagrams in order until one would block; returns how many went.
-    /// `dests` holds each distinct destination once (`null`: the connected
-    /// peer; a scope id of -1: none given), `which[i]` is datagram i's.
-    #[napi(catch_unwind)]
-    pub fn try_send_many(
-        &self,
-        env: &Env,
-        #[napi(ts_arg_type = "Array<[string, number, number, number] | null>")] dests: Vec<
-            Option<(String, u32, u32, i64)>,
-        >,
-        which: Uint32ArraySlice<'_>,
-        #[napi(ts_arg_type = "Uint8Array[]")] datas: Vec<BufferSlice<'_>>,
-    ) -> Result<u32> {
-        let dests = dests
-            .into_iter()
-            .map(|dest| match dest {
-                None => Ok(None),
-                Some((host, port, flowinfo, scope)) => {
-                    address(env, &host, port, flowinfo, u32::try_from(scope).ok()).map(Some)
-                }
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let mut messages = Vec::with_capacity(datas.len());
-        for (data, &i) in datas.iter().zip(which.iter()) {
-            let dest = dests
-                .get(i as usize)
-                .ok_or_else(|| thrown::invalid_argument(env, "destination index out of range"))?;
-            messages.push((*dest, &data[..]));
-        }
-        let n = self.udp().try_send_many(&mut messages).or_throw(env)?;
-        crate::driver::spin::after_send(&self.handle);
-        Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
     /// Connects to a peer, or disconnects with `null`.
