@@ -158,3 +158,18 @@ test('try_send_many sends a view of part of a larger buffer, not the buffer arou
   t.is(sender.try_send_many([[address, whole.subarray(2, 5)], [address, new DataView(whole.buffer, whole.byteOffset + 7, 2)]]), 2)
   t.deepEqual((await done).map(String), ['234', '78'])
 })
+
+test('try_send_many sends a view that a shrunk resizable buffer left out of bounds as an empty datagram, as try_send does', async (t) => {
+  const loop = new Loop()
+  const { address, done } = receiver(loop, '127.0.0.1', 3)
+  const sender = new UDP(loop)
+  t.teardown(() => { if (!sender.closed) sender.close() })
+  // ES2024's resizable ArrayBuffer (Node 20 has it), not in this project's TypeScript lib.
+  const Resizable = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ArrayBuffer & { resize(length: number): void }
+  const buffer = new Resizable(16, { maxByteLength: 32 })
+  const outOfBounds = new Uint8Array(buffer, 8, 8)
+  buffer.resize(4)
+  t.is(sender.try_send(address, outOfBounds), 0)
+  t.is(sender.try_send_many([[address, Buffer.from('before')], [address, outOfBounds]]), 2)
+  t.deepEqual((await done).map(String), ['', 'before', ''])
+})

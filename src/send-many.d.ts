@@ -4,6 +4,10 @@
  * call. Handing it an array of views cost about 600 instructions per
  * datagram (the binding reads each element and each view through V8's
  * API); copying a small datagram here costs a fraction of that.
+ *
+ * A small datagram's bytes are the ones its view holds when its message is
+ * checked (a getter of a later message that changes them changes nothing
+ * sent); a longer one's are read by the send, after every check.
  */
 import { type Address } from './address';
 import { type Data } from './data';

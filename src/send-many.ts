@@ -4,6 +4,10 @@
  * call. Handing it an array of views cost about 600 instructions per
  * datagram (the binding reads each element and each view through V8's
  * API); copying a small datagram here costs a fraction of that.
+ *
+ * A small datagram's bytes are the ones its view holds when its message is
+ * checked (a getter of a later message that changes them changes nothing
+ * sent); a longer one's are read by the send, after every check.
  */
 import { type Address, addressParts, describe } from './address'
 import { type Data, byteLengthOf, copyBytes, viewBytes } from './data'
@@ -28,15 +32,17 @@ const KEEP_WORDS = 2 * 4096
 let spareBytes: Uint8Array | null = null
 let spareLayout: Uint32Array | null = null
 
-function grownBytes(bytes: Uint8Array, used: number, needed: number): Uint8Array {
+// Grown copies of the areas, made without any method or getter the caller
+// could patch (the intrinsic `set`, element stores).
+function grownBytes(bytes: Uint8Array, needed: number): Uint8Array {
   const grown = new Uint8Array(Math.max(needed, 2 * bytes.length))
-  copyBytes(grown, bytes.subarray(0, used), 0)
+  copyBytes(grown, bytes, 0)
   return grown
 }
 
 function grownLayout(layout: Uint32Array, needed: number): Uint32Array {
   const grown = new Uint32Array(Math.max(needed, 2 * layout.length))
-  grown.set(layout)
+  for (let i = 0; i < layout.length; i++) grown[i] = layout[i]
   return grown
 }
 
@@ -86,7 +92,10 @@ export function trySendMany(id: number, messages: ReadonlyArray<readonly [addres
         continue
       }
       layout[2 * i + 1] = length
-      if (used + length > bytes.length) bytes = grownBytes(bytes, used, used + length)
+      // A view that a shrunk resizable buffer left out of bounds has no
+      // bytes (and `set` would refuse it): an empty datagram, as `try_send`.
+      if (length === 0) continue
+      if (used + length > bytes.length) bytes = grownBytes(bytes, used + length)
       copyBytes(bytes, view, used)
       used += length
     }

@@ -66,6 +66,9 @@ pub struct Udp {
     family: i32,
     bound: bool,
     connected: bool,
+    // `close` ran: no socket is made or adopted again (a getter run by a
+    // send's argument checks can close the handle before the send).
+    closed: bool,
     // UDP GSO for try_send_many: on, and the segment each route takes.
     gso: Gso,
     receiving: bool,
@@ -203,6 +206,7 @@ impl Udp {
             family,
             bound: false,
             connected: false,
+            closed: false,
             gso: Gso::default(),
             receiving: false,
             gro_wanted: true,
@@ -255,6 +259,9 @@ impl Udp {
         if flags & !BIND_FLAGS != 0 || (flags & UV_UDP_IPV6ONLY != 0 && addr.is_ipv4()) {
             return Err(EINVAL);
         }
+        if self.closed {
+            return Err(EBADF);
+        }
         let family = family_of(&addr);
         let created = match &self.io {
             Some(_) if self.family()? != family => return Err(EINVAL),
@@ -296,6 +303,9 @@ impl Udp {
     #[cfg(unix)]
     pub fn open(&mut self, fd: i32) -> Result<(), UvError> {
         use std::os::fd::{BorrowedFd, FromRawFd};
+        if self.closed {
+            return Err(EBADF);
+        }
         if self.io.is_some() {
             return Err(EBUSY);
         }
@@ -342,6 +352,9 @@ impl Udp {
     #[cfg(windows)]
     pub fn open(&mut self, fd: i32) -> Result<(), UvError> {
         use std::os::windows::io::{BorrowedSocket, FromRawSocket, RawSocket};
+        if self.closed {
+            return Err(EBADF);
+        }
         if self.io.is_some() {
             return Err(EBUSY);
         }
@@ -405,6 +418,9 @@ impl Udp {
     pub fn ensure_bound(&mut self, family: i32, flags: u32) -> Result<(), UvError> {
         if self.bound || self.io.is_some() {
             return Ok(());
+        }
+        if self.closed {
+            return Err(EBADF);
         }
         self.bind(wildcard(family), flags)
     }
@@ -754,6 +770,7 @@ impl Udp {
         drop(io);
         self.bound = false;
         self.connected = false;
+        self.closed = true;
         cancelled
     }
 

@@ -192,6 +192,28 @@ fn close_with_nothing_queued_cancels_nothing_and_closes_the_socket() {
     assert_eq!(udp.fileno(), Err(EBADF));
 }
 
+#[test]
+fn a_closed_handle_makes_no_socket_again() {
+    // Unbound when closed, and bound when closed: neither a send (which
+    // binds an unbound handle first) nor bind nor open makes a socket.
+    for bind_first in [false, true] {
+        let (mut udp, _) = handle(AF_UNSPEC);
+        if bind_first {
+            udp.bind(addr("127.0.0.1:0"), 0).expect("bind");
+        }
+        udp.close();
+        let to = Some(addr("127.0.0.1:9"));
+        assert_eq!(udp.try_send(to, b"x"), Err(EBADF));
+        assert!(matches!(udp.send(to, b"x", true), Err(EBADF)));
+        assert_eq!(udp.try_send_many(&mut [(to, &b"x"[..])]), Err(EBADF));
+        assert_eq!(udp.ensure_bound(AF_INET, 0), Err(EBADF));
+        assert_eq!(udp.bind(addr("127.0.0.1:0"), 0), Err(EBADF));
+        #[cfg(unix)]
+        assert_eq!(udp.open(0), Err(EBADF));
+        assert!(!udp.has_socket(), "no socket after close");
+    }
+}
+
 /// A UDP send over loopback never blocks on Linux (loopback_xmit orphans the
 /// skb at once), but a datagram socket pair whose peer never reads does: once
 /// the peer's queue is full, sends queue. `open()` adopts the pair's end (a
