@@ -18,7 +18,12 @@
 // the coalesced ones), and a kernel drop stands for 1 to 64 datagrams (one
 // GSO send of uv-udp's).
 //
-// 10 s by default (CI); UV_SOAK_SECONDS=60 for the long run.
+// 10 s by default (CI); UV_SOAK_SECONDS=60 for the long run. It runs on its
+// own (`npm run test:soak`, ava.soak.config.mjs; `npm test` runs it after
+// the other specs, on each backend): beside other spec files its
+// throughput depended on which ran with it (104k-116k datagrams in 10 s
+// beside the ones that happened to share its turn, 166k-211k beside
+// others, on the same code).
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 
