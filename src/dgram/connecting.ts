@@ -3,6 +3,8 @@
  * handle with Node's errors, and how the outcome is reported (`'connect'`,
  * or the error to the callback or as `'error'`, on the next tick).
  */
+import process from 'node:process'
+
 import { errno } from '../errno'
 import type { UDP } from '../udp'
 

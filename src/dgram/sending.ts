@@ -5,6 +5,9 @@
  * `trySend` and `sendMany`.
  */
 import type { EventEmitter } from 'node:events'
+// The process object itself: the global `process` is an accessor, a
+// getter call each time send's path reads it.
+import process from 'node:process'
 
 import type { Address4, Address6 } from '../address'
 import { errno } from '../errno'
