@@ -47,7 +47,7 @@ const TS = {
   'src/receive-delivery.ts': ['receive-delivery', 'recv-batch', 'udp-paths', 'recv', 'delivery-budget', 'gro', 'lifecycle', 'close-and-run', 'dgram/message'],
   'src/run-callback.ts': ['loop', 'lifecycle', 'recv'],
   'src/send-completions.ts': ['udp-paths', 'send', 'lifecycle', 'close-and-run', 'loop'],
-  'src/send-many.ts': ['send-many', 'bun-send-many', 'close-in-getter', 'bad-input', 'dgram/extras'],
+  'src/send-many.ts': ['send-many', 'runtimes-send-many', 'close-in-getter', 'bad-input', 'dgram/extras'],
   'src/send_path.ts': ['send-shortcut', 'repeat-paths', 'send', 'udp-paths', 'bad-input', 'contract'],
   'src/socket-calls.ts': ['socket-call-arguments', 'boundary', 'errors', 'bind', 'contract', 'multicast', 'recv', 'bad-input'],
   'src/udp.ts': ['udp-paths', 'send-shortcut', 'contract', 'send', 'send-many', 'recv', 'errors', 'lifecycle', 'close-and-run', 'loop'],
