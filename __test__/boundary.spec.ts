@@ -40,10 +40,12 @@ function raw(t: ExecutionContext, fn: () => unknown): NativeError {
 test('binding.js exports the error kinds, distinct numbers, and binding.d.ts declares them', (t) => {
   t.is(typeof ErrorKind.Uv, 'number')
   t.is(typeof ErrorKind.InvalidArgument, 'number')
-  t.not(ErrorKind.Uv, ErrorKind.InvalidArgument)
+  t.is(typeof ErrorKind.Closed, 'number')
+  t.is(new Set([ErrorKind.Uv, ErrorKind.InvalidArgument, ErrorKind.Closed]).size, 3)
   // 0 is what careless JS makes of a missing property: no kind has it.
   t.not(ErrorKind.Uv as number, 0)
   t.not(ErrorKind.InvalidArgument as number, 0)
+  t.not(ErrorKind.Closed as number, 0)
   const dts = readFileSync(BINDING_DTS, 'utf8')
   t.regex(dts, /export declare const enum ErrorKind \{/)
   t.regex(dts, /export interface SocketAddress \{/)

@@ -23,6 +23,6 @@ export declare class HandleClosedError extends HandleError {
  * and code it carries (`crates/node/src/thrown.rs`), never by its text:
  * `ErrorKind.Uv` becomes `UDPError(errno)`, `ErrorKind.InvalidArgument` a
  * `TypeError` with the error's message (prefixed with the `argument` it is
- * about, when given); anything else (a panic caught in Rust) stays as it is.
+ * about, when given), `ErrorKind.Closed` a `HandleClosedError`; anything else (a panic caught in Rust) stays as it is.
  */
 export declare function fromNative(error: unknown, argument?: string): unknown;

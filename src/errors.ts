@@ -45,12 +45,13 @@ interface NativeError extends Error {
  * and code it carries (`crates/node/src/thrown.rs`), never by its text:
  * `ErrorKind.Uv` becomes `UDPError(errno)`, `ErrorKind.InvalidArgument` a
  * `TypeError` with the error's message (prefixed with the `argument` it is
- * about, when given); anything else (a panic caught in Rust) stays as it is.
+ * about, when given), `ErrorKind.Closed` a `HandleClosedError`; anything else (a panic caught in Rust) stays as it is.
  */
 export function fromNative(error: unknown, argument?: string): unknown {
   if (!(error instanceof Error)) return error
   const { kind, errno } = error as NativeError
   if (kind === ErrorKind.Uv && typeof errno === 'number') return new UDPError(errno)
   if (kind === ErrorKind.InvalidArgument) return new TypeError(argument ? `${argument}: ${error.message}` : error.message)
+  if (kind === ErrorKind.Closed) return new HandleClosedError()
   return error
 }

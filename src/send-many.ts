@@ -90,11 +90,11 @@ export function trySendMany(id: number, messages: ReadonlyArray<readonly [addres
       }
       label.index = i
       const view = viewBytes(message[1], label)
-      // (Under Bun the length is not needed: not read.)
+      // (Under Bun the length is not needed: not read, and 0 > -1.)
       const length = PACKED_MAX < 0 ? 0 : byteLengthOf(view)
       if (2 * i + 2 > layout.length) layout = grownLayout(layout, 2 * i + 2)
       layout[2 * i] = dests.length - 1
-      if (PACKED_MAX < 0 || length > PACKED_MAX) {
+      if (length > PACKED_MAX) {
         // Longer than any UDP datagram (the kernel refuses it), or under Bun: not copied.
         layout[2 * i + 1] = SEND_MANY_LARGE
         large.push(view)

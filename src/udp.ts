@@ -139,7 +139,7 @@ export class UDP {
     try {
       result = parts === null ? sends.sendAgain(bytes, callback !== undefined) : sends.send(address, parts, bytes, callback !== undefined)
     } catch (error) {
-      throw this.#failed(error)
+      throw fromNative(error, 'address')
     }
     if (callback !== undefined) {
       this.#callbacks.push(callback)
@@ -165,7 +165,7 @@ export class UDP {
     try {
       return parts === null ? sends.trySendAgain(bytes) : sends.trySend(address, parts, bytes)
     } catch (error) {
-      throw this.#failed(error)
+      throw fromNative(error, 'address')
     }
   }
 
@@ -186,13 +186,7 @@ export class UDP {
    */
   try_send_many(messages: ReadonlyArray<readonly [address: Address | null, data: Data]>): number {
     this.#open()
-    try {
-      return trySendMany(this.#sends.id, messages)
-    } catch (error) {
-      // The argument errors are thrown as they are; the binding's are converted there.
-      if (this.#closed) throw new HandleClosedError()
-      throw error
-    }
+    return trySendMany(this.#sends.id, messages)
   }
 
   /**
@@ -349,13 +343,6 @@ export class UDP {
   #open(): NativeUdp {
     if (this.#closed) throw new HandleClosedError()
     return this.#native
-  }
-
-  // A send's error from the binding. A getter of the address (run while it
-  // was checked) may have closed the handle: then it is closed, as for any
-  // call after close(), not the binding's UV_EBADF.
-  #failed(error: unknown): unknown {
-    return this.#closed ? new HandleClosedError() : fromNative(error, 'address')
   }
 
   // Tells the loop that this handle's activity (or ref) may have changed

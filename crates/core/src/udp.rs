@@ -774,7 +774,12 @@ impl Udp {
         cancelled
     }
 
-    /// True once [`Udp::close`] ran (or before a socket exists).
+    /// True once [`Udp::close`] ran.
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// False once [`Udp::close`] ran, or before a socket exists.
     pub fn has_socket(&self) -> bool {
         self.io.is_some()
     }

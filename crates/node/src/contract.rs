@@ -22,6 +22,10 @@ pub enum ErrorKind {
     /// none, a port out of range): a `TypeError` in JS, whose message is the
     /// error's, after the name of the argument.
     InvalidArgument = 2,
+    /// The handle was closed before the call reached the binding (a getter
+    /// of the call's own arguments closed it): `HandleClosedError` in JS, as
+    /// for any call after `close()`.
+    Closed = 3,
 }
 
 /// An address as an object, for the calls where its cost does not count:

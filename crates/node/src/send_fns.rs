@@ -23,8 +23,17 @@ use crate::handle_ids;
 use crate::native_udp::destination;
 use crate::thrown::{self, OrThrow};
 
-fn handle(env: &Env, id: u32) -> Result<Rc<Handle>> {
-    handle_ids::get(id).ok_or_else(|| thrown::invalid_argument(env, "no such handle"))
+/// Handle `id` for a send. JS checks that a handle is open before it reads
+/// a send's arguments, but a getter among them can close it: then the call
+/// is refused here, as closed (the core would also refuse to make a
+/// socket for it, with UV_EBADF).
+pub(crate) fn open_handle(env: &Env, id: u32) -> Result<Rc<Handle>> {
+    let handle =
+        handle_ids::get(id).ok_or_else(|| thrown::invalid_argument(env, "no such handle"))?;
+    if handle.udp.borrow().is_closed() {
+        return Err(thrown::closed(env));
+    }
+    Ok(handle)
 }
 
 /// The destination of the handle's last full call; an error if there is
@@ -117,7 +126,7 @@ pub fn handle_send(
     #[napi(ts_arg_type = "Uint8Array")] data: BufferSlice<'_>,
     has_callback: bool,
 ) -> Result<i32> {
-    let handle = handle(env, id)?;
+    let handle = open_handle(env, id)?;
     let dest = full_destination(env, &handle, host, port, flowinfo, scope_id)?;
     send(env, &handle, dest, &data, has_callback)
 }
@@ -132,7 +141,7 @@ pub fn handle_send_again(
     #[napi(ts_arg_type = "Uint8Array")] data: BufferSlice<'_>,
     has_callback: bool,
 ) -> Result<i32> {
-    let handle = handle(env, id)?;
+    let handle = open_handle(env, id)?;
     let dest = last_destination(env, &handle)?;
     send(env, &handle, Some(dest), &data, has_callback)
 }
@@ -149,7 +158,7 @@ pub fn handle_try_send(
     scope_id: Option<u32>,
     #[napi(ts_arg_type = "Uint8Array")] data: BufferSlice<'_>,
 ) -> Result<u32> {
-    let handle = handle(env, id)?;
+    let handle = open_handle(env, id)?;
     let dest = full_destination(env, &handle, host, port, flowinfo, scope_id)?;
     try_send(env, &handle, dest, &data)
 }
@@ -161,7 +170,7 @@ pub fn handle_try_send_again(
     id: u32,
     #[napi(ts_arg_type = "Uint8Array")] data: BufferSlice<'_>,
 ) -> Result<u32> {
-    let handle = handle(env, id)?;
+    let handle = open_handle(env, id)?;
     let dest = last_destination(env, &handle)?;
     try_send(env, &handle, Some(dest), &data)
 }

@@ -16,8 +16,8 @@ use napi_derive::napi;
 
 use crate::contract::{SEND_MANY_LARGE, SEND_MANY_PACKED_MAX};
 use crate::driver::spin;
-use crate::handle_ids;
 use crate::native_udp::destination;
+use crate::send_fns::open_handle;
 use crate::thrown::{self, OrThrow};
 
 /// Sends datagrams on handle `id` in order until one would block; returns
@@ -47,8 +47,7 @@ pub fn handle_try_send_many(
     #[napi(ts_arg_type = "Uint8Array")] packed: BufferSlice<'_>,
     #[napi(ts_arg_type = "Uint8Array[]")] large: Vec<BufferSlice<'_>>,
 ) -> Result<u32> {
-    let handle =
-        handle_ids::get(id).ok_or_else(|| thrown::invalid_argument(env, "no such handle"))?;
+    let handle = open_handle(env, id)?;
     let dests = dests
         .into_iter()
         .map(|(host, port, flowinfo, scope)| {

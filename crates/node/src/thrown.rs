@@ -49,6 +49,11 @@ pub(crate) fn uv(env: &Env, err: UvError) -> Error {
     throw(env, ErrorKind::Uv, Some(err.code), err.message())
 }
 
+/// A call on a closed handle, for `src/errors.ts` to rethrow as `HandleClosedError`.
+pub(crate) fn closed(env: &Env) -> Error {
+    throw(env, ErrorKind::Closed, None, "handle is closed")
+}
+
 /// A malformed argument, for `src/errors.ts` to rethrow as `TypeError`
 /// (after the name of the argument it is about).
 pub(crate) fn invalid_argument(env: &Env, message: &str) -> Error {
