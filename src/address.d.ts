@@ -5,6 +5,7 @@
  * getpeername).
  */
 import type { SocketAddress } from '../binding';
+import { type Label } from './label';
 /** An IPv4 address: `[host, port]`. */
 export type Address4 = [host: string, port: number];
 /** An IPv6 address: `[host, port, flowinfo, scope_id]`. */
@@ -16,7 +17,7 @@ export type AddressParts = [host: string, port: number, flowinfo: number, scopeI
 /** Checks an integer argument: `TypeError` when not a number, `RangeError` out of `[min, max]`. */
 export declare function checkInteger(value: unknown, what: string, min: number, max: number): number;
 /** Checks an address tuple; the host's IP syntax is checked by the core. */
-export declare function addressParts(value: unknown, what?: string): AddressParts;
+export declare function addressParts(value: unknown, what?: Label): AddressParts;
 /** The binding's address object for checked parts (`scopeId` undefined: none given). */
 export declare function socketAddress(parts: AddressParts): SocketAddress;
 /**

@@ -6,6 +6,8 @@
  */
 import type { SocketAddress } from '../binding'
 
+import { type Label, labelText } from './label'
+
 /** An IPv4 address: `[host, port]`. */
 export type Address4 = [host: string, port: number]
 /** An IPv6 address: `[host, port, flowinfo, scope_id]`. */
@@ -18,26 +20,31 @@ export type AddressParts = [host: string, port: number, flowinfo: number, scopeI
 
 /** Checks an integer argument: `TypeError` when not a number, `RangeError` out of `[min, max]`. */
 export function checkInteger(value: unknown, what: string, min: number, max: number): number {
-  if (typeof value !== 'number') throw new TypeError(`${what} must be a number, got ${describe(value)}`)
+  return checkPart(value, what, undefined, min, max)
+}
+
+// checkInteger for `what`'s `part`: the name's text is made only for an error.
+function checkPart(value: unknown, what: Label, part: string | undefined, min: number, max: number): number {
+  if (typeof value !== 'number') throw new TypeError(`${labelText(what, part)} must be a number, got ${describe(value)}`)
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${what} must be an integer from ${min} to ${max}, got ${String(value)}`)
+    throw new RangeError(`${labelText(what, part)} must be an integer from ${min} to ${max}, got ${String(value)}`)
   }
   return value
 }
 
 /** Checks an address tuple; the host's IP syntax is checked by the core. */
-export function addressParts(value: unknown, what = 'address'): AddressParts {
+export function addressParts(value: unknown, what: Label = 'address'): AddressParts {
   if (!Array.isArray(value)) {
-    throw new TypeError(`${what} must be an array [host, port, flowinfo?, scope_id?], got ${describe(value)}`)
+    throw new TypeError(`${labelText(what)} must be an array [host, port, flowinfo?, scope_id?], got ${describe(value)}`)
   }
   if (value.length < 2 || value.length > 4) {
-    throw new TypeError(`${what} must have 2 to 4 elements, got ${value.length}`)
+    throw new TypeError(`${labelText(what)} must have 2 to 4 elements, got ${value.length}`)
   }
   const host: unknown = value[0]
-  if (typeof host !== 'string') throw new TypeError(`${what} host must be a string, got ${describe(host)}`)
-  const port = checkInteger(value[1], `${what} port`, 0, 65535)
-  const flowinfo = value.length > 2 ? checkInteger(value[2], `${what} flowinfo`, 0, 0xfffff) : 0
-  const scopeId = value.length > 3 ? checkInteger(value[3], `${what} scope_id`, 0, 0xffffffff) : undefined
+  if (typeof host !== 'string') throw new TypeError(`${labelText(what, 'host')} must be a string, got ${describe(host)}`)
+  const port = checkPart(value[1], what, 'port', 0, 65535)
+  const flowinfo = value.length > 2 ? checkPart(value[2], what, 'flowinfo', 0, 0xfffff) : 0
+  const scopeId = value.length > 3 ? checkPart(value[3], what, 'scope_id', 0, 0xffffffff) : undefined
   return [host, port, flowinfo, scopeId]
 }
 

@@ -2,6 +2,7 @@
 import { isAnyArrayBuffer, isArrayBuffer, isDataView } from 'node:util/types'
 
 import { describe } from './address'
+import { type Label, labelText } from './label'
 
 /** A payload: a `Buffer`, any TypedArray, a `DataView` or an `ArrayBuffer`. */
 export type Data = ArrayBufferView | ArrayBuffer
@@ -30,18 +31,6 @@ const dataViewByteOffset = getter(DataView.prototype, 'byteOffset')
 const dataViewByteLength = getter(DataView.prototype, 'byteLength')
 const arrayBufferSlice = ArrayBuffer.prototype.slice
 
-/**
- * What an argument is called in an error: a name, or a name and an index
- * whose text is made only when an error needs it (try_send_many checks one
- * view per datagram, and a string built for each would cost more than the
- * check).
- */
-export type Label = string | { readonly name: string; readonly index: number; readonly part: string }
-
-function labelText(what: Label): string {
-  return typeof what === 'string' ? what : `${what.name}[${what.index}] ${what.part}`
-}
-
 function detached(what: Label): TypeError {
   return new TypeError(`${labelText(what)} must not be a detached buffer`)
 }
@@ -59,11 +48,14 @@ function isDetached(buffer: unknown): boolean {
   }
 }
 
+// The length of the view viewBytes returned last (see viewLength).
+let lastLength = 0
+
 /**
  * The bytes of one view, without copying: the view itself when it is a
  * `Uint8Array` (a `Buffer` or another subclass included: the binding reads
  * its internal slots, never its properties), otherwise a `Uint8Array` over
- * what it covers.
+ * what it covers. `viewLength()` is then its length.
  * A detached buffer, a Proxy, or anything that is not a real view or
  * `ArrayBuffer`: `TypeError` naming `what`.
  */
@@ -74,15 +66,17 @@ export function viewBytes(data: unknown, what: Label): Uint8Array {
     // The buffer only when needed: reading it is a call into the runtime
     // (about 200 instructions per send for a small, on-heap view).
     if (length === 0 && isDetached(apply(typedArrayBuffer, data, []))) throw detached(what)
+    lastLength = length
     // A real Uint8Array (a Buffer, or any subclass: the tag is its internal
     // [[TypedArrayName]], which no prototype or property changes) goes as it
     // is. Not Object.getPrototypeOf, a call into the runtime for a view.
     if (tag === 'Uint8Array') return data as Uint8Array
     return new Uint8Array(apply(typedArrayBuffer, data, []) as ArrayBufferLike, apply(typedArrayByteOffset, data, []) as number, length)
   }
+  let view: Uint8Array
   if (isDataView(data)) {
     try {
-      return new Uint8Array(
+      view = new Uint8Array(
         apply(dataViewBuffer, data, []) as ArrayBufferLike,
         apply(dataViewByteOffset, data, []) as number,
         apply(dataViewByteLength, data, []) as number,
@@ -91,15 +85,26 @@ export function viewBytes(data: unknown, what: Label): Uint8Array {
       // The getters refuse a view of a detached buffer.
       throw detached(what)
     }
-  }
-  if (isAnyArrayBuffer(data)) {
+  } else if (isAnyArrayBuffer(data)) {
     try {
-      return new Uint8Array(data)
+      view = new Uint8Array(data)
     } catch {
       throw detached(what)
     }
+  } else {
+    throw new TypeError(`${labelText(what)} must be a Buffer, TypedArray, DataView or ArrayBuffer, got ${describe(data)}`)
   }
-  throw new TypeError(`${labelText(what)} must be a Buffer, TypedArray, DataView or ArrayBuffer, got ${describe(data)}`)
+  lastLength = byteLengthOf(view)
+  return view
+}
+
+/**
+ * The length in bytes of the view `viewBytes` returned last, as it read it
+ * (try_send_many reads each datagram's length once, not twice: the
+ * intrinsic getter is a call of its own, about 36 instructions).
+ */
+export function viewLength(): number {
+  return lastLength
 }
 
 /** A view's length in bytes, read through the intrinsic getter. */

@@ -8,11 +8,18 @@
  * A small datagram's bytes are the ones its view holds when its message is
  * checked (a getter of a later message that changes them changes nothing
  * sent); a longer one's are read by the send, after every check.
+ *
+ * A call whose messages all go to the handle's last destination (that of
+ * its last `send`, `try_send` or one-destination `try_send_many`, see
+ * `SendPath`) hands the binding no destination at all: converting and
+ * parsing one cost about 3k instructions a call, more than sending eight
+ * small datagrams.
  */
-import { type Address, addressParts, describe } from './address'
-import { type Data, byteLengthOf, copyBytes, viewBytes } from './data'
+import { type Address, type AddressParts, addressParts, describe } from './address'
+import { type Data, copyBytes, viewBytes, viewLength } from './data'
 import { fromNative } from './errors'
 import { SEND_MANY_LARGE, SEND_MANY_PACKED_MAX, handleTrySendMany } from './hot-exports'
+import type { SendPath } from './send_path'
 
 /** A destination as `handleTrySendMany` takes it: a `null` host is the connected peer, -1 no scope id. */
 type Destination = [host: string | null, port: number, flowinfo: number, scopeId: number]
@@ -54,11 +61,16 @@ function grownLayout(layout: Uint32Array, needed: number): Uint32Array {
   return grown
 }
 
+// The binding's form of a destination's parts.
+function destination(parts: readonly [string | null, number, number, number | undefined]): Destination {
+  return [parts[0], parts[1], parts[2], parts[3] ?? -1]
+}
+
 /**
- * Sends `[address, data]` messages on handle `id` in order until one would
- * block; how many it sent. Every message is checked before any is sent.
+ * Sends `[address, data]` messages on `path`'s handle in order until one
+ * would block; how many it sent. Every message is checked before any is sent.
  */
-export function trySendMany(id: number, messages: ReadonlyArray<readonly [address: Address | null, data: Data]>): number {
+export function trySendMany(path: SendPath, messages: ReadonlyArray<readonly [address: Address | null, data: Data]>): number {
   if (!Array.isArray(messages)) throw new TypeError(`messages must be an array, got ${describe(messages)}`)
   const count = messages.length
   let bytes = spareBytes ?? new Uint8Array(START_BYTES)
@@ -72,8 +84,15 @@ export function trySendMany(id: number, messages: ReadonlyArray<readonly [addres
     // Consecutive messages to the same address object share one parsed
     // destination: the usual burst costs one address conversion, not one each.
     let previous: unknown
-    // One label, its index moved along: no string per datagram unless one is refused.
+    // The first message's address when it is the handle's last destination,
+    // and `path`'s mark then; else its parts when it is an address.
+    let sameAsLast = false
+    let mark = 0
+    let firstParts: AddressParts | null = null
+    let firstAddress: unknown = null
+    // Labels, their index moved along: no string per message unless one is refused.
     const label = { name: 'messages', index: 0, part: 'data' }
+    const addressLabel = { name: 'messages', index: 0, part: 'address' }
     for (let i = 0; i < count; i++) {
       const message: unknown = messages[i]
       if (!Array.isArray(message) || message.length !== 2) {
@@ -82,16 +101,24 @@ export function trySendMany(id: number, messages: ReadonlyArray<readonly [addres
       const address: unknown = message[0]
       if (i === 0 || address !== previous) {
         if (address === null) dests.push(CONNECTED)
-        else {
-          const [host, port, flowinfo, scopeId] = addressParts(address, `messages[${i}] address`)
-          dests.push([host, port, flowinfo, scopeId ?? -1])
+        else if (i === 0 && path.same(address)) {
+          sameAsLast = true
+          mark = path.mark
+          dests.push(destination(path.lastParts()))
+        } else {
+          addressLabel.index = i
+          const parts = addressParts(address, addressLabel)
+          if (i === 0) {
+            firstParts = parts
+            firstAddress = address
+          }
+          dests.push(destination(parts))
         }
         previous = address
       }
       label.index = i
       const view = viewBytes(message[1], label)
-      // (Under Bun the length is not needed: not read, and 0 > -1.)
-      const length = PACKED_MAX < 0 ? 0 : byteLengthOf(view)
+      const length = viewLength()
       if (2 * i + 2 > layout.length) layout = grownLayout(layout, 2 * i + 2)
       layout[2 * i] = dests.length - 1
       if (length > PACKED_MAX) {
@@ -109,7 +136,15 @@ export function trySendMany(id: number, messages: ReadonlyArray<readonly [addres
       used += length
     }
     try {
-      return handleTrySendMany(id, dests, layout, count, bytes, large)
+      if (dests.length !== 1 || dests[0] === CONNECTED) return handleTrySendMany(path.id, dests, layout, count, bytes, large)
+      // Unless a getter among the messages sent elsewhere since, the binding
+      // still has this destination.
+      if (sameAsLast && path.mark === mark) return handleTrySendMany(path.id, null, layout, count, bytes, large)
+      // One destination in full: the binding keeps it once parsed.
+      path.forget()
+      const sent = handleTrySendMany(path.id, dests, layout, count, bytes, large)
+      if (firstParts !== null) path.remember(firstAddress, firstParts)
+      return sent
     } catch (error) {
       throw fromNative(error, 'messages')
     }

@@ -13,6 +13,19 @@ export declare class SendPath {
      * ones their defaults). Each element is read once; nothing here throws.
      */
     same(address: unknown): boolean;
+    /**
+     * A number that changes whenever the last destination does: try_send_many
+     * checks its messages before it sends, and a getter among them can send
+     * elsewhere in between.
+     */
+    get mark(): number;
+    /** The parts of the last destination (after `same` said there is one). */
+    lastParts(): DestinationParts;
+    /**
+     * Forgets the last destination until `remember`: for a call that hands the
+     * binding one in full, which it keeps as soon as it has parsed it.
+     */
+    forget(): void;
     /** `send` to the last parsed destination (after `same` said so). */
     sendAgain(bytes: Uint8Array, hasCallback: boolean): number;
     /** `try_send` to the last parsed destination (after `same` said so). */
@@ -21,5 +34,11 @@ export declare class SendPath {
     send(address: unknown, parts: DestinationParts, bytes: Uint8Array, hasCallback: boolean): number;
     /** `try_send` to `parts`, checked from `address`; remembered likewise. */
     trySend(address: unknown, parts: DestinationParts, bytes: Uint8Array): number;
+    /**
+     * The binding parsed `parts` (checked from `address`) without throwing:
+     * unless they are the connected peer (which it does not keep), its last
+     * destination now.
+     */
+    remember(address: unknown, parts: DestinationParts): void;
 }
 export {};

@@ -37,6 +37,8 @@ export class SendPath {
   // through its slow path, ~70 instructions each). null whenever #host is.
   #frozenAddress: unknown = null
   #frozenPlain = false
+  // Changes whenever the last destination does (see `mark`).
+  #mark = 0
 
   constructor(id: number) {
     this.#id = id
@@ -72,6 +74,30 @@ export class SendPath {
     return (length > 3 ? address[3] : undefined) === this.#scopeId
   }
 
+  /**
+   * A number that changes whenever the last destination does: try_send_many
+   * checks its messages before it sends, and a getter among them can send
+   * elsewhere in between.
+   */
+  get mark(): number {
+    return this.#mark
+  }
+
+  /** The parts of the last destination (after `same` said there is one). */
+  lastParts(): DestinationParts {
+    return [this.#host, this.#port, this.#flowinfo, this.#scopeId]
+  }
+
+  /**
+   * Forgets the last destination until `remember`: for a call that hands the
+   * binding one in full, which it keeps as soon as it has parsed it.
+   */
+  forget(): void {
+    this.#host = null
+    this.#frozenAddress = null
+    this.#mark++
+  }
+
   /** `send` to the last parsed destination (after `same` said so). */
   sendAgain(bytes: Uint8Array, hasCallback: boolean): number {
     return handleSendAgain(this.#id, bytes, hasCallback)
@@ -84,25 +110,27 @@ export class SendPath {
 
   /** `send` to `parts`, checked from `address`; they become the last destination once the binding took them. */
   send(address: unknown, parts: DestinationParts, bytes: Uint8Array, hasCallback: boolean): number {
-    this.#host = null
-    this.#frozenAddress = null
+    this.forget()
     const result = handleSend(this.#id, parts[0], parts[1], parts[2], parts[3], bytes, hasCallback)
-    this.#remember(address, parts)
+    this.remember(address, parts)
     return result
   }
 
   /** `try_send` to `parts`, checked from `address`; remembered likewise. */
   trySend(address: unknown, parts: DestinationParts, bytes: Uint8Array): number {
-    this.#host = null
-    this.#frozenAddress = null
+    this.forget()
     const result = handleTrySend(this.#id, parts[0], parts[1], parts[2], parts[3], bytes)
-    this.#remember(address, parts)
+    this.remember(address, parts)
     return result
   }
 
-  // The binding parsed `parts` without throwing: unless they are the
-  // connected peer (which it does not keep), its last destination now.
-  #remember(address: unknown, parts: DestinationParts): void {
+  /**
+   * The binding parsed `parts` (checked from `address`) without throwing:
+   * unless they are the connected peer (which it does not keep), its last
+   * destination now.
+   */
+  remember(address: unknown, parts: DestinationParts): void {
+    this.#mark++
     if (parts[0] === null) return
     this.#host = parts[0]
     this.#port = parts[1]

@@ -186,7 +186,7 @@ export class UDP {
    */
   try_send_many(messages: ReadonlyArray<readonly [address: Address | null, data: Data]>): number {
     this.#open()
-    return trySendMany(this.#sends.id, messages)
+    return trySendMany(this.#sends, messages)
   }
 
   /**

@@ -11,6 +11,29 @@ pub const SEND_BATCH: usize = 64;
 /// One datagram of a batch: where to (`None` on a connected socket) and what.
 pub type Message<'a> = (Option<SocketAddr>, &'a [u8]);
 
+/// The memory [`send_many`] reuses from one call to the next: a call made
+/// six allocations and their frees before (about 1.5k instructions under
+/// callgrind, more than eight small datagrams' own share). Each vector is
+/// cleared and refilled before it is read, so nothing written by one call
+/// is read by another.
+#[derive(Default)]
+pub(crate) struct SendScratch {
+    #[cfg(target_os = "linux")]
+    groups: Vec<Group>,
+    #[cfg(target_os = "linux")]
+    buffers: SendBuffers,
+}
+
+/// The `sendmmsg` arguments of one chunk, rebuilt for each.
+#[cfg(target_os = "linux")]
+#[derive(Default)]
+struct SendBuffers {
+    iovs: Vec<libc::iovec>,
+    names: Vec<Option<SockAddr>>,
+    controls: Vec<[u64; 4]>,
+    hdrs: Vec<libc::mmsghdr>,
+}
+
 /// Segments one UDP GSO send may carry (the kernel's `UDP_MAX_SEGMENTS`).
 pub const GSO_MAX_SEGMENTS: usize = 64;
 /// Payload bytes one GSO send may carry: an IPv4 datagram's limit.
@@ -183,12 +206,14 @@ pub(crate) struct Group {
 /// same size (the last of a run may be shorter), at most
 /// [`GSO_MAX_SEGMENTS`] and [`GSO_MAX_BYTES`], and only where
 /// `allows(destination, segment)`; empty datagrams stand alone.
+/// The runs go to `groups`, which is cleared first.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub(crate) fn plan_groups(
     messages: &[Message<'_>],
     mut allows: impl FnMut(Option<SocketAddr>, usize) -> bool,
-) -> Vec<Group> {
-    let mut groups = Vec::new();
+    groups: &mut Vec<Group>,
+) {
+    groups.clear();
     let mut i = 0;
     while i < messages.len() {
         let (dest, data) = messages[i];
@@ -222,7 +247,6 @@ pub(crate) fn plan_groups(
         });
         i = j;
     }
-    groups
 }
 
 /// Sends `messages` in order until one would block or fails; returns how many
@@ -246,13 +270,19 @@ pub(crate) fn send_many(
     sock: &SockRef<'_>,
     messages: &[Message<'_>],
     gso: &mut Gso,
+    scratch: &mut SendScratch,
 ) -> io::Result<usize> {
+    let SendScratch { groups, buffers } = scratch;
     let mut sent = 0;
     while sent < messages.len() {
         let rest = &messages[sent..];
-        let groups = plan_groups(rest, |dest, segment| gso.allows(sock, dest, segment));
+        plan_groups(
+            rest,
+            |dest, segment| gso.allows(sock, dest, segment),
+            groups,
+        );
         let is_run = groups.first().is_some_and(|g| g.segment > 0);
-        let n = match send_groups(sock, rest, &groups) {
+        let n = match send_groups(sock, rest, groups, buffers) {
             Ok(n) => n,
             Err(e) if is_run && gso_unsupported(&e) => {
                 gso.enabled = false;
@@ -261,7 +291,8 @@ pub(crate) fn send_many(
             Err(e) if is_run && gso_segment_too_big(&e) => {
                 gso.refused(rest[0].0, groups[0].segment);
                 let run = &rest[..groups[0].len];
-                match send_groups(sock, run, &plan_groups(run, |_, _| false)) {
+                plan_groups(run, |_, _| false, groups);
+                match send_groups(sock, run, groups, buffers) {
                     Ok(n) => n,
                     Err(e) if sent == 0 => return Err(e),
                     Err(_) => break,
@@ -299,34 +330,41 @@ fn send_groups(
     sock: &SockRef<'_>,
     messages: &[Message<'_>],
     groups: &[Group],
+    buffers: &mut SendBuffers,
 ) -> io::Result<usize> {
     use std::os::fd::AsRawFd;
+    let SendBuffers {
+        iovs,
+        names,
+        controls,
+        hdrs,
+    } = buffers;
     let mut sent = 0;
     for chunk in groups.chunks(SEND_BATCH) {
         let first = chunk[0].start;
         let last = chunk[chunk.len() - 1];
         let span = &messages[first..last.start + last.len];
-        let mut iovs: Vec<libc::iovec> = span
-            .iter()
-            .map(|(_, data)| libc::iovec {
-                iov_base: data.as_ptr().cast_mut().cast(),
-                iov_len: data.len(),
-            })
-            .collect();
-        let names: Vec<Option<SockAddr>> = chunk
-            .iter()
-            .map(|g| messages[g.start].0.map(SockAddr::from))
-            .collect();
+        iovs.clear();
+        iovs.extend(span.iter().map(|(_, data)| libc::iovec {
+            iov_base: data.as_ptr().cast_mut().cast(),
+            iov_len: data.len(),
+        }));
+        names.clear();
+        names.extend(
+            chunk
+                .iter()
+                .map(|g| messages[g.start].0.map(SockAddr::from)),
+        );
         // One UDP_SEGMENT message each: CMSG_SPACE(2) is 24 bytes on 64-bit Linux.
-        let mut controls = vec![[0u64; 4]; chunk.len()];
+        controls.clear();
+        controls.resize(chunk.len(), [0u64; 4]);
+        hdrs.clear();
         // SAFETY: all-zero is a valid mmsghdr.
-        let mut hdrs: Vec<libc::mmsghdr> = (0..chunk.len())
-            .map(|_| unsafe { std::mem::zeroed() })
-            .collect();
+        hdrs.extend((0..chunk.len()).map(|_| unsafe { std::mem::zeroed::<libc::mmsghdr>() }));
         for (((hdr, group), name), control) in hdrs
             .iter_mut()
             .zip(chunk)
-            .zip(&names)
+            .zip(names.iter())
             .zip(controls.iter_mut())
         {
             if let Some(name) = name {
@@ -343,7 +381,7 @@ fn send_groups(
         }
         // SAFETY: every header points at live iovecs over caller-owned bytes
         // (sendmmsg only reads them), at a live address and control buffer;
-        // all outlive the call.
+        // none of the vectors is touched again before the call returns.
         let n = unsafe {
             libc::sendmmsg(
                 sock.as_raw_fd(),
@@ -408,6 +446,7 @@ pub(crate) fn send_many(
     sock: &SockRef<'_>,
     messages: &[Message<'_>],
     _gso: &mut Gso,
+    _scratch: &mut SendScratch,
 ) -> io::Result<usize> {
     send_each(sock, messages)
 }
@@ -428,11 +467,16 @@ mod tests {
     }
 
     fn with_gso(sock: &SockRef<'_>, messages: &[Message<'_>]) -> io::Result<usize> {
-        send_many(sock, messages, &mut Gso::default())
+        send_many(
+            sock,
+            messages,
+            &mut Gso::default(),
+            &mut SendScratch::default(),
+        )
     }
 
     fn without_gso(sock: &SockRef<'_>, messages: &[Message<'_>]) -> io::Result<usize> {
-        send_many(sock, messages, &mut Gso::off())
+        send_many(sock, messages, &mut Gso::off(), &mut SendScratch::default())
     }
 
     fn check(send: fn(&SockRef<'_>, &[Message<'_>]) -> io::Result<usize>) {
@@ -468,7 +512,13 @@ mod tests {
             payloads.iter().map(|p| (Some(to), p.as_slice())).collect();
         let mut gso = Gso::default();
         assert_eq!(
-            send_many(&SockRef::from(&sender), &messages, &mut gso).expect("send"),
+            send_many(
+                &SockRef::from(&sender),
+                &messages,
+                &mut gso,
+                &mut SendScratch::default()
+            )
+            .expect("send"),
             151
         );
         let mut buf = [0u8; 256];
@@ -477,6 +527,19 @@ mod tests {
             assert_eq!(&buf[..n], &payload[..]);
         }
         assert!(gso.is_enabled(), "loopback takes UDP_SEGMENT");
+    }
+
+    fn plan_groups(
+        messages: &[Message<'_>],
+        allows: impl FnMut(Option<SocketAddr>, usize) -> bool,
+    ) -> Vec<Group> {
+        let mut groups = vec![Group {
+            start: 9,
+            len: 9,
+            segment: 9,
+        }];
+        super::plan_groups(messages, allows, &mut groups);
+        groups
     }
 
     #[test]
@@ -551,7 +614,10 @@ mod tests {
         let sock = SockRef::from(&sender);
         let groups = plan_groups(&messages, |dest, segment| gso.allows(&sock, dest, segment));
         assert_eq!(groups.len(), 1, "one run: {groups:?}");
-        assert_eq!(send_many(&sock, &messages, &mut gso).expect("send"), 6);
+        assert_eq!(
+            send_many(&sock, &messages, &mut gso, &mut SendScratch::default()).expect("send"),
+            6
+        );
         let mut buf = vec![0u8; 10_000];
         for payload in &payloads {
             let n = receiver.recv(&mut buf).expect("recv");

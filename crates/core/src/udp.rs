@@ -14,7 +14,7 @@ use crate::flags::{
 };
 use crate::reactor_tasks::ReactorTasks;
 use crate::recv_batch::{set_gro, set_packet_info, Reader};
-use crate::send_many::{send_many, Gso, Message};
+use crate::send_many::{send_many, Gso, Message, SendScratch};
 use crate::send_requests::{send_now, Datagram, Drained, SendRequests};
 use crate::UvError;
 
@@ -71,6 +71,8 @@ pub struct Udp {
     closed: bool,
     // UDP GSO for try_send_many: on, and the segment each route takes.
     gso: Gso,
+    // try_send_many's buffers, kept from one call to the next.
+    send_scratch: SendScratch,
     receiving: bool,
     // Whether to try turning it on: once per socket, never for an adopted
     // one, whose descriptor other code may also read.
@@ -208,6 +210,7 @@ impl Udp {
             connected: false,
             closed: false,
             gso: Gso::default(),
+            send_scratch: SendScratch::default(),
             receiving: false,
             gro_wanted: true,
             requests: Arc::default(),
@@ -493,6 +496,7 @@ impl Udp {
             &SockRef::from(io.as_ref()),
             messages,
             &mut self.gso,
+            &mut self.send_scratch,
         )?)
     }
 

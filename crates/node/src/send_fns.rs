@@ -38,7 +38,7 @@ pub(crate) fn open_handle(env: &Env, id: u32) -> Result<Rc<Handle>> {
 
 /// The destination of the handle's last full call; an error if there is
 /// none (JS never calls `…Again` then).
-fn last_destination(env: &Env, handle: &Handle) -> Result<SocketAddr> {
+pub(crate) fn last_destination(env: &Env, handle: &Handle) -> Result<SocketAddr> {
     handle
         .last_to
         .get()

@@ -17,15 +17,22 @@ use napi_derive::napi;
 use crate::contract::{SEND_MANY_LARGE, SEND_MANY_PACKED_MAX};
 use crate::driver::spin;
 use crate::native_udp::destination;
-use crate::send_fns::open_handle;
+use crate::send_fns::{last_destination, open_handle};
 use crate::thrown::{self, OrThrow};
+
+/// A destination as JS passes it: host (`None`: the connected peer), port,
+/// flowinfo, scope id (-1: none given).
+type Destination = (Option<String>, u32, u32, i64);
 
 /// Sends datagrams on handle `id` in order until one would block; returns
 /// how many went (throws the first's error when none did, as the core's
 /// `try_send_many`).
 ///
 /// - `dests` holds each distinct destination once (a `null` host: the
-///   connected peer; a scope id of -1: none given).
+///   connected peer; a scope id of -1: none given); one destination given
+///   in full becomes the handle's last destination once parsed, as a
+///   `send`'s does. `null`: every datagram goes to the handle's last
+///   destination (JS passes it only when its messages' address is that one).
 /// - `layout` holds two words per datagram, for `count` datagrams: the
 ///   index of its destination in `dests`, then its length in bytes, or
 ///   [`SEND_MANY_LARGE`] for a datagram longer than
@@ -36,24 +43,30 @@ use crate::thrown::{self, OrThrow};
 pub fn handle_try_send_many(
     env: &Env,
     id: u32,
-    #[napi(ts_arg_type = "Array<[string | null, number, number, number]>")] dests: Vec<(
-        Option<String>,
-        u32,
-        u32,
-        i64,
-    )>,
+    #[napi(ts_arg_type = "Array<[string | null, number, number, number]> | null")] dests: Option<
+        Vec<Destination>,
+    >,
     layout: Uint32ArraySlice<'_>,
     count: u32,
     #[napi(ts_arg_type = "Uint8Array")] packed: BufferSlice<'_>,
     #[napi(ts_arg_type = "Uint8Array[]")] large: Vec<BufferSlice<'_>>,
 ) -> Result<u32> {
     let handle = open_handle(env, id)?;
-    let dests = dests
-        .into_iter()
-        .map(|(host, port, flowinfo, scope)| {
-            destination(env, host, port, flowinfo, u32::try_from(scope).ok())
-        })
-        .collect::<Result<Vec<Option<SocketAddr>>>>()?;
+    let dests = match dests {
+        None => vec![Some(last_destination(env, &handle)?)],
+        Some(dests) => {
+            let parsed = dests
+                .into_iter()
+                .map(|(host, port, flowinfo, scope)| {
+                    destination(env, host, port, flowinfo, u32::try_from(scope).ok())
+                })
+                .collect::<Result<Vec<Option<SocketAddr>>>>()?;
+            if let [Some(only)] = parsed[..] {
+                handle.last_to.set(Some(only));
+            }
+            parsed
+        }
+    };
     let mut messages =
         unpack(&dests, &layout, count as usize, &packed, &large).ok_or_else(|| {
             thrown::invalid_argument(env, "try_send_many: layout does not match its data")
