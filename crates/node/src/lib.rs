@@ -18,6 +18,7 @@ mod js_buffer;
 mod js_call;
 mod native_udp;
 mod peer_cache;
+mod raw_exports;
 mod recv_pool;
 mod send_fns;
 mod send_many_fn;
@@ -29,8 +30,7 @@ mod uv_sys;
 pub use constants::{uv_errors, AF_INET, AF_INET6, AF_UNSPEC};
 pub use driver::select::select_backend;
 pub use native_udp::NativeUdp;
-pub use send_fns::{
-    handle_send, handle_send_again, handle_try_send, handle_try_send_again, install_raw_send_again,
-};
+pub use raw_exports::install_raw_exports;
+pub use send_fns::{handle_send, handle_send_again, handle_try_send, handle_try_send_again};
 pub use send_many_fn::handle_try_send_many;
 pub use test_hooks::{test_busy_polling, test_gro_coalesced, test_panic, test_trim_heap};

@@ -9,10 +9,8 @@
 use std::net::SocketAddr;
 use std::rc::Rc;
 
-use napi::bindgen_prelude::{
-    panic_to_error, BufferSlice, CallbackInfo, FromNapiValue, JsError, JsValue, Object, ToNapiValue,
-};
-use napi::{sys, Env, Result};
+use napi::bindgen_prelude::BufferSlice;
+use napi::{Env, Result};
 use napi_derive::napi;
 use uv_udp_core::SendOutcome;
 
@@ -132,8 +130,8 @@ pub fn handle_send(
 }
 
 /// `send` on handle `id` to its last full call's destination. (The
-/// binding's export of this name is [`raw_handle_send_again`], which calls
-/// it: see [`install_raw_send_again`].)
+/// binding's export of this name is a raw napi function that calls it: see
+/// [`crate::raw_exports`].)
 #[napi(catch_unwind)]
 pub fn handle_send_again(
     env: &Env,
@@ -173,68 +171,4 @@ pub fn handle_try_send_again(
     let handle = open_handle(env, id)?;
     let dest = last_destination(env, &handle)?;
     try_send(env, &handle, Some(dest), &data)
-}
-
-/// `handleSendAgain` as a plain napi callback: the same conversions, call,
-/// error and panic handling as the one `#[napi(catch_unwind)]` generates for
-/// [`handle_send_again`], without napi-rs's per-call native-borrow
-/// bookkeeping (a scope with a mutex, an `Arc` and a `Vec`, allocated and
-/// freed per call: about 550 instructions per send under callgrind, on the
-/// path of every datagram a reply loop sends). Nothing here is borrowed
-/// past the call: the data's bytes are read by the send before it returns.
-extern "C" fn raw_handle_send_again(
-    env: sys::napi_env,
-    info: sys::napi_callback_info,
-) -> sys::napi_value {
-    let call = std::panic::catch_unwind(|| {
-        // SAFETY: called by napi on the env's thread with this call's info;
-        // each argument is converted as the generated callback converts it.
-        unsafe {
-            let cb = CallbackInfo::<3>::new(env, info, None, false)?;
-            let id = u32::from_napi_value(env, cb.get_arg(0))?;
-            let data = BufferSlice::from_napi_value(env, cb.get_arg(1))?;
-            let has_callback = bool::from_napi_value(env, cb.get_arg(2))?;
-            let sent = handle_send_again(&Env::from_raw(env), id, data, has_callback)?;
-            i32::to_napi_value(env, sent)
-        }
-    });
-    match call.map_err(panic_to_error).and_then(|r| r) {
-        Ok(value) => value,
-        Err(error) => {
-            // SAFETY: a live env on its thread, as the generated callback throws.
-            unsafe { JsError::from(error).throw_into(env) };
-            std::ptr::null_mut()
-        }
-    }
-}
-
-/// Replaces the binding's `handleSendAgain` export with
-/// [`raw_handle_send_again`] once napi-rs has registered its exports (the
-/// `#[napi]` function stays for its typing in binding.d.ts, which describes
-/// both).
-#[napi(module_exports)]
-pub fn install_raw_send_again(exports: Object) -> Result<()> {
-    let exported = exports.value();
-    let (env, value) = (exported.env, exported.value);
-    let name = "handleSendAgain";
-    let mut function = std::ptr::null_mut();
-    // SAFETY: the module's env and exports object, during its registration;
-    // the name's pointer and length describe `name`.
-    unsafe {
-        napi::check_status!(sys::napi_create_function(
-            env,
-            name.as_ptr().cast(),
-            name.len() as isize,
-            Some(raw_handle_send_again),
-            std::ptr::null_mut(),
-            &mut function,
-        ))?;
-        napi::check_status!(sys::napi_set_named_property(
-            env,
-            value,
-            c"handleSendAgain".as_ptr(),
-            function,
-        ))?;
-    }
-    Ok(())
 }

@@ -22,7 +22,7 @@ use crate::thrown::{self, OrThrow};
 
 /// A destination as JS passes it: host (`None`: the connected peer), port,
 /// flowinfo, scope id (-1: none given).
-type Destination = (Option<String>, u32, u32, i64);
+pub(crate) type Destination = (Option<String>, u32, u32, i64);
 
 /// Sends datagrams on handle `id` in order until one would block; returns
 /// how many went (throws the first's error when none did, as the core's
@@ -39,6 +39,9 @@ type Destination = (Option<String>, u32, u32, i64);
 ///   [`SEND_MANY_PACKED_MAX`].
 /// - `packed` holds the other datagrams' bytes back to back, in order.
 /// - `large` holds the long datagrams' views, in order (they are not copied).
+///
+/// (The binding's export of this name is a raw napi function that calls
+/// it: see [`crate::raw_exports`].)
 #[napi(catch_unwind)]
 pub fn handle_try_send_many(
     env: &Env,
@@ -52,10 +55,16 @@ pub fn handle_try_send_many(
     #[napi(ts_arg_type = "Uint8Array[]")] large: Vec<BufferSlice<'_>>,
 ) -> Result<u32> {
     let handle = open_handle(env, id)?;
-    let dests = match dests {
-        None => vec![Some(last_destination(env, &handle)?)],
+    // The handle's last destination needs no vector of its own.
+    let last;
+    let parsed;
+    let dests: &[Option<SocketAddr>] = match dests {
+        None => {
+            last = [Some(last_destination(env, &handle)?)];
+            &last
+        }
         Some(dests) => {
-            let parsed = dests
+            parsed = dests
                 .into_iter()
                 .map(|(host, port, flowinfo, scope)| {
                     destination(env, host, port, flowinfo, u32::try_from(scope).ok())
@@ -64,11 +73,11 @@ pub fn handle_try_send_many(
             if let [Some(only)] = parsed[..] {
                 handle.last_to.set(Some(only));
             }
-            parsed
+            &parsed
         }
     };
     let mut messages =
-        unpack(&dests, &layout, count as usize, &packed, &large).ok_or_else(|| {
+        unpack(dests, &layout, count as usize, &packed, &large).ok_or_else(|| {
             thrown::invalid_argument(env, "try_send_many: layout does not match its data")
         })?;
     let n = handle
