@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 
 import test, { type ExecutionContext } from 'ava'
 
-import { ErrorKind, NativeUdp, type SocketAddress, handleSendAgain, handleTrySend, handleTrySendAgain, handleTrySendMany } from '../binding.js'
+import { ErrorKind, NativeUdp, type SocketAddress, handleSend, handleSendAgain, handleTrySend, handleTrySendAgain, handleTrySendMany } from '../binding.js'
 import { AF_INET, AF_INET6, Loop, UDP, UDPError, errno } from '../index.js'
 import { fromNative } from '../src/errors.js'
 import { handle } from './support/handles.js'
@@ -129,7 +129,7 @@ test('a port the binding cannot take is an InvalidArgument too, on the cold and 
   t.is(unknownHandle.kind, ErrorKind.InvalidArgument)
 })
 
-test('the raw exports (handleSendAgain, handleTrySendMany) throw typed errors as the generated ones, and an Error for an argument of the wrong type', (t) => {
+test('the raw send exports (src/raw_exports.rs) throw typed errors as the generated callbacks did, and an Error for an argument of the wrong type', (t) => {
   const udp = native(t, AF_INET)
   const layout = new Uint32Array([0, 1])
   const one = new Uint8Array([7])
@@ -138,10 +138,14 @@ test('the raw exports (handleSendAgain, handleTrySendMany) throw typed errors as
   t.like(raw(t, () => handleTrySendMany(udp.id(), [], layout, 1, one, [])), { kind: ErrorKind.InvalidArgument })
   t.like(raw(t, () => handleTrySendMany(0xffffffff, [], layout, 0, one, [])), { kind: ErrorKind.InvalidArgument, message: 'no such handle' })
   t.like(raw(t, () => handleSendAgain(udp.id(), one, false)), { kind: ErrorKind.InvalidArgument, message: 'no previous destination' })
+  t.like(raw(t, () => handleTrySendAgain(udp.id(), one)), { kind: ErrorKind.InvalidArgument, message: 'no previous destination' })
+  t.like(raw(t, () => handleSend(udp.id(), '127.0.0.1', 65536, 0, undefined, one, false)), { kind: ErrorKind.InvalidArgument, message: 'port out of range' })
+  t.like(raw(t, () => handleSend(udp.id(), 'not an ip', 9, 0, undefined, one, false)), { kind: ErrorKind.InvalidArgument })
   // A destination the core refuses, and arguments of the wrong type.
   t.like(raw(t, () => handleTrySendMany(udp.id(), [['127.0.0.1', 0, 0, -1]], layout, 1, one, [])), { kind: ErrorKind.Uv, errno: errno.UV_EINVAL })
   t.like(raw(t, () => handleTrySendMany(udp.id(), null, 'layout' as unknown as Uint32Array, 1, one, [])), { name: 'Error' })
   t.like(raw(t, () => handleSendAgain(udp.id(), 'data' as unknown as Uint8Array, false)), { name: 'Error' })
+  t.like(raw(t, () => handleTrySend(udp.id(), '127.0.0.1', 'port' as unknown as number, 0, undefined, one)), { name: 'Error' })
 })
 
 test('a zone naming no interface is a libuv error (UV_ENODEV), not an invalid argument', (t) => {

@@ -1,10 +1,9 @@
-//! The hot send exports as plain napi callbacks. Each does the same argument
+//! The send exports as plain napi callbacks. Each does the same argument
 //! conversions, call, error and panic handling as the callback that
 //! `#[napi(catch_unwind)]` generates for its function, without napi-rs's
 //! per-call native-borrow bookkeeping (a scope with a mutex, an `Arc` and a
 //! `Vec`, allocated and freed per call: about 550 instructions under
-//! callgrind, on the path of every datagram a reply loop sends and of every
-//! `try_send_many` call). Nothing is borrowed past a call: the bytes are read
+//! callgrind, on the path of every datagram sent: a third of a `try_send`). Nothing is borrowed past a call: the bytes are read
 //! by the send before it returns.
 //!
 //! The `#[napi]` functions stay, for their typings in binding.d.ts (which
@@ -18,7 +17,7 @@ use napi::bindgen_prelude::{
 use napi::{sys, Env, Result};
 use napi_derive::napi;
 
-use crate::send_fns::handle_send_again;
+use crate::send_fns::{handle_send, handle_send_again, handle_try_send, handle_try_send_again};
 use crate::send_many_fn::{handle_try_send_many, Destination};
 
 /// Runs `call`, turning an error or a panic into a pending JS exception as
@@ -37,13 +36,69 @@ fn run(env: sys::napi_env, call: impl FnOnce() -> Result<sys::napi_value>) -> sy
     }
 }
 
-/// `handleSendAgain(id, data, hasCallback)`: [`handle_send_again`].
-extern "C" fn raw_handle_send_again(
+/// `handleSend(id, host, port, flowinfo, scopeId, data, hasCallback)`: [`handle_send`].
+extern "C" fn raw_handle_send(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
     // SAFETY: called by napi on the env's thread with this call's info;
     // each argument is converted as the generated callback converts it.
+    run(env, || unsafe {
+        let cb = CallbackInfo::<7>::new(env, info, None, false)?;
+        let id = u32::from_napi_value(env, cb.get_arg(0))?;
+        let host = Option::<String>::from_napi_value(env, cb.get_arg(1))?;
+        let port = u32::from_napi_value(env, cb.get_arg(2))?;
+        let flowinfo = u32::from_napi_value(env, cb.get_arg(3))?;
+        let scope_id = Option::<u32>::from_napi_value(env, cb.get_arg(4))?;
+        let data = BufferSlice::from_napi_value(env, cb.get_arg(5))?;
+        let has_callback = bool::from_napi_value(env, cb.get_arg(6))?;
+        let env = Env::from_raw(env);
+        let sent = handle_send(&env, id, host, port, flowinfo, scope_id, data, has_callback)?;
+        i32::to_napi_value(env.raw(), sent)
+    })
+}
+
+/// `handleTrySend(id, host, port, flowinfo, scopeId, data)`: [`handle_try_send`].
+extern "C" fn raw_handle_try_send(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    // SAFETY: as for raw_handle_send.
+    run(env, || unsafe {
+        let cb = CallbackInfo::<6>::new(env, info, None, false)?;
+        let id = u32::from_napi_value(env, cb.get_arg(0))?;
+        let host = Option::<String>::from_napi_value(env, cb.get_arg(1))?;
+        let port = u32::from_napi_value(env, cb.get_arg(2))?;
+        let flowinfo = u32::from_napi_value(env, cb.get_arg(3))?;
+        let scope_id = Option::<u32>::from_napi_value(env, cb.get_arg(4))?;
+        let data = BufferSlice::from_napi_value(env, cb.get_arg(5))?;
+        let env = Env::from_raw(env);
+        let sent = handle_try_send(&env, id, host, port, flowinfo, scope_id, data)?;
+        u32::to_napi_value(env.raw(), sent)
+    })
+}
+
+/// `handleTrySendAgain(id, data)`: [`handle_try_send_again`].
+extern "C" fn raw_handle_try_send_again(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    // SAFETY: as for raw_handle_send.
+    run(env, || unsafe {
+        let cb = CallbackInfo::<2>::new(env, info, None, false)?;
+        let id = u32::from_napi_value(env, cb.get_arg(0))?;
+        let data = BufferSlice::from_napi_value(env, cb.get_arg(1))?;
+        let sent = handle_try_send_again(&Env::from_raw(env), id, data)?;
+        u32::to_napi_value(env, sent)
+    })
+}
+
+/// `handleSendAgain(id, data, hasCallback)`: [`handle_send_again`].
+extern "C" fn raw_handle_send_again(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    // SAFETY: as for raw_handle_send.
     run(env, || unsafe {
         let cb = CallbackInfo::<3>::new(env, info, None, false)?;
         let id = u32::from_napi_value(env, cb.get_arg(0))?;
@@ -60,7 +115,7 @@ extern "C" fn raw_handle_try_send_many(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    // SAFETY: as for raw_handle_send_again.
+    // SAFETY: as for raw_handle_send.
     run(env, || unsafe {
         let cb = CallbackInfo::<6>::new(env, info, None, false)?;
         let id = u32::from_napi_value(env, cb.get_arg(0))?;
@@ -75,13 +130,15 @@ extern "C" fn raw_handle_try_send_many(
     })
 }
 
-/// Replaces the binding's `handleSendAgain` and `handleTrySendMany` exports
-/// with the plain callbacks above.
+/// Replaces the binding's five send exports with the plain callbacks above.
 #[napi(module_exports)]
 pub fn install_raw_exports(exports: Object) -> Result<()> {
     let exported = exports.value();
     let (env, value) = (exported.env, exported.value);
-    let raw: [(&std::ffi::CStr, sys::napi_callback); 2] = [
+    let raw: [(&std::ffi::CStr, sys::napi_callback); 5] = [
+        (c"handleSend", Some(raw_handle_send)),
+        (c"handleTrySend", Some(raw_handle_try_send)),
+        (c"handleTrySendAgain", Some(raw_handle_try_send_again)),
         (c"handleSendAgain", Some(raw_handle_send_again)),
         (c"handleTrySendMany", Some(raw_handle_try_send_many)),
     ];

@@ -5,6 +5,7 @@
 //! when the caller passes the same address values again, so a reply loop
 //! converts and parses its peer's address once, not once per datagram
 //! (about 2k instructions per send: a JS string copied out, an IP parsed).
+//! The binding exports each as a raw napi callback ([`crate::raw_exports`]).
 
 use std::net::SocketAddr;
 use std::rc::Rc;
@@ -129,9 +130,7 @@ pub fn handle_send(
     send(env, &handle, dest, &data, has_callback)
 }
 
-/// `send` on handle `id` to its last full call's destination. (The
-/// binding's export of this name is a raw napi function that calls it: see
-/// [`crate::raw_exports`].)
+/// `send` on handle `id` to its last full call's destination.
 #[napi(catch_unwind)]
 pub fn handle_send_again(
     env: &Env,

@@ -40,8 +40,7 @@ pub(crate) type Destination = (Option<String>, u32, u32, i64);
 /// - `packed` holds the other datagrams' bytes back to back, in order.
 /// - `large` holds the long datagrams' views, in order (they are not copied).
 ///
-/// (The binding's export of this name is a raw napi function that calls
-/// it: see [`crate::raw_exports`].)
+/// The binding exports it as a raw napi callback ([`crate::raw_exports`]).
 #[napi(catch_unwind)]
 pub fn handle_try_send_many(
     env: &Env,
