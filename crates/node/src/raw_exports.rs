@@ -36,6 +36,37 @@ fn run(env: sys::napi_env, call: impl FnOnce() -> Result<sys::napi_value>) -> sy
     }
 }
 
+/// The arguments `handleSend` and `handleTrySend` share: the handle's
+/// number, a destination in full, the data.
+struct FullSend<'a> {
+    id: u32,
+    host: Option<String>,
+    port: u32,
+    flowinfo: u32,
+    scope_id: Option<u32>,
+    data: BufferSlice<'a>,
+}
+
+impl FullSend<'_> {
+    /// Converts arguments 0 to 5 of `cb` as the generated callbacks do.
+    ///
+    /// # Safety
+    /// `env` and `cb` must be the current call's, on the env's thread.
+    unsafe fn read<const N: usize>(env: sys::napi_env, cb: &CallbackInfo<N>) -> Result<Self> {
+        // SAFETY: the caller's guarantee; each value is an argument of this call.
+        unsafe {
+            Ok(FullSend {
+                id: u32::from_napi_value(env, cb.get_arg(0))?,
+                host: Option::<String>::from_napi_value(env, cb.get_arg(1))?,
+                port: u32::from_napi_value(env, cb.get_arg(2))?,
+                flowinfo: u32::from_napi_value(env, cb.get_arg(3))?,
+                scope_id: Option::<u32>::from_napi_value(env, cb.get_arg(4))?,
+                data: BufferSlice::from_napi_value(env, cb.get_arg(5))?,
+            })
+        }
+    }
+}
+
 /// `handleSend(id, host, port, flowinfo, scopeId, data, hasCallback)`: [`handle_send`].
 extern "C" fn raw_handle_send(
     env: sys::napi_env,
@@ -45,15 +76,19 @@ extern "C" fn raw_handle_send(
     // each argument is converted as the generated callback converts it.
     run(env, || unsafe {
         let cb = CallbackInfo::<7>::new(env, info, None, false)?;
-        let id = u32::from_napi_value(env, cb.get_arg(0))?;
-        let host = Option::<String>::from_napi_value(env, cb.get_arg(1))?;
-        let port = u32::from_napi_value(env, cb.get_arg(2))?;
-        let flowinfo = u32::from_napi_value(env, cb.get_arg(3))?;
-        let scope_id = Option::<u32>::from_napi_value(env, cb.get_arg(4))?;
-        let data = BufferSlice::from_napi_value(env, cb.get_arg(5))?;
+        let s = FullSend::read(env, &cb)?;
         let has_callback = bool::from_napi_value(env, cb.get_arg(6))?;
         let env = Env::from_raw(env);
-        let sent = handle_send(&env, id, host, port, flowinfo, scope_id, data, has_callback)?;
+        let sent = handle_send(
+            &env,
+            s.id,
+            s.host,
+            s.port,
+            s.flowinfo,
+            s.scope_id,
+            s.data,
+            has_callback,
+        )?;
         i32::to_napi_value(env.raw(), sent)
     })
 }
@@ -66,14 +101,9 @@ extern "C" fn raw_handle_try_send(
     // SAFETY: as for raw_handle_send.
     run(env, || unsafe {
         let cb = CallbackInfo::<6>::new(env, info, None, false)?;
-        let id = u32::from_napi_value(env, cb.get_arg(0))?;
-        let host = Option::<String>::from_napi_value(env, cb.get_arg(1))?;
-        let port = u32::from_napi_value(env, cb.get_arg(2))?;
-        let flowinfo = u32::from_napi_value(env, cb.get_arg(3))?;
-        let scope_id = Option::<u32>::from_napi_value(env, cb.get_arg(4))?;
-        let data = BufferSlice::from_napi_value(env, cb.get_arg(5))?;
+        let s = FullSend::read(env, &cb)?;
         let env = Env::from_raw(env);
-        let sent = handle_try_send(&env, id, host, port, flowinfo, scope_id, data)?;
+        let sent = handle_try_send(&env, s.id, s.host, s.port, s.flowinfo, s.scope_id, s.data)?;
         u32::to_napi_value(env.raw(), sent)
     })
 }
