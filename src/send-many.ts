@@ -101,9 +101,9 @@ export function trySendMany(path: SendPath, messages: ReadonlyArray<readonly [ad
       const address: unknown = message[0]
       if (i === 0 || address !== previous) {
         if (address === null) dests.push(CONNECTED)
-        else if (i === 0 && path.same(address)) {
+        else if (i === 0 && ((mark = path.mark), path.same(address)) && path.mark === mark) {
+          // (A getter among its elements that sent elsewhere moved the mark.)
           sameAsLast = true
-          mark = path.mark
           dests.push(destination(path.lastParts()))
         } else {
           addressLabel.index = i

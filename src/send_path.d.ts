@@ -11,6 +11,8 @@ export declare class SendPath {
      * True when checking `address` would give the parts of the last
      * destination the binding parsed (its elements equal them, the omitted
      * ones their defaults). Each element is read once; nothing here throws.
+     * An element's getter may send elsewhere meanwhile: callers compare
+     * `mark` before and after.
      */
     same(address: unknown): boolean;
     /**
@@ -19,7 +21,7 @@ export declare class SendPath {
      * elsewhere in between.
      */
     get mark(): number;
-    /** The parts of the last destination (after `same` said there is one). */
+    /** The parts of the last destination (after `same` said there is one); not to be changed. */
     lastParts(): DestinationParts;
     /**
      * Forgets the last destination until `remember`: for a call that hands the

@@ -39,6 +39,8 @@ export class SendPath {
   #frozenPlain = false
   // Changes whenever the last destination does (see `mark`).
   #mark = 0
+  // The parts as the binding took them (lastParts: no array made per call).
+  #parts: DestinationParts = CONNECTED
 
   constructor(id: number) {
     this.#id = id
@@ -53,6 +55,8 @@ export class SendPath {
    * True when checking `address` would give the parts of the last
    * destination the binding parsed (its elements equal them, the omitted
    * ones their defaults). Each element is read once; nothing here throws.
+   * An element's getter may send elsewhere meanwhile: callers compare
+   * `mark` before and after.
    */
   same(address: unknown): boolean {
     if (address === this.#frozenAddress && address !== null) {
@@ -83,9 +87,9 @@ export class SendPath {
     return this.#mark
   }
 
-  /** The parts of the last destination (after `same` said there is one). */
+  /** The parts of the last destination (after `same` said there is one); not to be changed. */
   lastParts(): DestinationParts {
-    return [this.#host, this.#port, this.#flowinfo, this.#scopeId]
+    return this.#parts
   }
 
   /**
@@ -130,15 +134,20 @@ export class SendPath {
    * destination now.
    */
   remember(address: unknown, parts: DestinationParts): void {
-    this.#mark++
+    const mark = ++this.#mark
     if (parts[0] === null) return
+    // Asked before anything is kept: on a Proxy it runs traps, which may
+    // send elsewhere (and that destination is then the last one). Only on
+    // a full send: a call into the runtime.
+    const frozen = Object.isFrozen(address)
+    if (this.#mark !== mark) return
     this.#host = parts[0]
     this.#port = parts[1]
     this.#flowinfo = parts[2]
     this.#scopeId = parts[3]
-    // Only on a full send: a call into the runtime.
+    this.#parts = parts
     this.#frozenPlain = false
-    if (Object.isFrozen(address)) this.#frozenAddress = address
+    if (frozen) this.#frozenAddress = address
   }
 }
 

@@ -132,12 +132,16 @@ export class UDP {
   send(address: Address | null, data: Data | readonly Data[], callback?: SendCallback): void {
     this.#open()
     const sends = this.#sends
-    const parts = sends.same(address) ? null : destinationParts(address)
+    // A getter among the address's elements or the data's views can send
+    // elsewhere and so move the last destination: the mark tells.
+    const mark = sends.mark
+    const same = sends.same(address) && sends.mark === mark
+    const parts = same ? sends.lastParts() : destinationParts(address)
     const bytes = payloadBytes(data, 'data')
     if (callback !== undefined) checkCallback(callback, 'callback')
     let result: number
     try {
-      result = parts === null ? sends.sendAgain(bytes, callback !== undefined) : sends.send(address, parts, bytes, callback !== undefined)
+      result = same && sends.mark === mark ? sends.sendAgain(bytes, callback !== undefined) : sends.send(address, parts, bytes, callback !== undefined)
     } catch (error) {
       throw fromNative(error, 'address')
     }
@@ -160,7 +164,9 @@ export class UDP {
   try_send(address: Address | null, data: Data): number {
     this.#open()
     const sends = this.#sends
-    const parts = sends.same(address) ? null : destinationParts(address)
+    // (Only the address's getters run user code before the send: see send.)
+    const mark = sends.mark
+    const parts = sends.same(address) && sends.mark === mark ? null : destinationParts(address)
     const bytes = viewBytes(data, 'data')
     try {
       return parts === null ? sends.trySendAgain(bytes) : sends.trySend(address, parts, bytes)

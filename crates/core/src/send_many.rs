@@ -24,6 +24,23 @@ pub(crate) struct SendScratch {
     buffers: SendBuffers,
 }
 
+/// Groups kept from one call to the next: a call plans one per datagram at
+/// worst, so one huge call would otherwise leave its plan's memory on the
+/// handle (24 bytes a datagram) until it closes. The other vectors hold
+/// one chunk ([`SEND_BATCH`] groups) at most.
+#[cfg(target_os = "linux")]
+const KEEP_GROUPS: usize = 4096;
+
+#[cfg(target_os = "linux")]
+impl SendScratch {
+    /// Drops the plan's memory after a call that grew it past [`KEEP_GROUPS`].
+    fn trim(&mut self) {
+        if self.groups.capacity() > KEEP_GROUPS {
+            self.groups = Vec::new();
+        }
+    }
+}
+
 /// The `sendmmsg` arguments of one chunk, rebuilt for each.
 #[cfg(target_os = "linux")]
 #[derive(Default)]
@@ -267,6 +284,18 @@ pub(crate) fn plan_groups(
 /// ends the call.
 #[cfg(target_os = "linux")]
 pub(crate) fn send_many(
+    sock: &SockRef<'_>,
+    messages: &[Message<'_>],
+    gso: &mut Gso,
+    scratch: &mut SendScratch,
+) -> io::Result<usize> {
+    let result = send_planned(sock, messages, gso, scratch);
+    scratch.trim();
+    result
+}
+
+#[cfg(target_os = "linux")]
+fn send_planned(
     sock: &SockRef<'_>,
     messages: &[Message<'_>],
     gso: &mut Gso,
@@ -540,6 +569,23 @@ mod tests {
         }];
         super::plan_groups(messages, allows, &mut groups);
         groups
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_huge_call_leaves_no_plan_behind() {
+        let (_receiver, sender, to) = pair();
+        let data = [0u8; 1];
+        // Alternating sizes: one group per datagram, more than KEEP_GROUPS.
+        let messages: Vec<Message<'_>> = (0..2 * KEEP_GROUPS)
+            .map(|i| (Some(to), &data[..i % 2]))
+            .collect();
+        let mut scratch = SendScratch::default();
+        let sock = SockRef::from(&sender);
+        send_many(&sock, &messages, &mut Gso::default(), &mut scratch).expect("send");
+        assert!(scratch.groups.capacity() <= KEEP_GROUPS);
+        send_many(&sock, &messages[..10], &mut Gso::default(), &mut scratch).expect("send");
+        assert!(scratch.groups.capacity() > 0, "a small call's plan is kept");
     }
 
     #[test]
