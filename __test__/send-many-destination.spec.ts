@@ -118,3 +118,43 @@ test.serial('a call refused after the binding parsed its one destination leaves 
   t.deepEqual(a.got, ['queued', 'again'])
   t.deepEqual(b.got, [])
 })
+
+// The views the binding reads without copying (datagrams longer than the
+// packed area takes; under Bun, every datagram) go in an array that no user
+// code can touch while the binding holds the views it has read so far: a
+// program that patched Array.prototype.push to turn elements into accessors
+// gets no call while the binding reads them.
+test.serial('a patched Array.prototype.push runs no user code while the binding reads the views it does not copy', (t) => {
+  const loop = new Loop()
+  const tx = handle(t, loop)
+  const big = [new Uint8Array(70_000), new Uint8Array(70_000)]
+  let read = 0
+  const push = Object.getOwnPropertyDescriptor(Array.prototype, 'push')
+  Object.defineProperty(Array.prototype, 'push', {
+    configurable: true,
+    writable: true,
+    value(this: unknown[], ...items: unknown[]) {
+      for (const item of items) {
+        const value = item
+        Object.defineProperty(this, this.length, {
+          configurable: true,
+          enumerable: true,
+          get() {
+            read++
+            return value
+          },
+        })
+      }
+      return this.length
+    },
+  })
+  let error: unknown
+  try {
+    error = t.throws(() => tx.try_send_many([[['127.0.0.1', 9], big[0]], [['127.0.0.1', 9], big[1]]]), { instanceOf: UDPError })
+  } finally {
+    if (push) Object.defineProperty(Array.prototype, 'push', push)
+  }
+  // The kernel refuses the first (longer than any UDP datagram) with its own error.
+  t.is((error as UDPError).errno, errno.UV_EMSGSIZE)
+  t.is(read, 0)
+})

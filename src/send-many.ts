@@ -42,6 +42,17 @@ const KEEP_WORDS = 2 * 4096
 // 0.68-0.70 at 64 B). Under Node and Deno (V8) the copy is the cheaper.
 const PACKED_MAX = (process.versions as NodeJS.ProcessVersions & { bun?: string }).bun === undefined ? SEND_MANY_PACKED_MAX : -1
 
+// The arrays handed to the binding are made without a prototype and filled
+// by index, so that no user code (a patched Array.prototype.push, an
+// accessor on Array.prototype's indices) runs while the binding reads them
+// and holds the views it has read so far. The views not copied: none (most
+// calls), or such a list.
+const setPrototypeOf = Object.setPrototypeOf
+function plainList<T>(): T[] {
+  return setPrototypeOf([], null) as T[]
+}
+const NO_VIEWS: readonly Uint8Array[] = Object.freeze(plainList<Uint8Array>())
+
 // The reused areas, or null while a call holds them: a getter that calls
 // try_send_many from inside another call gets areas of its own.
 let spareBytes: Uint8Array | null = null
@@ -78,8 +89,10 @@ export function trySendMany(path: SendPath, messages: ReadonlyArray<readonly [ad
   spareBytes = null
   spareLayout = null
   try {
-    const dests: Destination[] = []
-    const large: Uint8Array[] = []
+    const dests = plainList<Destination>()
+    let destCount = 0
+    let large: Uint8Array[] | null = null
+    let views = 0
     let used = 0
     // Consecutive messages to the same address object share one parsed
     // destination: the usual burst costs one address conversion, not one each.
@@ -100,11 +113,11 @@ export function trySendMany(path: SendPath, messages: ReadonlyArray<readonly [ad
       }
       const address: unknown = message[0]
       if (i === 0 || address !== previous) {
-        if (address === null) dests.push(CONNECTED)
+        if (address === null) dests[destCount++] = CONNECTED
         else if (i === 0 && ((mark = path.mark), path.same(address)) && path.mark === mark) {
           // (A getter among its elements that sent elsewhere moved the mark.)
           sameAsLast = true
-          dests.push(destination(path.lastParts()))
+          dests[destCount++] = destination(path.lastParts())
         } else {
           addressLabel.index = i
           const parts = addressParts(address, addressLabel)
@@ -112,7 +125,7 @@ export function trySendMany(path: SendPath, messages: ReadonlyArray<readonly [ad
             firstParts = parts
             firstAddress = address
           }
-          dests.push(destination(parts))
+          dests[destCount++] = destination(parts)
         }
         previous = address
       }
@@ -120,11 +133,12 @@ export function trySendMany(path: SendPath, messages: ReadonlyArray<readonly [ad
       const view = viewBytes(message[1], label)
       const length = viewLength()
       if (2 * i + 2 > layout.length) layout = grownLayout(layout, 2 * i + 2)
-      layout[2 * i] = dests.length - 1
+      layout[2 * i] = destCount - 1
       if (length > PACKED_MAX) {
         // Longer than any UDP datagram (the kernel refuses it), or under Bun: not copied.
         layout[2 * i + 1] = SEND_MANY_LARGE
-        large.push(view)
+        if (large === null) large = plainList<Uint8Array>()
+        large[views++] = view
         continue
       }
       layout[2 * i + 1] = length
@@ -135,14 +149,15 @@ export function trySendMany(path: SendPath, messages: ReadonlyArray<readonly [ad
       copyBytes(bytes, view, used)
       used += length
     }
+    const longViews = large ?? NO_VIEWS
     try {
-      if (dests.length !== 1 || dests[0] === CONNECTED) return handleTrySendMany(path.id, dests, layout, count, bytes, large)
+      if (destCount !== 1 || dests[0] === CONNECTED) return handleTrySendMany(path.id, dests, layout, count, bytes, longViews)
       // Unless a getter among the messages sent elsewhere since, the binding
       // still has this destination.
-      if (sameAsLast && path.mark === mark) return handleTrySendMany(path.id, null, layout, count, bytes, large)
+      if (sameAsLast && path.mark === mark) return handleTrySendMany(path.id, null, layout, count, bytes, longViews)
       // One destination in full: the binding keeps it once parsed.
       path.forget()
-      const sent = handleTrySendMany(path.id, dests, layout, count, bytes, large)
+      const sent = handleTrySendMany(path.id, dests, layout, count, bytes, longViews)
       if (firstParts !== null) path.remember(firstAddress, firstParts)
       return sent
     } catch (error) {

@@ -18,7 +18,7 @@ use napi::{sys, Env, Result};
 use napi_derive::napi;
 
 use crate::send_fns::{handle_send, handle_send_again, handle_try_send, handle_try_send_again};
-use crate::send_many_fn::{handle_try_send_many, Destination};
+use crate::send_many_fn::{handle_try_send_many, Destination, SharedBytes};
 
 /// Runs `call`, turning an error or a panic into a pending JS exception as
 /// the generated callbacks do.
@@ -153,7 +153,7 @@ extern "C" fn raw_handle_try_send_many(
         let layout = Uint32ArraySlice::from_napi_value(env, cb.get_arg(2))?;
         let count = u32::from_napi_value(env, cb.get_arg(3))?;
         let packed = BufferSlice::from_napi_value(env, cb.get_arg(4))?;
-        let large = Vec::<BufferSlice<'_>>::from_napi_value(env, cb.get_arg(5))?;
+        let large = Vec::<SharedBytes<'_>>::from_napi_value(env, cb.get_arg(5))?;
         let sent =
             handle_try_send_many(&Env::from_raw(env), id, dests, layout, count, packed, large)?;
         u32::to_napi_value(env, sent)

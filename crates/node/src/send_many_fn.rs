@@ -10,7 +10,8 @@
 use std::net::SocketAddr;
 use std::ops::Deref;
 
-use napi::bindgen_prelude::{BufferSlice, Uint32ArraySlice};
+use napi::bindgen_prelude::{BufferSlice, FromNapiValue, Uint32ArraySlice};
+use napi::sys;
 use napi::{Env, Result};
 use napi_derive::napi;
 
@@ -19,6 +20,39 @@ use crate::driver::spin;
 use crate::native_udp::destination;
 use crate::send_fns::{last_destination, open_handle};
 use crate::thrown::{self, OrThrow};
+
+/// A view's bytes, borrowed shared for the call. The same buffer may come
+/// more than once among the long datagrams (under Bun every datagram is
+/// one), and napi-rs's `BufferSlice` holds a `&mut [u8]`: two of them would
+/// be two live mutable borrows of the same bytes.
+pub struct SharedBytes<'a>(&'a [u8]);
+
+impl FromNapiValue for SharedBytes<'_> {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        let mut data = std::ptr::null_mut();
+        let mut len = 0usize;
+        // SAFETY: the caller's env and value, on the env's thread.
+        napi::check_status!(
+            unsafe { sys::napi_get_buffer_info(env, value, &mut data, &mut len) },
+            "Failed to get Buffer pointer and length"
+        )?;
+        Ok(SharedBytes(if len == 0 || data.is_null() {
+            &[]
+        } else {
+            // SAFETY: napi gives the view's bytes, which JS cannot detach or
+            // free during this synchronous call (no JS runs in it once every
+            // argument is converted); only read, through shared borrows.
+            unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) }
+        }))
+    }
+}
+
+impl Deref for SharedBytes<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.0
+    }
+}
 
 /// A destination as JS passes it: host (`None`: the connected peer), port,
 /// flowinfo, scope id (-1: none given).
@@ -51,7 +85,7 @@ pub fn handle_try_send_many(
     layout: Uint32ArraySlice<'_>,
     count: u32,
     #[napi(ts_arg_type = "Uint8Array")] packed: BufferSlice<'_>,
-    #[napi(ts_arg_type = "Uint8Array[]")] large: Vec<BufferSlice<'_>>,
+    #[napi(ts_arg_type = "readonly Uint8Array[]")] large: Vec<SharedBytes<'_>>,
 ) -> Result<u32> {
     let handle = open_handle(env, id)?;
     // The handle's last destination needs no vector of its own.
