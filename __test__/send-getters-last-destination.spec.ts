@@ -14,7 +14,7 @@ function receiver(t: ExecutionContext, loop: Loop, host = '127.0.0.1', family?: 
   udp.bind([host, 0])
   const got: string[] = []
   udp.start_recv((_h, _peer, _flags, data) => {
-    if (data !== null) got.push(data.toString())
+    if (data !== null) got.push(data.length === 0 ? '<empty>' : data.toString())
   })
   return { got, port: udp.getsockname()[1] }
 }
@@ -111,5 +111,66 @@ for (const how of ['try_send_many', 'try_send'] as const) {
     await settle(() => a.got.length + b.got.length >= 3)
     t.deepEqual(a.got, ['one', 'two'])
     t.deepEqual(b.got, ['from the trap'])
+  })
+}
+
+// An empty view's buffer is checked for being detached; that check reads
+// nothing a program can define (ArrayBuffer.prototype.slice read the
+// buffer's `constructor`, which ran here after the address had matched).
+for (const how of ['try_send', 'send', 'try_send_many'] as const) {
+  test.serial(`${how}: an empty view whose buffer's constructor getter sends elsewhere runs no code, and the datagram goes to its address`, async (t) => {
+    const loop = new Loop()
+    const a = receiver(t, loop)
+    const b = receiver(t, loop)
+    const tx = handle(t, loop)
+    tx.try_send(['127.0.0.1', a.port], Buffer.from('first'))
+    const buffer = new ArrayBuffer(0)
+    let ran = 0
+    Object.defineProperty(buffer, 'constructor', {
+      get() {
+        ran++
+        tx.try_send(['127.0.0.1', b.port], Buffer.from('from the getter'))
+        return ArrayBuffer
+      },
+    })
+    const empty = new Uint8Array(buffer)
+    const to: Address = ['127.0.0.1', a.port]
+    if (how === 'try_send') tx.try_send(to, empty)
+    else if (how === 'send') tx.send(to, empty)
+    else tx.try_send_many([[to, empty]])
+    await settle(() => a.got.length >= 2)
+    t.is(ran, 0)
+    t.deepEqual(a.got, ['first', '<empty>'])
+    t.deepEqual(b.got, [])
+  })
+}
+
+// A Proxy address's traps run (Object.isFrozen) before the binding takes
+// the datagram: one that throws fails the call with nothing sent, and no
+// send is left without its callback.
+for (const how of ['send', 'try_send', 'try_send_many'] as const) {
+  test.serial(`${how}: a Proxy address whose trap throws fails the call before anything is sent`, async (t) => {
+    const loop = new Loop()
+    const a = receiver(t, loop)
+    const tx = handle(t, loop)
+    const proxy = new Proxy(['127.0.0.1', a.port], {
+      isExtensible() {
+        throw new Error('trap')
+      },
+    }) as unknown as Address
+    const callbacks: Array<number | null> = []
+    t.throws(
+      () => {
+        if (how === 'send') tx.send(proxy, Buffer.from('one'), (_h, error) => callbacks.push(error))
+        else if (how === 'try_send') tx.try_send(proxy, Buffer.from('one'))
+        else tx.try_send_many([[proxy, Buffer.from('one')]])
+      },
+      { message: 'trap' },
+    )
+    t.is(tx.send_queue_count, 0)
+    tx.send(['127.0.0.1', a.port], Buffer.from('two'), (_h, error) => callbacks.push(error))
+    await settle(() => a.got.length >= 1 && callbacks.length >= 1)
+    t.deepEqual(a.got, ['two'])
+    t.deepEqual(callbacks, [null])
   })
 }

@@ -29,19 +29,21 @@ const typedArraySet = TypedArrayPrototype['set' as keyof object] as (this: Uint8
 const dataViewBuffer = getter(DataView.prototype, 'buffer')
 const dataViewByteOffset = getter(DataView.prototype, 'byteOffset')
 const dataViewByteLength = getter(DataView.prototype, 'byteLength')
-const arrayBufferSlice = ArrayBuffer.prototype.slice
+const Uint8ArrayCtor = Uint8Array
 
 function detached(what: Label): TypeError {
   return new TypeError(`${labelText(what)} must not be a detached buffer`)
 }
 
 // A TypedArray of a detached buffer reports 0 bytes; so does one of an empty
-// buffer. Only a detached ArrayBuffer refuses to be sliced.
+// buffer. Only a detached ArrayBuffer refuses an empty view over it, and
+// making one looks nothing up on the buffer (ArrayBuffer.prototype.slice
+// would read its `constructor`, which user code can define).
 function isDetached(buffer: unknown): boolean {
-  // A SharedArrayBuffer cannot be detached (and has its own slice).
+  // A SharedArrayBuffer cannot be detached.
   if (!isArrayBuffer(buffer)) return false
   try {
-    apply(arrayBufferSlice, buffer, [0, 0])
+    new Uint8ArrayCtor(buffer, 0, 0)
     return false
   } catch {
     return true

@@ -19,7 +19,7 @@ import { type Address, type AddressParts, addressParts, describe } from './addre
 import { type Data, copyBytes, viewBytes, viewLength } from './data'
 import { fromNative } from './errors'
 import { SEND_MANY_LARGE, SEND_MANY_PACKED_MAX, handleTrySendMany } from './hot-exports'
-import type { SendPath } from './send_path'
+import { type SendPath, frozenAddress } from './send_path'
 
 /** A destination as `handleTrySendMany` takes it: a `null` host is the connected peer, -1 no scope id. */
 type Destination = [host: string | null, port: number, flowinfo: number, scopeId: number]
@@ -156,9 +156,10 @@ export function trySendMany(path: SendPath, messages: ReadonlyArray<readonly [ad
       // still has this destination.
       if (sameAsLast && path.mark === mark) return handleTrySendMany(path.id, null, layout, count, bytes, longViews)
       // One destination in full: the binding keeps it once parsed.
+      const frozen = firstParts !== null && frozenAddress(firstAddress, firstParts)
       path.forget()
       const sent = handleTrySendMany(path.id, dests, layout, count, bytes, longViews)
-      if (firstParts !== null) path.remember(firstAddress, firstParts)
+      if (firstParts !== null) path.remember(firstAddress, firstParts, frozen)
       return sent
     } catch (error) {
       throw fromNative(error, 'messages')

@@ -37,10 +37,19 @@ export declare class SendPath {
     /** `try_send` to `parts`, checked from `address`; remembered likewise. */
     trySend(address: unknown, parts: DestinationParts, bytes: Uint8Array): number;
     /**
-     * The binding parsed `parts` (checked from `address`) without throwing:
-     * unless they are the connected peer (which it does not keep), its last
-     * destination now.
+     * The binding parsed `parts` (checked from `address`, `frozen` as
+     * `frozenAddress` answered before the call) without throwing: unless they
+     * are the connected peer (which it does not keep), its last destination
+     * now. Runs no user code.
      */
-    remember(address: unknown, parts: DestinationParts): void;
+    remember(address: unknown, parts: DestinationParts, frozen: boolean): void;
 }
+/**
+ * Whether `address` is frozen (a received or getsockname tuple), asked
+ * before a full send hands its parts to the binding: on a Proxy it runs
+ * traps, which may send elsewhere or throw, and neither may happen after
+ * the binding took the datagram (a throw would lose a taken send's
+ * callback). Only for a full send: a call into the runtime.
+ */
+export declare function frozenAddress(address: unknown, parts: DestinationParts): boolean;
 export {};

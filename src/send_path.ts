@@ -114,33 +114,31 @@ export class SendPath {
 
   /** `send` to `parts`, checked from `address`; they become the last destination once the binding took them. */
   send(address: unknown, parts: DestinationParts, bytes: Uint8Array, hasCallback: boolean): number {
+    const frozen = frozenAddress(address, parts)
     this.forget()
     const result = handleSend(this.#id, parts[0], parts[1], parts[2], parts[3], bytes, hasCallback)
-    this.remember(address, parts)
+    this.remember(address, parts, frozen)
     return result
   }
 
   /** `try_send` to `parts`, checked from `address`; remembered likewise. */
   trySend(address: unknown, parts: DestinationParts, bytes: Uint8Array): number {
+    const frozen = frozenAddress(address, parts)
     this.forget()
     const result = handleTrySend(this.#id, parts[0], parts[1], parts[2], parts[3], bytes)
-    this.remember(address, parts)
+    this.remember(address, parts, frozen)
     return result
   }
 
   /**
-   * The binding parsed `parts` (checked from `address`) without throwing:
-   * unless they are the connected peer (which it does not keep), its last
-   * destination now.
+   * The binding parsed `parts` (checked from `address`, `frozen` as
+   * `frozenAddress` answered before the call) without throwing: unless they
+   * are the connected peer (which it does not keep), its last destination
+   * now. Runs no user code.
    */
-  remember(address: unknown, parts: DestinationParts): void {
-    const mark = ++this.#mark
+  remember(address: unknown, parts: DestinationParts, frozen: boolean): void {
+    this.#mark++
     if (parts[0] === null) return
-    // Asked before anything is kept: on a Proxy it runs traps, which may
-    // send elsewhere (and that destination is then the last one). Only on
-    // a full send: a call into the runtime.
-    const frozen = Object.isFrozen(address)
-    if (this.#mark !== mark) return
     this.#host = parts[0]
     this.#port = parts[1]
     this.#flowinfo = parts[2]
@@ -149,6 +147,17 @@ export class SendPath {
     this.#frozenPlain = false
     if (frozen) this.#frozenAddress = address
   }
+}
+
+/**
+ * Whether `address` is frozen (a received or getsockname tuple), asked
+ * before a full send hands its parts to the binding: on a Proxy it runs
+ * traps, which may send elsewhere or throw, and neither may happen after
+ * the binding took the datagram (a throw would lose a taken send's
+ * callback). Only for a full send: a call into the runtime.
+ */
+export function frozenAddress(address: unknown, parts: DestinationParts): boolean {
+  return parts[0] !== null && Object.isFrozen(address)
 }
 
 // True when each element of `array` is a plain value, not a getter.

@@ -164,12 +164,13 @@ export class UDP {
   try_send(address: Address | null, data: Data): number {
     this.#open()
     const sends = this.#sends
-    // (Only the address's getters run user code before the send: see send.)
+    // As in send: the mark compared after the address and after the data.
     const mark = sends.mark
-    const parts = sends.same(address) && sends.mark === mark ? null : destinationParts(address)
+    const same = sends.same(address) && sends.mark === mark
+    const parts = same ? sends.lastParts() : destinationParts(address)
     const bytes = viewBytes(data, 'data')
     try {
-      return parts === null ? sends.trySendAgain(bytes) : sends.trySend(address, parts, bytes)
+      return same && sends.mark === mark ? sends.trySendAgain(bytes) : sends.trySend(address, parts, bytes)
     } catch (error) {
       throw fromNative(error, 'address')
     }

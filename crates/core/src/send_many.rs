@@ -33,10 +33,12 @@ const KEEP_GROUPS: usize = 4096;
 
 #[cfg(target_os = "linux")]
 impl SendScratch {
-    /// Drops the plan's memory after a call that grew it past [`KEEP_GROUPS`].
+    /// Shrinks the plan's memory back to [`KEEP_GROUPS`] after a call that
+    /// grew it past that.
     fn trim(&mut self) {
         if self.groups.capacity() > KEEP_GROUPS {
-            self.groups = Vec::new();
+            self.groups.clear();
+            self.groups.shrink_to(KEEP_GROUPS);
         }
     }
 }
