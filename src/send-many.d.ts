@@ -17,7 +17,7 @@
  */
 import { type Address } from './address';
 import { type Data } from './data';
-import { type SendPath } from './send_path';
+import type { SendPath } from './send_path';
 /**
  * Sends `[address, data]` messages on `path`'s handle in order until one
  * would block; how many it sent. Every message is checked before any is sent.

@@ -15,11 +15,11 @@
  * parsing one cost about 3k instructions a call, more than sending eight
  * small datagrams.
  */
-import { type Address, type AddressParts, addressParts, describe } from './address'
+import { type Address, addressParts, describe } from './address'
 import { type Data, copyBytes, viewBytes, viewLength } from './data'
 import { fromNative } from './errors'
-import { SEND_MANY_LARGE, SEND_MANY_PACKED_MAX, handleTrySendMany } from './hot-exports'
-import { type SendPath, frozenAddress } from './send_path'
+import { SEND_MANY_LARGE, SEND_MANY_PACKED_MAX } from './hot-exports'
+import type { SendPath } from './send_path'
 
 /** A destination as `handleTrySendMany` takes it: a `null` host is the connected peer, -1 no scope id. */
 type Destination = [host: string | null, port: number, flowinfo: number, scopeId: number]
@@ -97,12 +97,10 @@ export function trySendMany(path: SendPath, messages: ReadonlyArray<readonly [ad
     // Consecutive messages to the same address object share one parsed
     // destination: the usual burst costs one address conversion, not one each.
     let previous: unknown
-    // The first message's address when it is the handle's last destination,
-    // and `path`'s mark then; else its parts when it is an address.
-    let sameAsLast = false
-    let mark = 0
-    let firstParts: AddressParts | null = null
+    // The first message's address and its parts (from `path`, which knows
+    // whether they are the last destination's).
     let firstAddress: unknown = null
+    let firstParts: ReturnType<SendPath['parts']> | null = null
     // Labels, their index moved along: no string per message unless one is refused.
     const label = { name: 'messages', index: 0, part: 'data' }
     const addressLabel = { name: 'messages', index: 0, part: 'address' }
@@ -114,16 +112,12 @@ export function trySendMany(path: SendPath, messages: ReadonlyArray<readonly [ad
       const address: unknown = message[0]
       if (i === 0 || address !== previous) {
         if (address === null) dests[destCount++] = CONNECTED
-        else if (i === 0 && ((mark = path.mark), path.same(address)) && path.mark === mark) {
-          // (A getter among its elements that sent elsewhere moved the mark.)
-          sameAsLast = true
-          dests[destCount++] = destination(path.lastParts())
-        } else {
+        else {
           addressLabel.index = i
-          const parts = addressParts(address, addressLabel)
+          const parts = i === 0 ? path.parts(address, addressLabel) : addressParts(address, addressLabel)
           if (i === 0) {
-            firstParts = parts
             firstAddress = address
+            firstParts = parts
           }
           dests[destCount++] = destination(parts)
         }
@@ -151,16 +145,8 @@ export function trySendMany(path: SendPath, messages: ReadonlyArray<readonly [ad
     }
     const longViews = large ?? NO_VIEWS
     try {
-      if (destCount !== 1 || dests[0] === CONNECTED) return handleTrySendMany(path.id, dests, layout, count, bytes, longViews)
-      // Unless a getter among the messages sent elsewhere since, the binding
-      // still has this destination.
-      if (sameAsLast && path.mark === mark) return handleTrySendMany(path.id, null, layout, count, bytes, longViews)
-      // One destination in full: the binding keeps it once parsed.
-      const frozen = firstParts !== null && frozenAddress(firstAddress, firstParts)
-      path.forget()
-      const sent = handleTrySendMany(path.id, dests, layout, count, bytes, longViews)
-      if (firstParts !== null) path.remember(firstAddress, firstParts, frozen)
-      return sent
+      // One destination: `path` sends to it the short way or keeps it.
+      return path.trySendMany(firstAddress, destCount === 1 ? firstParts : null, dests, layout, count, bytes, longViews)
     } catch (error) {
       throw fromNative(error, 'messages')
     }

@@ -1,24 +1,38 @@
 /**
- * The binding's send and try_send for one handle, by the handle's number
- * (plain functions: a class method of the binding costs about 3.5k
- * instructions more per call).
+ * The binding's send, try_send and try_send_many for one handle, by the
+ * handle's number (plain functions: a class method of the binding costs
+ * about 3.5k instructions more per call).
  *
  * The binding parses each destination given in full and keeps the last one;
  * when the caller passes the same address values again (a reply loop, a
- * stream to one peer), the `…Again` functions send there without copying the
- * host string out of JS or parsing it again.
+ * stream to one peer), the `…Again` functions (and try_send_many with no
+ * destinations) send there without copying the host string out of JS or
+ * parsing it again.
+ *
+ * User code can run while a send's arguments are checked (an element's
+ * getter, a Proxy's trap) and send elsewhere, which moves the last
+ * destination. So `parts` hands back the last destination's own tuple, and
+ * a send goes the short way only while that tuple is still the last one:
+ * every change of the last destination replaces it. No user code runs
+ * from that test to the binding's call, or after the call.
  */
 import { addressParts } from './address'
-import { handleSend, handleSendAgain, handleTrySend, handleTrySendAgain } from './hot-exports'
+import { handleSend, handleSendAgain, handleTrySend, handleTrySendAgain, handleTrySendMany } from './hot-exports'
+import type { Label } from './label'
 
 /** A destination taken apart for the binding: `null` host is the connected peer. */
 type DestinationParts = [host: string | null, port: number, flowinfo: number, scopeId: number | undefined]
 
 const CONNECTED: DestinationParts = [null, 0, 0, undefined]
+// No last destination (distinct from CONNECTED: the connected peer is not kept).
+const NONE: DestinationParts = [null, 0, 0, undefined]
+
+/** try_send_many's destinations as the binding takes them (a scope id of -1: none). */
+type Destinations = NonNullable<Parameters<typeof handleTrySendMany>[1]>
 
 /** The parts of `address`, or of the connected peer for `null`; throws as `addressParts`. */
-export function destinationParts(address: unknown): DestinationParts {
-  return address === null ? CONNECTED : addressParts(address)
+function destinationParts(address: unknown, what: Label): DestinationParts {
+  return address === null ? CONNECTED : addressParts(address, what)
 }
 
 export class SendPath {
@@ -37,10 +51,9 @@ export class SendPath {
   // through its slow path, ~70 instructions each). null whenever #host is.
   #frozenAddress: unknown = null
   #frozenPlain = false
-  // Changes whenever the last destination does (see `mark`).
-  #mark = 0
-  // The parts as the binding took them (lastParts: no array made per call).
-  #parts: DestinationParts = CONNECTED
+  // The tuple the binding took the last destination from; NONE when there
+  // is none. Replaced at every change of the last destination.
+  #parts: DestinationParts = NONE
 
   constructor(id: number) {
     this.#id = id
@@ -52,13 +65,62 @@ export class SendPath {
   }
 
   /**
-   * True when checking `address` would give the parts of the last
-   * destination the binding parsed (its elements equal them, the omitted
-   * ones their defaults). Each element is read once; nothing here throws.
-   * An element's getter may send elsewhere meanwhile: callers compare
-   * `mark` before and after.
+   * The checked parts of `address` (`null`: the connected peer), named
+   * `what` in errors; the last destination's own tuple when `address` gives
+   * its parts, which `send`, `trySend` and `trySendMany` then send to
+   * without handing them over again, unless the last destination changed
+   * meanwhile. Throws as `addressParts`.
    */
-  same(address: unknown): boolean {
+  parts(address: unknown, what: Label = 'address'): DestinationParts {
+    const last = this.#parts
+    // A getter among the elements that sent elsewhere replaced #parts.
+    return this.#same(address) && this.#parts === last ? last : destinationParts(address, what)
+  }
+
+  /** `send` to `parts` (from `parts(address)`); the bytes sent, a negative code or SEND_QUEUED. */
+  send(address: unknown, parts: DestinationParts, bytes: Uint8Array, hasCallback: boolean): number {
+    if (parts === this.#parts) return handleSendAgain(this.#id, bytes, hasCallback)
+    const frozen = this.#forget(address, parts)
+    const result = handleSend(this.#id, parts[0], parts[1], parts[2], parts[3], bytes, hasCallback)
+    this.#remember(address, parts, frozen)
+    return result
+  }
+
+  /** `try_send` to `parts` (from `parts(address)`); the bytes sent. */
+  trySend(address: unknown, parts: DestinationParts, bytes: Uint8Array): number {
+    if (parts === this.#parts) return handleTrySendAgain(this.#id, bytes)
+    const frozen = this.#forget(address, parts)
+    const result = handleTrySend(this.#id, parts[0], parts[1], parts[2], parts[3], bytes)
+    this.#remember(address, parts, frozen)
+    return result
+  }
+
+  /**
+   * try_send_many's binding call. `parts` (from `parts(address)`) when its
+   * messages all go to `address`, else null: then `dests` are handed over
+   * and nothing is kept.
+   */
+  trySendMany(
+    address: unknown,
+    parts: DestinationParts | null,
+    dests: Destinations,
+    layout: Uint32Array,
+    count: number,
+    packed: Uint8Array,
+    views: readonly Uint8Array[],
+  ): number {
+    if (parts === null) return handleTrySendMany(this.#id, dests, layout, count, packed, views)
+    if (parts === this.#parts) return handleTrySendMany(this.#id, null, layout, count, packed, views)
+    const frozen = this.#forget(address, parts)
+    const sent = handleTrySendMany(this.#id, dests, layout, count, packed, views)
+    this.#remember(address, parts, frozen)
+    return sent
+  }
+
+  // True when checking `address` would give the parts of the last
+  // destination the binding parsed (its elements equal them, the omitted
+  // ones their defaults). Each element is read once; nothing here throws.
+  #same(address: unknown): boolean {
     if (address === this.#frozenAddress && address !== null) {
       if (this.#frozenPlain) return true
       // Checked once per remembered object, on its second send.
@@ -78,66 +140,24 @@ export class SendPath {
     return (length > 3 ? address[3] : undefined) === this.#scopeId
   }
 
-  /**
-   * A number that changes whenever the last destination does: try_send_many
-   * checks its messages before it sends, and a getter among them can send
-   * elsewhere in between.
-   */
-  get mark(): number {
-    return this.#mark
-  }
-
-  /** The parts of the last destination (after `same` said there is one); not to be changed. */
-  lastParts(): DestinationParts {
-    return this.#parts
-  }
-
-  /**
-   * Forgets the last destination until `remember`: for a call that hands the
-   * binding one in full, which it keeps as soon as it has parsed it.
-   */
-  forget(): void {
+  // Before a call that hands the binding `parts` in full (which it keeps as
+  // soon as it has parsed them): whether `address` is frozen, asked first
+  // (on a Proxy it runs traps, which may send elsewhere or throw, and
+  // neither may happen once the binding took the datagram: a throw would
+  // lose a taken send's callback), then no last destination until
+  // #remember. Only for a full send: Object.isFrozen is a call into the
+  // runtime.
+  #forget(address: unknown, parts: DestinationParts): boolean {
+    const frozen = parts[0] !== null && Object.isFrozen(address)
     this.#host = null
     this.#frozenAddress = null
-    this.#mark++
+    this.#parts = NONE
+    return frozen
   }
 
-  /** `send` to the last parsed destination (after `same` said so). */
-  sendAgain(bytes: Uint8Array, hasCallback: boolean): number {
-    return handleSendAgain(this.#id, bytes, hasCallback)
-  }
-
-  /** `try_send` to the last parsed destination (after `same` said so). */
-  trySendAgain(bytes: Uint8Array): number {
-    return handleTrySendAgain(this.#id, bytes)
-  }
-
-  /** `send` to `parts`, checked from `address`; they become the last destination once the binding took them. */
-  send(address: unknown, parts: DestinationParts, bytes: Uint8Array, hasCallback: boolean): number {
-    const frozen = frozenAddress(address, parts)
-    this.forget()
-    const result = handleSend(this.#id, parts[0], parts[1], parts[2], parts[3], bytes, hasCallback)
-    this.remember(address, parts, frozen)
-    return result
-  }
-
-  /** `try_send` to `parts`, checked from `address`; remembered likewise. */
-  trySend(address: unknown, parts: DestinationParts, bytes: Uint8Array): number {
-    const frozen = frozenAddress(address, parts)
-    this.forget()
-    const result = handleTrySend(this.#id, parts[0], parts[1], parts[2], parts[3], bytes)
-    this.remember(address, parts, frozen)
-    return result
-  }
-
-  /**
-   * The binding parsed `parts` (checked from `address`, `frozen` as
-   * `frozenAddress` answered before the call) without throwing: unless they
-   * are the connected peer (which it does not keep), its last destination
-   * now. Runs no user code.
-   */
-  remember(address: unknown, parts: DestinationParts, frozen: boolean): void {
-    this.#mark++
+  // The binding took `parts` without throwing: unless they are the
+  // connected peer (which it does not keep), its last destination now.
+  #remember(address: unknown, parts: DestinationParts, frozen: boolean): void {
     if (parts[0] === null) return
     this.#host = parts[0]
     this.#port = parts[1]
@@ -147,17 +167,6 @@ export class SendPath {
     this.#frozenPlain = false
     if (frozen) this.#frozenAddress = address
   }
-}
-
-/**
- * Whether `address` is frozen (a received or getsockname tuple), asked
- * before a full send hands its parts to the binding: on a Proxy it runs
- * traps, which may send elsewhere or throw, and neither may happen after
- * the binding took the datagram (a throw would lose a taken send's
- * callback). Only for a full send: a call into the runtime.
- */
-export function frozenAddress(address: unknown, parts: DestinationParts): boolean {
-  return parts[0] !== null && Object.isFrozen(address)
 }
 
 // True when each element of `array` is a plain value, not a getter.

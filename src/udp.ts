@@ -16,7 +16,7 @@ import { type MessageSink, ReceiveDelivery } from './receive-delivery'
 import { runCallback } from './run-callback'
 import { SendCompletions } from './send-completions'
 import { trySendMany } from './send-many'
-import { SendPath, destinationParts } from './send_path'
+import { SendPath } from './send_path'
 import * as socket from './socket-calls'
 import type { RecvOptions } from './socket-calls'
 
@@ -132,16 +132,12 @@ export class UDP {
   send(address: Address | null, data: Data | readonly Data[], callback?: SendCallback): void {
     this.#open()
     const sends = this.#sends
-    // A getter among the address's elements or the data's views can send
-    // elsewhere and so move the last destination: the mark tells.
-    const mark = sends.mark
-    const same = sends.same(address) && sends.mark === mark
-    const parts = same ? sends.lastParts() : destinationParts(address)
+    const parts = sends.parts(address)
     const bytes = payloadBytes(data, 'data')
     if (callback !== undefined) checkCallback(callback, 'callback')
     let result: number
     try {
-      result = same && sends.mark === mark ? sends.sendAgain(bytes, callback !== undefined) : sends.send(address, parts, bytes, callback !== undefined)
+      result = sends.send(address, parts, bytes, callback !== undefined)
     } catch (error) {
       throw fromNative(error, 'address')
     }
@@ -164,13 +160,10 @@ export class UDP {
   try_send(address: Address | null, data: Data): number {
     this.#open()
     const sends = this.#sends
-    // As in send: the mark compared after the address and after the data.
-    const mark = sends.mark
-    const same = sends.same(address) && sends.mark === mark
-    const parts = same ? sends.lastParts() : destinationParts(address)
+    const parts = sends.parts(address)
     const bytes = viewBytes(data, 'data')
     try {
-      return same && sends.mark === mark ? sends.trySendAgain(bytes) : sends.trySend(address, parts, bytes)
+      return sends.trySend(address, parts, bytes)
     } catch (error) {
       throw fromNative(error, 'address')
     }
