@@ -112,13 +112,19 @@ async function pingpongDgram(rounds, lib = dgram) {
 // ---- two processes ----------------------------------------------------------------
 
 /**
- * The client here (on `loop` for uv-udp), the echo server of the same library
- * in a child process; `lib` is 'uv-udp', 'dgram' or 'uv-udp/dgram'.
+ * An echo server of `lib` ('uv-udp', 'dgram' or 'uv-udp/dgram') in a child
+ * process, alive until `stop()` (or the limit passes); resolves once it
+ * listens.
  */
-async function pingpongTwoProcesses(lib, rounds, loop) {
-  const limitSeconds = LIMIT_MS / 1000 + 30
+async function echoProcess(lib, limitSeconds = LIMIT_MS / 1000 + 30) {
   const child = spawn(process.execPath, [__filename, 'echo', lib, String(limitSeconds)], { stdio: ['pipe', 'pipe', 'inherit'] })
   const exited = new Promise((resolve) => child.on('exit', resolve))
+  const stop = async () => {
+    child.stdin.end()
+    const guard = setTimeout(() => child.kill('SIGKILL'), 5000)
+    await exited
+    clearTimeout(guard)
+  }
   try {
     const port = await new Promise((resolve, reject) => {
       let out = ''
@@ -130,13 +136,63 @@ async function pingpongTwoProcesses(lib, rounds, loop) {
       child.on('error', reject)
       child.on('exit', (code) => reject(new Error(`echo server (${lib}) exited with ${code} before it was ready`)))
     })
-    return await (lib === 'uv-udp' ? clientUv(loop, rounds, port)
-      : clientDgram(rounds, port, lib === 'dgram' ? dgram : require('../dgram')))
+    return { port, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+/** `rounds` round trips from a fresh client of `lib` (on `loop` for uv-udp) to `port`. */
+function client(lib, loop, rounds, port) {
+  return lib === 'uv-udp' ? clientUv(loop, rounds, port)
+    : clientDgram(rounds, port, lib === 'dgram' ? dgram : require('../dgram'))
+}
+
+/**
+ * The client here (on `loop` for uv-udp), the echo server of the same library
+ * in a child process; `lib` is 'uv-udp', 'dgram' or 'uv-udp/dgram'.
+ */
+async function pingpongTwoProcesses(lib, rounds, loop) {
+  const server = await echoProcess(lib)
+  try {
+    return await client(lib, loop, rounds, server.port)
   } finally {
-    child.stdin.end()
-    const guard = setTimeout(() => child.kill('SIGKILL'), 5000)
-    await exited
-    clearTimeout(guard)
+    await server.stop()
+  }
+}
+
+// ---- several libraries, alternating -------------------------------------------------
+
+/**
+ * The ping-pongs of `libs` measured in turns, so that a slow spell of the
+ * machine falls on all of them alike instead of on whichever ran then: each
+ * library's echo server is started once (in this process, or with
+ * `processes` 2 in a child process each), then each runs `warmup` round
+ * trips that are not kept (TurboFan compiles the path meanwhile), then
+ * `slices` turns of `rounds / slices` round trips each, the order of the
+ * libraries reversed every other turn. Resolves with each library's kept
+ * round-trip times, in microseconds.
+ */
+async function pingpongInTurns(libs, { loop, rounds, slices, warmup, processes = 1 }) {
+  const servers = new Map()
+  try {
+    for (const lib of libs) {
+      servers.set(lib, processes === 2 ? await echoProcess(lib)
+        : lib === 'uv-udp' ? echoUv(loop)
+        : await echoDgram(lib === 'dgram' ? dgram : require('../dgram')))
+    }
+    const kept = new Map(libs.map((lib) => [lib, []]))
+    for (const lib of libs) await client(lib, loop, warmup, servers.get(lib).port)
+    const perSlice = Math.ceil(rounds / slices)
+    for (let slice = 0; slice < slices; slice++) {
+      const order = slice % 2 === 0 ? libs : [...libs].reverse()
+      for (const lib of order) kept.get(lib).push(...await client(lib, loop, perSlice, servers.get(lib).port))
+    }
+    return new Map([...kept].map(([lib, rtts]) => [lib, Float64Array.from(rtts)]))
+  } finally {
+    for (const server of servers.values()) await server.stop?.()
+    for (const server of servers.values()) server.close?.()
   }
 }
 
@@ -178,4 +234,4 @@ if (require.main === module) {
   })
 }
 
-module.exports = { percentile, pingpongUv, pingpongDgram, pingpongTwoProcesses }
+module.exports = { percentile, pingpongUv, pingpongDgram, pingpongTwoProcesses, pingpongInTurns }

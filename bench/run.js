@@ -12,6 +12,14 @@
 // - `receive N B vs C GRO drainer`: the same blaster aimed at `udpgro`
 //   (bench/udpgro.c), the drainer's loop with UDP_GRO on: the reference for
 //   a receiver that, as uv-udp does on Linux, takes coalesced messages.
+// - `ping-pong ...`: 64 B bounced, one outstanding. The libraries of a
+//   ping-pong row group (uv-udp, the facade and dgram in one process; uv-udp
+//   and dgram across two) run in turns (bench/pingpong.js pingpongInTurns):
+//   each one's echo server starts once, each one warms up for
+//   PINGPONG_WARMUP round trips not kept, then PINGPONG_SLICES turns of
+//   PINGPONG_ROUNDS / PINGPONG_SLICES each, order reversed every other
+//   turn, so that a slow spell of the machine falls on every library
+//   alike; the percentiles are over each library's kept round trips.
 // - `ping-pong ..., two processes`: the client in this process, the echo
 //   server (same library) in a child process (bench/pingpong.js echo).
 // - `C ...` rows: the same measure taken by a C program (bench/udpload.c,
@@ -36,12 +44,14 @@ const path = require('node:path')
 const { Loop, UDP, errno } = require('..')
 const facade = require('../dgram')
 const load = require('./load')
-const { percentile, pingpongUv, pingpongDgram, pingpongTwoProcesses } = require('./pingpong')
+const { percentile, pingpongInTurns } = require('./pingpong')
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
 const FLOOD_SECONDS = Number(process.env.BENCH_FLOOD_SECONDS ?? 10)
 const LATENESS_SECONDS = Number(process.env.BENCH_LATENESS_SECONDS ?? 5)
 const PINGPONG_ROUNDS = 20_000
+const PINGPONG_SLICES = 4
+const PINGPONG_WARMUP = 2_000
 // The busy-polling window of the opt-in two-process row, as udpping's `spin` polls.
 const BUSY_POLL_US = 50
 const SIZES = [64, 1200]
@@ -269,13 +279,13 @@ async function sendC(size, gro = false) {
 
 // ---- 3. ping-pong (bench/pingpong.js) ----------------------------------------
 
-async function pingpong(lib, processes = 1) {
-  const rtts = await (processes === 2 ? pingpongTwoProcesses(lib, PINGPONG_ROUNDS, loop)
-    : lib === 'uv-udp' ? pingpongUv(loop, PINGPONG_ROUNDS)
-    : lib === 'uv-udp/dgram' ? pingpongDgram(PINGPONG_ROUNDS, facade)
-    : pingpongDgram(PINGPONG_ROUNDS))
-  const sorted = Array.from(rtts).sort((a, b) => a - b)
-  return { p50_us: percentile(sorted, 0.5), p99_us: percentile(sorted, 0.99) }
+/** The ping-pongs of `libs`, in turns (see the header); each one's p50 and p99. */
+async function pingpongs(libs, processes = 1) {
+  const rtts = await pingpongInTurns(libs, { loop, rounds: PINGPONG_ROUNDS, slices: PINGPONG_SLICES, warmup: PINGPONG_WARMUP, processes })
+  return libs.map((lib) => {
+    const sorted = Array.from(rtts.get(lib)).sort((a, b) => a - b)
+    return { p50_us: percentile(sorted, 0.5), p99_us: percentile(sorted, 0.99) }
+  })
 }
 
 /**
@@ -439,9 +449,7 @@ async function main() {
     row(`try_send_many ${size} B vs dgram send, GRO receiver`, 'dgrams/s', gMany.rate, gDg.rate)
   }
   if (ONLY.has('pingpong')) {
-    const uvRtt = await pingpong('uv-udp')
-    const faRtt = await pingpong('uv-udp/dgram')
-    const dgRtt = await pingpong('dgram')
+    const [uvRtt, faRtt, dgRtt] = await pingpongs(['uv-udp', 'uv-udp/dgram', 'dgram'])
     results.scenarios['ping-pong 64 B'] = { 'uv-udp': uvRtt, dgram: dgRtt, 'uv-udp/dgram': faRtt }
     row('ping-pong p50 RTT, one process (lower is better)', 'µs', uvRtt.p50_us, dgRtt.p50_us, 'lower')
     row('ping-pong p99 RTT, one process (lower is better)', 'µs', uvRtt.p99_us, dgRtt.p99_us, 'lower')
@@ -456,8 +464,7 @@ async function main() {
     results.scenarios['ping-pong 64 B']['C epoll, one thread'] = cLocalEpoll
     row('C ping-pong p50 RTT, one thread, epoll loop (lower is better)', 'µs', cLocalEpoll.p50_us, dgRtt.p50_us, 'lower')
     // The echo server in a child process of the same library.
-    const uvRtt2 = await pingpong('uv-udp', 2)
-    const dgRtt2 = await pingpong('dgram', 2)
+    const [uvRtt2, dgRtt2] = await pingpongs(['uv-udp', 'dgram'], 2)
     const cEpoll = await pingpongC('epoll')
     const cBlocking = await pingpongC('blocking')
     // Polling before sleeping (no library here does): what is left of a
