@@ -15,6 +15,12 @@ export type SendManyMessage = readonly [msg: SendPayload, port?: number, address
 export declare class Sender {
     #private;
     constructor(emitter: EventEmitter, family: 4 | 6, resolver: Resolver, handle: () => UDP | null);
+    /**
+     * Callbacks of sends made at once that have not run yet: `trySend` and
+     * `sendMany` refuse (`EAGAIN`) meanwhile, as while the handle has sends
+     * pending, so that neither overtakes a send whose callback is due.
+     */
+    get callbacksDue(): number;
     /** Sends a datagram on a bound socket: to its peer when `connected`, else to `address` once resolved. */
     send(connected: boolean, send: SendArguments): void;
 }

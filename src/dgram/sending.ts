@@ -11,6 +11,7 @@ import process from 'node:process'
 
 import type { Address4, Address6 } from '../address'
 import { errno } from '../errno'
+import { UDPError } from '../errors'
 import type { UDP } from '../udp'
 
 import { AwaitingSends } from './awaiting-sends'
@@ -18,7 +19,7 @@ import { familyOf } from './bind'
 import { codeOf, exceptionWithHostPort, socketIsConnected } from './errors'
 import type { Resolver } from './lookup'
 import { type SendPayload, dataLength, joinData, toData } from './payload'
-import type { SendArguments } from './send-arguments'
+import type { SendArguments, SendCallback } from './send-arguments'
 import { handles } from './socket-handles'
 import { validatePort, validateString } from './validate'
 
@@ -38,12 +39,24 @@ export class Sender {
   readonly #awaiting = new AwaitingSends()
   #callbacksScheduled = false
   #lastDestination: Address4 | Address6 | null = null
+  // Callbacks of sends made (or refused) at once, each on its own next
+  // tick as node:dgram calls them, that have not run yet.
+  #callbacksDue = 0
 
   constructor(emitter: EventEmitter, family: 4 | 6, resolver: Resolver, handle: () => UDP | null) {
     this.#emitter = emitter
     this.#family = family
     this.#resolver = resolver
     this.#handle = handle
+  }
+
+  /**
+   * Callbacks of sends made at once that have not run yet: `trySend` and
+   * `sendMany` refuse (`EAGAIN`) meanwhile, as while the handle has sends
+   * pending, so that neither overtakes a send whose callback is due.
+   */
+  get callbacksDue(): number {
+    return this.#callbacksDue
   }
 
   /** Sends a datagram on a bound socket: to its peer when `connected`, else to `address` once resolved. */
@@ -77,7 +90,52 @@ export class Sender {
   #flushDeferred = (): void => {
     const sends = this.#deferred
     this.#deferred = []
-    for (const send of sends) this.#doSend(null, send)
+    const first = sends.length > 1 ? this.#sendAtOnce(sends) : 0
+    for (let i = first; i < sends.length; i++) this.#doSend(null, sends[i])
+  }
+
+  // node:dgram sends a datagram at once when its handle has nothing queued
+  // (uv_udp_try_send) and then calls its callback on the next tick; only
+  // what would block is queued. The sends that waited for the same tick do
+  // the same together: the leading ones (to IP literals of the socket's
+  // family, one view each) in one try_send_many (sendmmsg, UDP GSO), each
+  // callback on the next tick; whatever it did not send (it would block,
+  // or failed) goes the one-by-one way, in order. Returns how many it sent.
+  #sendAtOnce(sends: SendArguments[]): number {
+    const udp = this.#handle()
+    if (udp === null || udp.send_queue_count !== 0) return 0
+    const batch: [Address4 | Address6, Uint8Array][] = []
+    for (const send of sends) {
+      const { ip, data } = send
+      if (ip === null || Array.isArray(data) || !this.#matchesFamily(ip)) break
+      const last = this.#lastDestination
+      const destination = last !== null && last[0] === ip && last[1] === send.port ? last : (this.#lastDestination = [ip, send.port])
+      batch.push([destination, data as Uint8Array])
+    }
+    if (batch.length < 2) return 0
+    let sent: number
+    try {
+      sent = udp.try_send_many(batch)
+    } catch {
+      // Not even the first: the one-by-one way queues it or reports its error.
+      return 0
+    }
+    for (let i = 0; i < sent; i++) {
+      const callback = sends[i].callback
+      if (callback !== undefined) this.#callBackNextTick(callback, null, batch[i][1].byteLength)
+    }
+    return sent
+  }
+
+  // (A field, not a closure per send: see #runCallbacks.)
+  #callBack = (callback: SendCallback, error: Error | null, bytes: number | undefined): void => {
+    this.#callbacksDue--
+    callback(error, bytes as number)
+  }
+
+  #callBackNextTick(callback: SendCallback, error: Error | null, bytes: number | undefined): void {
+    this.#callbacksDue++
+    process.nextTick(this.#callBack, callback, error, bytes)
   }
 
   #doSend(ex: Error | null, send: SendArguments): void {
@@ -97,6 +155,24 @@ export class Sender {
       else if (this.#matchesFamily(ip)) destination = this.#lastDestination = [ip, send.port]
       else {
         if (callback) process.nextTick(callback, exceptionWithHostPort(errno.UV_EINVAL, 'send', send.address, send.port))
+        return
+      }
+    }
+    // As node:dgram: at once when nothing is queued (its callback on the
+    // next tick; an error then has no size), queued only if it would block.
+    if (udp.send_queue_count === 0 && !Array.isArray(data)) {
+      let code: number
+      try {
+        const bytes = udp.try_send(destination, data)
+        if (callback) this.#callBackNextTick(callback, null, bytes)
+        return
+      } catch (error) {
+        // Only a callback hears of a refused send (as in node:dgram), and
+        // codeOf, which rethrows an error without an errno, runs only then.
+        code = callback ? codeOf(error) : errorCode(error)
+      }
+      if (code !== errno.UV_EAGAIN) {
+        if (callback) this.#callBackNextTick(callback, exceptionWithHostPort(code, 'send', send.address, send.port), undefined)
         return
       }
     }
@@ -163,6 +239,7 @@ export class ImmediateSendMethods {
     const destination = immediateDestination(this, port, address)
     const data = joinData(toData(msg))
     handles.bindNow(this, address, port)
+    if (handles.callbacksDue(this) > 0) throw exceptionWithHostPort(errno.UV_EAGAIN, 'send', address, port)
     try {
       return udp.try_send(destination, data)
     } catch (error) {
@@ -197,12 +274,19 @@ export class ImmediateSendMethods {
     if (batch.length === 0) return 0
     const first = messages[0]
     handles.bindNow(this, first[2], first[1])
+    if (handles.callbacksDue(this) > 0) throw exceptionWithHostPort(errno.UV_EAGAIN, 'send', first[2], first[1])
     try {
       return udp.try_send_many(batch)
     } catch (error) {
       throw exceptionWithHostPort(codeOf(error), 'send', first[2], first[1])
     }
   }
+}
+
+// An error's libuv code, without codeOf's rethrow of one that has none
+// (a send without a callback reports nothing).
+function errorCode(error: unknown): number {
+  return error instanceof UDPError ? error.errno : errno.UV_EINVAL
 }
 
 // The destination of trySend / sendMany: none when connected, else an IP

@@ -311,6 +311,7 @@ export class Socket extends EventEmitter {
       connected: (socket) => (socket as Socket).#connectState === CONNECTED,
       family: (socket) => (socket as Socket).#family,
       bindNow: (socket, address, port) => (socket as Socket).#bindNow(address, port),
+      callbacksDue: (socket) => (socket as Socket).#sender.callbacksDue,
     })
   }
 

@@ -1,0 +1,85 @@
+/**
+ * Sends made in one tick (a burst): node:dgram tries each at once
+ * (uv_udp_try_send) and calls its callback on the next tick; uv-udp/dgram
+ * sends the leading ones of a burst together (try_send_many) and must
+ * keep every order and outcome node:dgram has.
+ */
+import { both, receiver, shape, socket, until } from './support.js'
+
+type Entry = string | [index: number, error: Record<string, unknown> | null, bytes: number]
+
+both('a burst: each callback (null, size) on a later tick, in call order, after a tick queued right after the sends; nothing counted as queued', async (t, dgram) => {
+  const rx = await receiver(t, dgram)
+  const tx = socket(t, dgram)
+  const log: Entry[] = []
+  const sizes = [1, 64, 0, 500, 64, 64, 64, 1200, 3, 64]
+  for (let i = 0; i < sizes.length; i++) {
+    const payload = Buffer.alloc(sizes[i], i)
+    // Every third without a callback.
+    if (i % 3 === 2) tx.send(payload, rx.port, '127.0.0.1')
+    else tx.send(payload, rx.port, '127.0.0.1', (error, bytes) => log.push([i, error && shape(error), bytes]))
+  }
+  process.nextTick(() => log.push(`tick: ${tx.getSendQueueCount()} queued, ${tx.getSendQueueSize()} bytes`))
+  await until(() => log.length === 1 + sizes.filter((_, i) => i % 3 !== 2).length, 3000, 'the callbacks')
+  t.deepEqual(log, [
+    'tick: 0 queued, 0 bytes',
+    ...sizes.flatMap((size, i): Entry[] => (i % 3 === 2 ? [] : [[i, null, size]])),
+  ])
+  await until(() => rx.got.length === sizes.length, 3000, 'the datagrams')
+  t.deepEqual(rx.got.map((d) => [d.bytes.length, d.bytes[0]]), sizes.map((size, i) => [size, size === 0 ? undefined : i]))
+})
+
+both('a burst with a datagram too large in the middle: the others are sent, that one gets EMSGSIZE, callbacks in call order', async (t, dgram) => {
+  const rx = await receiver(t, dgram)
+  const tx = socket(t, dgram)
+  const log: Entry[] = []
+  const sizes = [64, 64, 64, 70_000, 64, 64, 10]
+  for (let i = 0; i < sizes.length; i++) {
+    tx.send(Buffer.alloc(sizes[i], i), rx.port, '127.0.0.1', (error, bytes) => log.push([i, error && shape(error), bytes]))
+  }
+  await until(() => log.length === sizes.length, 3000, 'the callbacks')
+  t.deepEqual(log.map((entry) => (typeof entry === 'string' ? entry : [entry[0], entry[1] === null ? null : entry[1].code])), [
+    [0, null], [1, null], [2, null], [3, 'EMSGSIZE'], [4, null], [5, null], [6, null],
+  ])
+  t.deepEqual(log[3], [3, {
+    name: 'Error',
+    message: `send EMSGSIZE 127.0.0.1:${rx.port}`,
+    code: 'EMSGSIZE',
+    errno: (log[3] as [number, Record<string, unknown>, number])[1].errno,
+    syscall: 'send',
+    address: '127.0.0.1',
+    port: rx.port,
+  }, undefined])
+  await until(() => rx.got.length === sizes.length - 1, 3000, 'the datagrams')
+  t.deepEqual(rx.got.map((d) => d.bytes[0]), [0, 1, 2, 4, 5, 6])
+})
+
+both('a burst to two destinations, and a list among single buffers: each receiver gets its datagrams in order', async (t, dgram) => {
+  const a = await receiver(t, dgram)
+  const b = await receiver(t, dgram)
+  const tx = socket(t, dgram)
+  let called = 0
+  for (let i = 0; i < 12; i++) {
+    const to = i % 4 === 1 ? b.port : a.port
+    const payload = i === 6 ? [Buffer.from([i]), Buffer.from('list')] : Buffer.from([i])
+    tx.send(payload, to, '127.0.0.1', (error) => {
+      t.is(error, null)
+      called++
+    })
+  }
+  await until(() => called === 12 && a.got.length === 9 && b.got.length === 3, 3000, 'the callbacks and datagrams')
+  t.deepEqual(a.got.map((d) => d.bytes.toString('hex')), ['00', '02', '03', '04', '06' + Buffer.from('list').toString('hex'), '07', '08', '0a', '0b'])
+  t.deepEqual(b.got.map((d) => d.bytes[0]), [1, 5, 9])
+})
+
+both('close() in the tick of a burst: nothing is sent, no callback runs, close is emitted', async (t, dgram) => {
+  const rx = await receiver(t, dgram)
+  const tx = socket(t, dgram)
+  let called = 0
+  for (let i = 0; i < 8; i++) tx.send(Buffer.from([i]), rx.port, '127.0.0.1', () => called++)
+  const closed = new Promise<void>((resolve) => tx.close(resolve))
+  await closed
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  t.is(called, 0)
+  t.is(rx.got.length, 0)
+})
