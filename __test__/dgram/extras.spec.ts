@@ -75,22 +75,37 @@ test('trySend on an unbound socket binds it now; listening follows on the next t
   t.is(rx.got[0].rinfo.port, tx.address().port)
 })
 
-test('trySend throws EAGAIN while send() callbacks are pending, as libuv', async (t) => {
+test('trySend and sendMany throw EAGAIN while an earlier send() has not gone out (its tick, a lookup); one that went out does not hold them back', async (t) => {
   const rx = await uvReceiver(t)
   const tx = uvSocket(t)
-  tx.connect(rx.port, '127.0.0.1')
-  await nextEvent(tx as never, ['connect'])
-  let sent = false
-  // On a connected socket send() is made at once (no lookup); its callback
-  // is pending until the next tick.
-  tx.send('queued', () => {
-    sent = true
+  tx.bind(0, '127.0.0.1')
+  await listening(tx as never)
+  let sent = 0
+  // A send to an IP literal waits for the next tick (as dgram's lookup):
+  // trySend would overtake it.
+  tx.send('first', rx.port, '127.0.0.1', () => sent++)
+  t.like(thrown(t, () => tx.trySend('x', rx.port, '127.0.0.1')), { code: 'EAGAIN', syscall: 'send', address: '127.0.0.1', port: rx.port })
+  t.like(thrown(t, () => tx.sendMany([['x', rx.port, '127.0.0.1']])), { code: 'EAGAIN', syscall: 'send' })
+  await until(() => sent === 1, 3000, 'the first callback')
+  // A host name waits for its lookup.
+  tx.send('named', rx.port, 'localhost', () => sent++)
+  t.like(thrown(t, () => tx.trySend('x', rx.port, '127.0.0.1')), { code: 'EAGAIN', syscall: 'send' })
+  await until(() => sent === 2, 3000, 'the lookup and its send')
+  t.is(tx.trySend('third', rx.port, '127.0.0.1'), 5)
+
+  // On a connected socket send() goes out at once (no lookup): its callback
+  // is still due on the next tick, but nothing waits to be overtaken.
+  const connected = uvSocket(t)
+  connected.connect(rx.port, '127.0.0.1')
+  await nextEvent(connected as never, ['connect'])
+  let called = false
+  connected.send('queued', () => {
+    called = true
   })
-  t.like(thrown(t, () => tx.trySend('x')), { code: 'EAGAIN', syscall: 'send' })
-  await until(() => sent, 3000, 'the send callback')
-  t.is(tx.trySend('after'), 5)
-  await until(() => rx.got.length === 2, 3000, 'both datagrams')
-  t.deepEqual(rx.got.map((d) => d.text), ['queued', 'after'])
+  t.is(connected.trySend('after'), 5)
+  t.false(called, 'the send callback runs on a later tick')
+  await until(() => called && rx.got.length === 5, 3000, 'every datagram')
+  t.deepEqual(rx.got.map((d) => d.text), ['first', 'named', 'third', 'queued', 'after'])
 })
 
 test('trySend takes IP literals only, of the socket family; ports are checked as send checks them', async (t) => {

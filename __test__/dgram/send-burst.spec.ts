@@ -83,3 +83,38 @@ both('close() in the tick of a burst: nothing is sent, no callback runs, close i
   t.is(called, 0)
   t.is(rx.got.length, 0)
 })
+
+both('a list among the sends: nothing is counted as queued, a refused send calls back with the error alone', async (t, dgram) => {
+  const rx = await receiver(t, dgram)
+  const tx = socket(t, dgram)
+  tx.bind(0, '127.0.0.1')
+  await new Promise((resolve) => tx.once('listening', resolve))
+  const log: string[] = []
+  tx.send([Buffer.from('l'), Buffer.from('ist')], rx.port, '127.0.0.1')
+  await new Promise((resolve) => process.nextTick(resolve))
+  await new Promise((resolve) => process.nextTick(resolve))
+  log.push(`queued ${tx.getSendQueueCount()} ${tx.getSendQueueSize()}`)
+  tx.send('a', rx.port, '127.0.0.1', (error, bytes) => log.push(`a ${error === null} ${bytes} queued ${tx.getSendQueueCount()}`))
+  tx.send(Buffer.alloc(70_000), rx.port, '127.0.0.1', (...args: unknown[]) => log.push(`big ${(args[0] as NodeJS.ErrnoException).code} ${args.length} argument(s)`))
+  tx.send([Buffer.alloc(40_000), Buffer.alloc(40_000)], rx.port, '127.0.0.1', (...args: unknown[]) => log.push(`big list ${(args[0] as NodeJS.ErrnoException).code} ${args.length} argument(s)`))
+  await until(() => log.length === 4 && rx.got.length === 2, 3000, 'the callbacks and datagrams')
+  t.deepEqual(log, ['queued 0 0', 'a true 1 queued 0', 'big EMSGSIZE 1 argument(s)', 'big list EMSGSIZE 1 argument(s)'])
+  t.deepEqual(rx.got.map((d) => d.text), ['list', 'a'])
+})
+
+both('connect() between two sends of one tick: the first goes to its address, the second finds the socket connected (EISCONN)', async (t, dgram) => {
+  const a = await receiver(t, dgram)
+  const b = await receiver(t, dgram)
+  const tx = socket(t, dgram)
+  tx.bind(0, '127.0.0.1')
+  await new Promise((resolve) => tx.once('listening', resolve))
+  const log: string[] = []
+  tx.send('1', a.port, '127.0.0.1', (error, bytes) => log.push(`1 ${error ? (error as NodeJS.ErrnoException).code : bytes}`))
+  tx.connect(b.port, '127.0.0.1', () => log.push('connect'))
+  tx.send('2', a.port, '127.0.0.1', (error, bytes) => log.push(`2 ${error ? (error as NodeJS.ErrnoException).code : bytes}`))
+  await until(() => log.length === 3, 3000, 'the callbacks')
+  t.deepEqual(log, ['1 1', 'connect', '2 EISCONN'])
+  tx.send('3', (error) => t.is(error, null))
+  await until(() => a.got.length === 1 && b.got.length === 1, 3000, 'the datagrams')
+  t.deepEqual([a.got.map((d) => d.text), b.got.map((d) => d.text)], [['1'], ['3']])
+})

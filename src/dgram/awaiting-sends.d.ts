@@ -1,6 +1,6 @@
 /**
- * The sends a socket's handle took that have a callback, in call order: what
- * each callback needs (the callback, the address and port an error names,
+ * The sends a socket's handle queued, in call order: what each callback
+ * needs (the callback if there is one, the address and port an error names,
  * the size success reports), in parallel ring buffers.
  *
  * Not one record per send in a long-lived queue: storing a young object
@@ -16,10 +16,10 @@ export declare class AwaitingSends {
     get length(): number;
     /** How many sends the buffers hold before they grow. */
     get capacity(): number;
-    /** One more send, the newest. */
-    push(callback: SendCallback, address: string | undefined, port: number, size: number): void;
+    /** One more send, the newest (`callback` undefined for a send without one). */
+    push(callback: SendCallback | undefined, address: string | undefined, port: number, size: number): void;
     /** The oldest send's callback (the queue is not empty). */
-    callback(): SendCallback;
+    callback(): SendCallback | undefined;
     /** The oldest send's address, as given to `send`. */
     address(): string | undefined;
     /** The oldest send's port. */

@@ -1,6 +1,6 @@
 /**
- * The sends a socket's handle took that have a callback, in call order: what
- * each callback needs (the callback, the address and port an error names,
+ * The sends a socket's handle queued, in call order: what each callback
+ * needs (the callback if there is one, the address and port an error names,
  * the size success reports), in parallel ring buffers.
  *
  * Not one record per send in a long-lived queue: storing a young object
@@ -36,8 +36,8 @@ export class AwaitingSends {
     return this.#mask + 1
   }
 
-  /** One more send, the newest. */
-  push(callback: SendCallback, address: string | undefined, port: number, size: number): void {
+  /** One more send, the newest (`callback` undefined for a send without one). */
+  push(callback: SendCallback | undefined, address: string | undefined, port: number, size: number): void {
     if (this.#length > this.#mask) this.#grow()
     const i = (this.#head + this.#length) & this.#mask
     this.#callbacks[i] = callback
@@ -48,8 +48,8 @@ export class AwaitingSends {
   }
 
   /** The oldest send's callback (the queue is not empty). */
-  callback(): SendCallback {
-    return this.#callbacks[this.#head] as SendCallback
+  callback(): SendCallback | undefined {
+    return this.#callbacks[this.#head]
   }
 
   /** The oldest send's address, as given to `send`. */

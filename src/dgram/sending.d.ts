@@ -16,13 +16,21 @@ export declare class Sender {
     #private;
     constructor(emitter: EventEmitter, family: 4 | 6, resolver: Resolver, handle: () => UDP | null);
     /**
-     * Callbacks of sends made at once that have not run yet: `trySend` and
-     * `sendMany` refuse (`EAGAIN`) meanwhile, as while the handle has sends
-     * pending, so that neither overtakes a send whose callback is due.
+     * Sends given to `send()` that have not gone out yet (waiting for their
+     * tick or a host name's lookup): `trySend` and `sendMany` refuse
+     * (`EAGAIN`) meanwhile rather than overtake them, as libuv's try-send
+     * refuses while sends are queued.
      */
-    get callbacksDue(): number;
+    get waiting(): number;
     /** Sends a datagram on a bound socket: to its peer when `connected`, else to `address` once resolved. */
     send(connected: boolean, send: SendArguments): void;
+    /**
+     * Sends made from now on wait for a tick of their own, after the ones
+     * already waiting: `connect()` calls it, as Node's sends made before a
+     * `connect()` go out before it takes effect (each send has its own
+     * lookup tick there) and those made after it find the socket connected.
+     */
+    barrier(): void;
 }
 /** `Socket`'s synchronous sends, copied onto `Socket.prototype` by socket.ts (see socket-handles.ts). */
 export declare class ImmediateSendMethods {

@@ -19,7 +19,7 @@ import { familyOf } from './bind'
 import { codeOf, exceptionWithHostPort, socketIsConnected } from './errors'
 import type { Resolver } from './lookup'
 import { type SendPayload, dataLength, joinData, toData } from './payload'
-import type { SendArguments, SendCallback } from './send-arguments'
+import type { SendArguments } from './send-arguments'
 import { handles } from './socket-handles'
 import { validatePort, validateString } from './validate'
 
@@ -33,15 +33,17 @@ export class Sender {
   readonly #resolver: Resolver
   // The socket's handle, null once closed.
   readonly #handle: () => UDP | null
-  #deferred: SendArguments[] = []
-  // Sends with a callback that the handle took, in call order: the handle
-  // runs its callbacks in that order, all through #onSent.
+  // The sends to IP literals waiting for the next tick, in call order; null
+  // when none wait or a barrier closed the batch (later ones start another).
+  #batch: SendArguments[] | null = null
+  // Sends given to send() that have not gone out yet (waiting for their
+  // tick or a lookup): trySend and sendMany must not overtake them.
+  #waiting = 0
+  // Sends the handle queued (with a callback or without), in call order:
+  // the handle runs their callbacks in that order, all through #onSent.
   readonly #awaiting = new AwaitingSends()
   #callbacksScheduled = false
   #lastDestination: Address4 | Address6 | null = null
-  // Callbacks of sends made (or refused) at once, each on its own next
-  // tick as node:dgram calls them, that have not run yet.
-  #callbacksDue = 0
 
   constructor(emitter: EventEmitter, family: 4 | 6, resolver: Resolver, handle: () => UDP | null) {
     this.#emitter = emitter
@@ -51,12 +53,13 @@ export class Sender {
   }
 
   /**
-   * Callbacks of sends made at once that have not run yet: `trySend` and
-   * `sendMany` refuse (`EAGAIN`) meanwhile, as while the handle has sends
-   * pending, so that neither overtakes a send whose callback is due.
+   * Sends given to `send()` that have not gone out yet (waiting for their
+   * tick or a host name's lookup): `trySend` and `sendMany` refuse
+   * (`EAGAIN`) meanwhile rather than overtake them, as libuv's try-send
+   * refuses while sends are queued.
    */
-  get callbacksDue(): number {
-    return this.#callbacksDue
+  get waiting(): number {
+    return this.#waiting
   }
 
   /** Sends a datagram on a bound socket: to its peer when `connected`, else to `address` once resolved. */
@@ -65,6 +68,7 @@ export class Sender {
       this.#doSend(null, send)
       return
     }
+    this.#waiting++
     const ip = this.#resolver.literal(send.address)
     if (ip === null) this.#lookUp(send)
     else {
@@ -73,9 +77,20 @@ export class Sender {
     }
   }
 
+  /**
+   * Sends made from now on wait for a tick of their own, after the ones
+   * already waiting: `connect()` calls it, as Node's sends made before a
+   * `connect()` go out before it takes effect (each send has its own
+   * lookup tick there) and those made after it find the socket connected.
+   */
+  barrier(): void {
+    this.#batch = null
+  }
+
   // Kept out of send(): a closure there would cost every send a context.
   #lookUp(send: SendArguments): void {
     this.#resolver.resolve(send.address, (ex, resolved) => {
+      this.#waiting--
       send.ip = resolved
       this.#doSend(ex, send)
     })
@@ -84,12 +99,17 @@ export class Sender {
   // dns.lookup answers an IP literal on the next tick: sends to literals
   // wait for one tick together, in call order, instead of one tick each.
   #defer(send: SendArguments): void {
-    if (this.#deferred.push(send) === 1) process.nextTick(this.#flushDeferred)
+    let batch = this.#batch
+    if (batch === null) {
+      batch = this.#batch = []
+      process.nextTick(this.#flush, batch)
+    }
+    batch.push(send)
   }
 
-  #flushDeferred = (): void => {
-    const sends = this.#deferred
-    this.#deferred = []
+  #flush = (sends: SendArguments[]): void => {
+    if (this.#batch === sends) this.#batch = null
+    this.#waiting -= sends.length
     const first = sends.length > 1 ? this.#sendAtOnce(sends) : 0
     for (let i = first; i < sends.length; i++) this.#doSend(null, sends[i])
   }
@@ -103,7 +123,7 @@ export class Sender {
   // or failed) goes the one-by-one way, in order. Returns how many it sent.
   #sendAtOnce(sends: SendArguments[]): number {
     const udp = this.#handle()
-    if (udp === null || udp.send_queue_count !== 0) return 0
+    if (udp === null || this.#awaiting.length !== 0) return 0
     const batch: [Address4 | Address6, Uint8Array][] = []
     for (const send of sends) {
       const { ip, data } = send
@@ -122,20 +142,9 @@ export class Sender {
     }
     for (let i = 0; i < sent; i++) {
       const callback = sends[i].callback
-      if (callback !== undefined) this.#callBackNextTick(callback, null, batch[i][1].byteLength)
+      if (callback !== undefined) process.nextTick(callback, null, batch[i][1].byteLength)
     }
     return sent
-  }
-
-  // (A field, not a closure per send: see #runCallbacks.)
-  #callBack = (callback: SendCallback, error: Error | null, bytes: number | undefined): void => {
-    this.#callbacksDue--
-    callback(error, bytes as number)
-  }
-
-  #callBackNextTick(callback: SendCallback, error: Error | null, bytes: number | undefined): void {
-    this.#callbacksDue++
-    process.nextTick(this.#callBack, callback, error, bytes)
   }
 
   #doSend(ex: Error | null, send: SendArguments): void {
@@ -160,11 +169,13 @@ export class Sender {
     }
     // As node:dgram: at once when nothing is queued (its callback on the
     // next tick; an error then has no size), queued only if it would block.
-    if (udp.send_queue_count === 0 && !Array.isArray(data)) {
+    if (this.#awaiting.length === 0) {
       let code: number
       try {
-        const bytes = udp.try_send(destination, data)
-        if (callback) this.#callBackNextTick(callback, null, bytes)
+        // A list is gathered into one buffer (libuv's try-send gathers it
+        // with an iovec; the handle's takes one view).
+        const bytes = udp.try_send(destination, Array.isArray(data) ? joinData(data) : data)
+        if (callback) process.nextTick(callback, null, bytes)
         return
       } catch (error) {
         // Only a callback hears of a refused send (as in node:dgram), and
@@ -172,27 +183,34 @@ export class Sender {
         code = callback ? codeOf(error) : errorCode(error)
       }
       if (code !== errno.UV_EAGAIN) {
-        if (callback) this.#callBackNextTick(callback, exceptionWithHostPort(code, 'send', send.address, send.port), undefined)
+        // As Node: the error alone, no size.
+        if (callback) process.nextTick(callback as (error: Error) => void, exceptionWithHostPort(code, 'send', send.address, send.port))
         return
       }
     }
     try {
-      udp.send(destination, data, callback === undefined ? undefined : this.#onSent)
+      udp.send(destination, data, this.#onSent)
     } catch (error) {
       // Only a callback hears of a refused send (as in node:dgram), and
       // codeOf, which rethrows an error without an errno, runs only then.
       if (callback) process.nextTick(callback, exceptionWithHostPort(codeOf(error), 'send', send.address, send.port))
       return
     }
-    if (callback === undefined) return
+    // Every queued send is awaited, with a callback or not: while any is,
+    // later sends queue behind it (the handle's rule, known here without
+    // asking the binding).
     this.#awaiting.push(callback, send.address, send.port, dataLength(data))
     this.#scheduleCallbacks(udp)
   }
 
-  // The handle's callback of every send that has one, in call order.
+  // The handle's callback of every send it queued, in call order.
   #onSent = (_handle: UDP, code: number | null): void => {
     const awaiting = this.#awaiting
     const callback = awaiting.callback()
+    if (callback === undefined) {
+      awaiting.drop()
+      return
+    }
     const error = code === null ? null : exceptionWithHostPort(code, 'send', awaiting.address(), awaiting.port())
     const size = awaiting.size()
     awaiting.drop()
@@ -239,7 +257,7 @@ export class ImmediateSendMethods {
     const destination = immediateDestination(this, port, address)
     const data = joinData(toData(msg))
     handles.bindNow(this, address, port)
-    if (handles.callbacksDue(this) > 0) throw exceptionWithHostPort(errno.UV_EAGAIN, 'send', address, port)
+    if (handles.sendsWaiting(this) > 0) throw exceptionWithHostPort(errno.UV_EAGAIN, 'send', address, port)
     try {
       return udp.try_send(destination, data)
     } catch (error) {
@@ -274,7 +292,7 @@ export class ImmediateSendMethods {
     if (batch.length === 0) return 0
     const first = messages[0]
     handles.bindNow(this, first[2], first[1])
-    if (handles.callbacksDue(this) > 0) throw exceptionWithHostPort(errno.UV_EAGAIN, 'send', first[2], first[1])
+    if (handles.sendsWaiting(this) > 0) throw exceptionWithHostPort(errno.UV_EAGAIN, 'send', first[2], first[1])
     try {
       return udp.try_send_many(batch)
     } catch (error) {

@@ -19,8 +19,8 @@ export interface SocketHandles {
   family(socket: object): 4 | 6
   /** Binds an unbound socket now (trySend, sendMany); throws with `address` and `port` if it cannot. */
   bindNow(socket: object, address: unknown, port: unknown): void
-  /** Callbacks of `send()`s made at once that have not run yet (trySend and sendMany wait for them). */
-  callbacksDue(socket: object): number
+  /** `send()`s that have not gone out yet (trySend and sendMany do not overtake them). */
+  sendsWaiting(socket: object): number
 }
 
 /** The accessors; socket.ts sets them when it loads. */

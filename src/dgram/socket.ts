@@ -209,6 +209,8 @@ export class Socket extends EventEmitter {
 
   #connect(port: number, address: string, callback: ConnectCallback | undefined): void {
     if (callback) this.once('connect', callback)
+    // Sends waiting for their tick go before the connect takes effect, later ones after.
+    this.#sender.barrier()
     this.#resolver.resolve(address, (ex, ip) => {
       const udp = this.#udp
       if (udp === null) return
@@ -311,7 +313,7 @@ export class Socket extends EventEmitter {
       connected: (socket) => (socket as Socket).#connectState === CONNECTED,
       family: (socket) => (socket as Socket).#family,
       bindNow: (socket, address, port) => (socket as Socket).#bindNow(address, port),
-      callbacksDue: (socket) => (socket as Socket).#sender.callbacksDue,
+      sendsWaiting: (socket) => (socket as Socket).#sender.waiting,
     })
   }
 
