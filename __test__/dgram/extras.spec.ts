@@ -203,3 +203,47 @@ function thrownError(fn: () => unknown): unknown {
   }
   return undefined
 }
+
+test('trySend is not held back for ever by a lookup that threw, nor let through by one that answered twice', async (t) => {
+  const rx = await uvReceiver(t)
+  const lookup = (host: string, _options: unknown, callback: (error: Error | null, address: string, family: number) => void) => {
+    if (host === 'throws.test') throw new Error('lookup failed')
+    process.nextTick(callback, null, '127.0.0.1', 4)
+    // Answers twice: Node sends twice too.
+    if (host === 'twice.test') process.nextTick(callback, null, '127.0.0.1', 4)
+  }
+  const tx = uvSocket(t, { type: 'udp4', lookup } as never)
+  tx.bind(0, '127.0.0.1')
+  await listening(tx as never)
+  t.throws(() => tx.send('a', rx.port, 'throws.test'), { message: 'lookup failed' })
+  t.is(tx.trySend('after a throw', rx.port, '127.0.0.1'), 13)
+  tx.send('twice', rx.port, 'twice.test')
+  t.like(thrown(t, () => tx.trySend('x', rx.port, '127.0.0.1')), { code: 'EAGAIN' })
+  await until(() => rx.got.length === 3, 3000, 'three datagrams')
+  t.is(tx.trySend('last', rx.port, '127.0.0.1'), 4)
+  await until(() => rx.got.length === 4, 3000, 'the last datagram')
+  t.deepEqual(rx.got.map((d) => d.text), ['after a throw', 'twice', 'twice', 'last'])
+})
+
+test('trySend and sendMany in a listening callback do not overtake a send() made while the socket was binding', async (t) => {
+  const rx = await uvReceiver(t)
+  for (const how of ['trySend', 'sendMany'] as const) {
+    const tx = uvSocket(t)
+    let outcome = ''
+    tx.bind(0, '127.0.0.1', () => {
+      try {
+        if (how === 'trySend') tx.trySend('b', rx.port, '127.0.0.1')
+        else tx.sendMany([['b', rx.port, '127.0.0.1']])
+        outcome = 'sent'
+      } catch (error) {
+        outcome = String((error as NodeJS.ErrnoException).code)
+      }
+    })
+    tx.send('a', rx.port, '127.0.0.1')
+    await until(() => outcome !== '' && rx.got.length > 0, 3000, `${how}: the send`)
+    t.is(outcome, 'EAGAIN', how)
+    await sleep(20)
+    t.deepEqual(rx.got.map((d) => d.text), ['a'], how)
+    rx.got.length = 0
+  }
+})

@@ -118,3 +118,25 @@ both('connect() between two sends of one tick: the first goes to its address, th
   await until(() => a.got.length === 1 && b.got.length === 1, 3000, 'the datagrams')
   t.deepEqual([a.got.map((d) => d.text), b.got.map((d) => d.text)], [['1'], ['3']])
 })
+
+both('a detached view: alone it is an empty datagram (its length read when sent); in a list, send() throws V8\'s TypeError', async (t, dgram) => {
+  const rx = await receiver(t, dgram)
+  const tx = socket(t, dgram)
+  tx.bind(0, '127.0.0.1')
+  await new Promise((resolve) => tx.once('listening', resolve))
+  const detached = () => {
+    const view = new Uint8Array(5)
+    structuredClone(view.buffer, { transfer: [view.buffer] })
+    return view
+  }
+  const log: string[] = []
+  tx.send(detached(), rx.port, '127.0.0.1', (error, bytes) => log.push(`alone ${error ? (error as NodeJS.ErrnoException).code : bytes}`))
+  // Detached after send(), before its tick: sent as it is then.
+  const later = new Uint8Array([1, 2, 3, 4, 5])
+  tx.send(later, rx.port, '127.0.0.1', (error, bytes) => log.push(`later ${error ? (error as NodeJS.ErrnoException).code : bytes}`))
+  structuredClone(later.buffer, { transfer: [later.buffer] })
+  t.throws(() => tx.send(['a', detached()], rx.port, '127.0.0.1'), { instanceOf: TypeError, message: 'Cannot perform Construct on a detached ArrayBuffer' })
+  await until(() => log.length === 2 && rx.got.length === 2, 3000, 'the callbacks and datagrams')
+  t.deepEqual(log, ['alone 0', 'later 0'])
+  t.deepEqual(rx.got.map((d) => d.bytes.length), [0, 0])
+})

@@ -10,6 +10,8 @@ export declare class ListenQueue {
     constructor(emitter: EventEmitter);
     /** True while a bind is resolving and something waits for it. */
     get waiting(): boolean;
+    /** How many entries wait. */
+    get length(): number;
     /** Runs `entry` once the socket listens. */
     push(entry: () => void): void;
 }

@@ -19,6 +19,11 @@ export class ListenQueue {
     return this.#entries !== undefined
   }
 
+  /** How many entries wait. */
+  get length(): number {
+    return this.#entries?.length ?? 0
+  }
+
   /** Runs `entry` once the socket listens. */
   push(entry: () => void): void {
     if (this.#entries === undefined) {

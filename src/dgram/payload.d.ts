@@ -5,6 +5,12 @@ export type SendPayload = SendData | readonly SendData[];
 /** `buffer[offset, offset + length)` as Node's `sliceBuffer`: a view, not a copy. */
 export declare function sliceBuffer(buffer: unknown, offset: unknown, length: unknown): Uint8Array;
 /**
+ * A single view as it is sent: node:dgram reads its length when it sends,
+ * and a view whose buffer was detached meanwhile reads as 0 bytes, an empty
+ * datagram (the handle refuses a detached view instead).
+ */
+export declare function sendable(view: Uint8Array): Uint8Array;
+/**
  * A datagram as Node's `send` normalises it: one view (what nearly every
  * send passes: no list is made for it), or a list of parts to gather (an
  * empty list becomes one empty part). Throws Node's `ERR_INVALID_ARG_TYPE`.

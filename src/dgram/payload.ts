@@ -25,6 +25,17 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
   return view instanceof Uint8Array ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
 }
 
+const EMPTY = new Uint8Array(0)
+
+/**
+ * A single view as it is sent: node:dgram reads its length when it sends,
+ * and a view whose buffer was detached meanwhile reads as 0 bytes, an empty
+ * datagram (the handle refuses a detached view instead).
+ */
+export function sendable(view: Uint8Array): Uint8Array {
+  return view.byteLength === 0 ? EMPTY : view
+}
+
 /**
  * A datagram as Node's `send` normalises it: one view (what nearly every
  * send passes: no list is made for it), or a list of parts to gather (an
@@ -41,7 +52,9 @@ export function toData(buffer: unknown): Uint8Array | Uint8Array[] {
   for (let i = 0; i < buffer.length; i++) {
     const part: unknown = buffer[i]
     if (typeof part === 'string') parts[i] = Buffer.from(part)
-    else if (ArrayBuffer.isView(part)) parts[i] = bytesOf(part)
+    // A view of each part, as Node's fixBufferList makes (a detached one
+    // throws V8's TypeError here, as there).
+    else if (ArrayBuffer.isView(part)) parts[i] = new Uint8Array(part.buffer, part.byteOffset, part.byteLength)
     else throw invalidArgType('buffer list arguments', EXPECTED, buffer)
   }
   return parts

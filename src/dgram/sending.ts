@@ -18,7 +18,7 @@ import { AwaitingSends } from './awaiting-sends'
 import { familyOf } from './bind'
 import { codeOf, exceptionWithHostPort, socketIsConnected } from './errors'
 import type { Resolver } from './lookup'
-import { type SendPayload, dataLength, joinData, toData } from './payload'
+import { type SendPayload, dataLength, joinData, sendable, toData } from './payload'
 import type { SendArguments } from './send-arguments'
 import { handles } from './socket-handles'
 import { validatePort, validateString } from './validate'
@@ -45,11 +45,17 @@ export class Sender {
   #callbacksScheduled = false
   #lastDestination: Address4 | Address6 | null = null
 
-  constructor(emitter: EventEmitter, family: 4 | 6, resolver: Resolver, handle: () => UDP | null) {
+  // Told when the handle's queue of this socket's sends fills (true) or
+  // empties (false): queued sends keep the process alive, as libuv's send
+  // requests do whatever the handle's ref.
+  readonly #queueChanged: (queued: boolean) => void
+
+  constructor(emitter: EventEmitter, family: 4 | 6, resolver: Resolver, handle: () => UDP | null, queueChanged: (queued: boolean) => void) {
     this.#emitter = emitter
     this.#family = family
     this.#resolver = resolver
     this.#handle = handle
+    this.#queueChanged = queueChanged
   }
 
   /**
@@ -60,6 +66,11 @@ export class Sender {
    */
   get waiting(): number {
     return this.#waiting
+  }
+
+  /** Whether sends of this socket wait in the handle's queue. */
+  get queued(): boolean {
+    return this.#awaiting.length > 0
   }
 
   /** Sends a datagram on a bound socket: to its peer when `connected`, else to `address` once resolved. */
@@ -88,12 +99,26 @@ export class Sender {
   }
 
   // Kept out of send(): a closure there would cost every send a context.
+  // The send stops waiting once, however the lookup ends: it answers, it
+  // throws (out of send(), as in Node), or it answers twice.
   #lookUp(send: SendArguments): void {
-    this.#resolver.resolve(send.address, (ex, resolved) => {
-      this.#waiting--
-      send.ip = resolved
-      this.#doSend(ex, send)
-    })
+    let waiting = true
+    const done = () => {
+      if (waiting) {
+        waiting = false
+        this.#waiting--
+      }
+    }
+    try {
+      this.#resolver.resolve(send.address, (ex, resolved) => {
+        done()
+        send.ip = resolved
+        this.#doSend(ex, send)
+      })
+    } catch (error) {
+      done()
+      throw error
+    }
   }
 
   // dns.lookup answers an IP literal on the next tick: sends to literals
@@ -130,7 +155,7 @@ export class Sender {
       if (ip === null || Array.isArray(data) || !this.#matchesFamily(ip)) break
       const last = this.#lastDestination
       const destination = last !== null && last[0] === ip && last[1] === send.port ? last : (this.#lastDestination = [ip, send.port])
-      batch.push([destination, data as Uint8Array])
+      batch.push([destination, sendable(data as Uint8Array)])
     }
     if (batch.length < 2) return 0
     let sent: number
@@ -174,7 +199,7 @@ export class Sender {
       try {
         // A list is gathered into one buffer (libuv's try-send gathers it
         // with an iovec; the handle's takes one view).
-        const bytes = udp.try_send(destination, Array.isArray(data) ? joinData(data) : data)
+        const bytes = udp.try_send(destination, Array.isArray(data) ? joinData(data) : sendable(data))
         if (callback) process.nextTick(callback, null, bytes)
         return
       } catch (error) {
@@ -189,7 +214,7 @@ export class Sender {
       }
     }
     try {
-      udp.send(destination, data, this.#onSent)
+      udp.send(destination, Array.isArray(data) ? data : sendable(data), this.#onSent)
     } catch (error) {
       // Only a callback hears of a refused send (as in node:dgram), and
       // codeOf, which rethrows an error without an errno, runs only then.
@@ -200,6 +225,7 @@ export class Sender {
     // later sends queue behind it (the handle's rule, known here without
     // asking the binding).
     this.#awaiting.push(callback, send.address, send.port, dataLength(data))
+    if (this.#awaiting.length === 1) this.#queueChanged(true)
     this.#scheduleCallbacks(udp)
   }
 
@@ -207,14 +233,11 @@ export class Sender {
   #onSent = (_handle: UDP, code: number | null): void => {
     const awaiting = this.#awaiting
     const callback = awaiting.callback()
-    if (callback === undefined) {
-      awaiting.drop()
-      return
-    }
-    const error = code === null ? null : exceptionWithHostPort(code, 'send', awaiting.address(), awaiting.port())
+    const error = callback === undefined || code === null ? null : exceptionWithHostPort(code, 'send', awaiting.address(), awaiting.port())
     const size = awaiting.size()
     awaiting.drop()
-    callback(error, size)
+    if (awaiting.length === 0) this.#queueChanged(false)
+    if (callback !== undefined) callback(error, size)
   }
 
   // Node calls a send's callback on the next tick when the kernel took the

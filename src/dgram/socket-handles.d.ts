@@ -18,8 +18,10 @@ export interface SocketHandles {
     family(socket: object): 4 | 6;
     /** Binds an unbound socket now (trySend, sendMany); throws with `address` and `port` if it cannot. */
     bindNow(socket: object, address: unknown, port: unknown): void;
-    /** `send()`s that have not gone out yet (trySend and sendMany do not overtake them). */
+    /** `send()`s (and connects, a close) that have not gone out yet: trySend and sendMany do not overtake them. */
     sendsWaiting(socket: object): number;
+    /** What ref()/unref() ask: kept, and applied unless sends wait in the handle's queue. */
+    setReferenced(socket: object, referenced: boolean): void;
 }
 /** The accessors; socket.ts sets them when it loads. */
 export declare let handles: SocketHandles;

@@ -211,15 +211,13 @@ export class SocketOptionMethods {
 
   /** The socket keeps the process alive while bound (the default). */
   ref(): this {
-    const udp = handles.open(this)
-    if (udp !== null) udp.ref = true
+    handles.setReferenced(this, true)
     return this
   }
 
   /** The socket no longer keeps the process alive. */
   unref(): this {
-    const udp = handles.open(this)
-    if (udp !== null) udp.ref = false
+    handles.setReferenced(this, false)
     return this
   }
 }

@@ -104,6 +104,8 @@ export class Socket extends EventEmitter {
   #connectState = DISCONNECTED
   readonly #queue = new ListenQueue(this)
   readonly #sender: Sender
+  // What ref()/unref() asked; the handle is also kept referenced while sends wait in its queue.
+  #referenced = true
   // 'message' without emit's generic work where that cannot be told apart.
   readonly #messages: MessageEmitter
 
@@ -117,7 +119,7 @@ export class Socket extends EventEmitter {
     this.type = options.type
     this.#family = options.family
     this.#resolver = new Resolver(options.family, options.lookup)
-    this.#sender = new Sender(this, options.family, this.#resolver, () => this.#udp)
+    this.#sender = new Sender(this, options.family, this.#resolver, () => this.#udp, (queued) => this.#applyRef(queued))
     this.#bindFlags = bindFlags(options.reuseAddr, options.ipv6Only, options.reusePort)
     this.#recvBufferSize = options.recvBufferSize
     this.#sendBufferSize = options.sendBufferSize
@@ -255,6 +257,14 @@ export class Socket extends EventEmitter {
     else this.#sender.send(connected, send)
   }
 
+  // The handle keeps the process alive if ref() asked it to, or while
+  // sends wait in its queue (libuv's send requests keep the loop alive
+  // whatever the handle's ref, so Node's unref()'d socket still sends them).
+  #applyRef(queued: boolean): void {
+    const udp = this.#udp
+    if (udp !== null) udp.ref = this.#referenced || queued
+  }
+
   // Kept out of send(): a closure there would cost every send a context.
   #sendOnceBound(send: SendArguments): void {
     this.#queue.push(() => this.send(send.data, send.port, send.address, send.callback))
@@ -313,7 +323,12 @@ export class Socket extends EventEmitter {
       connected: (socket) => (socket as Socket).#connectState === CONNECTED,
       family: (socket) => (socket as Socket).#family,
       bindNow: (socket, address, port) => (socket as Socket).#bindNow(address, port),
-      sendsWaiting: (socket) => (socket as Socket).#sender.waiting,
+      sendsWaiting: (socket) => (socket as Socket).#sender.waiting + (socket as Socket).#queue.length,
+      setReferenced: (socket, referenced) => {
+        const s = socket as Socket
+        s.#referenced = referenced
+        s.#applyRef(s.#sender.queued)
+      },
     })
   }
 
