@@ -28,6 +28,7 @@ const path = require('node:path')
 
 const { machine } = require('./callgrind')
 const { compiled, udpping } = require('./load')
+const { readyPort } = require('./pingpong')
 
 const ROUNDS = Number(process.argv[2] ?? 20000)
 const LIMIT_MS = 180_000
@@ -78,15 +79,7 @@ async function c() {
     const echo = spawn(binary, ['echo', 'epoll', String(LIMIT_MS / 1000)], { env: environment(dir), stdio: ['ignore', 'pipe', 'inherit'] })
     const exited = new Promise((resolve) => echo.on('exit', resolve))
     try {
-      const port = await new Promise((resolve, reject) => {
-        let out = ''
-        echo.stdout.on('data', (chunk) => {
-          out += chunk
-          const at = out.indexOf('\n')
-          if (at >= 0) resolve(JSON.parse(out.slice(0, at)).port)
-        })
-        echo.on('exit', (code) => reject(new Error(`udpping echo exited with ${code} before it was ready`)))
-      })
+      const port = await readyPort(echo, 'udpping echo')
       const ping = spawnSync(binary, ['ping', 'epoll', String(port), String(ROUNDS)], { env: environment(dir), encoding: 'utf8', timeout: LIMIT_MS })
       if (ping.status !== 0) throw new Error(`udpping ping exited with ${ping.status}`)
       const { p50_us: rtt } = JSON.parse(ping.stdout.trim().split('\n')[0])

@@ -112,6 +112,23 @@ async function pingpongDgram(rounds, lib = dgram) {
 // ---- two processes ----------------------------------------------------------------
 
 /**
+ * The port in the first line an echo child prints (`{"ready":true,"port":N}`);
+ * rejects if it exits first.
+ */
+function readyPort(child, what) {
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout.on('data', (chunk) => {
+      out += chunk
+      const at = out.indexOf('\n')
+      if (at >= 0) resolve(JSON.parse(out.slice(0, at)).port)
+    })
+    child.on('error', reject)
+    child.on('exit', (code) => reject(new Error(`${what} exited with ${code} before it was ready`)))
+  })
+}
+
+/**
  * An echo server of `lib` ('uv-udp', 'dgram' or 'uv-udp/dgram') in a child
  * process, alive until `stop()` (or the limit passes); resolves once it
  * listens.
@@ -126,16 +143,7 @@ async function echoProcess(lib, limitSeconds = LIMIT_MS / 1000 + 30) {
     clearTimeout(guard)
   }
   try {
-    const port = await new Promise((resolve, reject) => {
-      let out = ''
-      child.stdout.on('data', (chunk) => {
-        out += chunk
-        const at = out.indexOf('\n')
-        if (at >= 0) resolve(JSON.parse(out.slice(0, at)).port)
-      })
-      child.on('error', reject)
-      child.on('exit', (code) => reject(new Error(`echo server (${lib}) exited with ${code} before it was ready`)))
-    })
+    const port = await readyPort(child, `echo server (${lib})`)
     return { port, stop }
   } catch (error) {
     await stop()
@@ -234,4 +242,4 @@ if (require.main === module) {
   })
 }
 
-module.exports = { percentile, pingpongUv, pingpongDgram, pingpongTwoProcesses, pingpongInTurns }
+module.exports = { percentile, pingpongUv, pingpongDgram, pingpongTwoProcesses, pingpongInTurns, readyPort }
