@@ -206,6 +206,16 @@ export class UDP {
     this.#receiver.start(callback, pktinfo, sink)
   }
 
+  /**
+   * @internal For uv-udp/dgram: `try_send_many` without UDP GSO, each
+   * datagram checked against the send buffer on its own, as node:dgram's
+   * one-by-one sends are (a GSO buffer past it can overflow a byte-limited
+   * queue on the way out, and its datagrams are lost).
+   */
+  _disableGso(): void {
+    this.#open().disableGso()
+  }
+
   /** Stops receiving; no receive callback runs after it returns. */
   stop_recv(): void {
     const native = this.#open()

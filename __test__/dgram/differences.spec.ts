@@ -21,6 +21,7 @@ both('on a closed socket, the calls Node makes without its health check', async 
     ['setMulticastLoopback', () => s.setMulticastLoopback(true)],
     ['setRecvBufferSize', () => s.setRecvBufferSize(65536)],
     ['getSendBufferSize', () => s.getSendBufferSize()],
+    ['connect', () => s.connect(9, '127.0.0.1')],
   ]
   for (const [name, call] of calls) {
     let error: unknown

@@ -4,6 +4,9 @@
  * sends the leading ones of a burst together (try_send_many) and must
  * keep every order and outcome node:dgram has.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { constants } from 'node:os'
+
 import { both, receiver, shape, socket, until } from './support.js'
 
 type Entry = string | [index: number, error: Record<string, unknown> | null, bytes: number]
@@ -139,4 +142,45 @@ both('a detached view: alone it is an empty datagram (its length read when sent)
   await until(() => log.length === 2 && rx.got.length === 2, 3000, 'the callbacks and datagrams')
   t.deepEqual(log, ['alone 0', 'later 0'])
   t.deepEqual(rx.got.map((d) => d.bytes.length), [0, 0])
+})
+
+both('a lookup that answers something that is no address: EINVAL to the callback, nothing sent', async (t, dgram) => {
+  const rx = await receiver(t, dgram)
+  const answers: Record<string, string> = { 'empty.test': '', 'broadcast.test': '<broadcast>' }
+  const lookup = (host: string, _options: unknown, callback: (error: Error | null, address: string, family: number) => void) => {
+    process.nextTick(callback, null, host in answers ? answers[host] : '127.0.0.1', 4)
+  }
+  const tx = dgram.createSocket({ type: 'udp4', lookup } as never)
+  t.teardown(() => tx.close())
+  tx.bind(0, '127.0.0.1')
+  await new Promise((resolve) => tx.once('listening', resolve))
+  const log: unknown[] = []
+  for (const host of Object.keys(answers)) {
+    tx.send('x', rx.port, host, (...args: unknown[]) => log.push([host, args.length, shape(args[0])]))
+  }
+  tx.send('after', rx.port, 'other.test')
+  await until(() => log.length === 2 && rx.got.length === 1, 3000, 'the callbacks and the last datagram')
+  t.deepEqual(log, Object.keys(answers).map((host) => [host, 1, { name: 'Error', message: `send EINVAL ${host}:${rx.port}`, code: 'EINVAL', errno: -constants.errno.EINVAL, syscall: 'send', address: host, port: rx.port }]))
+  t.deepEqual(rx.got.map((d) => d.text), ['after'])
+})
+
+both('each send callback sees its own send\'s async context (AsyncLocalStorage), in a burst and on a connected socket', async (t, dgram) => {
+  const rx = await receiver(t, dgram)
+  const tx = socket(t, dgram)
+  tx.bind(0, '127.0.0.1')
+  await new Promise((resolve) => tx.once('listening', resolve))
+  const als = new AsyncLocalStorage<string>()
+  const seen: string[] = []
+  const callback = (tag: string) => () => seen.push(`${tag} sees ${als.getStore() ?? 'none'}`)
+  als.run('req-1', () => tx.send('a', rx.port, '127.0.0.1', callback('a')))
+  als.run('req-2', () => tx.send('b', rx.port, '127.0.0.1', callback('b')))
+  tx.send('c', rx.port, '127.0.0.1', callback('c'))
+  await until(() => seen.length === 3, 3000, 'the burst\'s callbacks')
+  const connected = socket(t, dgram)
+  connected.connect(rx.port, '127.0.0.1')
+  await new Promise((resolve) => connected.once('connect', resolve))
+  als.run('req-3', () => connected.send('d', callback('d')))
+  connected.send('e', callback('e'))
+  await until(() => seen.length === 5, 3000, 'the connected socket\'s callbacks')
+  t.deepEqual(seen, ['a sees req-1', 'b sees req-2', 'c sees none', 'd sees req-3', 'e sees none'])
 })

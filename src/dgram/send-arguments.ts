@@ -4,6 +4,8 @@
  * is connected and on the arguments' types. Throws Node's errors, in Node's
  * order.
  */
+import type { AsyncResource } from 'node:async_hooks'
+
 import { socketIsConnected } from './errors'
 import { sliceBuffer, toData } from './payload'
 import { validatePort, validateString } from './validate'
@@ -23,6 +25,11 @@ export interface SendArguments {
   callback: SendCallback | undefined
   /** The IP literal it goes to, once resolved; null before (and when connected). */
   ip: string | null
+  /**
+   * The async context of the `send()` call, for its callback (set when it
+   * has one and runs from a later shared tick or the handle's queue).
+   */
+  scope: AsyncResource | undefined
 }
 
 /** The arguments of `send(buffer, offset?, length?, port?, address?, callback?)`. */
@@ -65,5 +72,5 @@ export function sendArguments(
   } else if (address != null) {
     validateString(address, 'address')
   }
-  return { data, port: checkedPort, address: address as string | undefined, callback: callback as SendCallback | undefined, ip: null }
+  return { data, port: checkedPort, address: address as string | undefined, callback: callback as SendCallback | undefined, ip: null, scope: undefined }
 }

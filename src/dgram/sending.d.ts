@@ -1,9 +1,3 @@
-/**
- * Sending on a bound socket: `send`'s path once its arguments are read (a
- * lookup, or one tick shared by the sends to IP literals, then the handle's
- * send and the callbacks on the next tick), and the synchronous extras
- * `trySend` and `sendMany`.
- */
 import type { EventEmitter } from 'node:events';
 import type { UDP } from '../udp';
 import type { Resolver } from './lookup';

@@ -115,6 +115,9 @@ export class Socket extends EventEmitter {
     const options = checkOptions(type)
     facadeLoop ??= new Loop()
     this.#handle = new UDP(facadeLoop)
+    // A tick's sends leave in one try_send_many; without GSO each datagram
+    // meets the send buffer's back-pressure as node:dgram's do.
+    this.#handle._disableGso()
     this.#udp = this.#handle
     this.type = options.type
     this.#family = options.family
@@ -200,6 +203,9 @@ export class Socket extends EventEmitter {
   connect(port: unknown, address?: unknown, callback?: unknown): void {
     const target = connectArguments(port, address, callback)
     if (this.#connectState !== DISCONNECTED) throw socketIsConnected()
+    // Node reads its null handle here (a TypeError) and stays connecting;
+    // the error it would have given, and nothing left half done.
+    this.#running()
     this.#connectState = CONNECTING
     if (this.#bindState === UNBOUND) this.bind({ port: 0, exclusive: true })
     if (this.#bindState !== BOUND) {

@@ -500,6 +500,17 @@ impl Udp {
         )?)
     }
 
+    /// Turns UDP GSO off for [`Udp::try_send_many`]: every datagram is then
+    /// its own buffer, checked against the send buffer on its own as
+    /// one-by-one sends are, so the kernel refuses (`EAGAIN`) where they
+    /// would queue. A GSO buffer is checked once for all its datagrams, which
+    /// lets a burst past the send buffer into a byte-limited queue (a tbf
+    /// qdisc) that drops the excess; uv-udp/dgram, whose sends keep
+    /// node:dgram's back-pressure, sends without it.
+    pub fn disable_gso(&mut self) {
+        self.gso = Gso::off();
+    }
+
     /// libuv's send: tried at once unless sends are queued; queued (copied)
     /// when the socket would block. Errors about the destination are returned;
     /// errors of the send itself come back as [`SendOutcome::Failed`]. Either

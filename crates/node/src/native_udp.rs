@@ -278,6 +278,13 @@ impl NativeUdp {
         self.handle.hold_reads(held).or_throw(env)
     }
 
+    /// No UDP GSO for this handle's `try_send_many` (see
+    /// `uv_udp_core::Udp::disable_gso`); uv-udp/dgram's sockets.
+    #[napi(catch_unwind)]
+    pub fn disable_gso(&self) {
+        self.udp().disable_gso();
+    }
+
     /// Stops receiving: no read is delivered after this returns.
     #[napi(catch_unwind)]
     pub fn stop_recv(&self, env: &Env) -> Result<()> {
