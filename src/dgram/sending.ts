@@ -156,19 +156,21 @@ export class Sender {
   // (uv_udp_try_send) and then calls its callback on the next tick; only
   // what would block is queued. The sends that waited for the same tick do
   // the same together: the leading ones (to IP literals of the socket's
-  // family, one view each) in one try_send_many (sendmmsg, UDP GSO), each
-  // callback on the next tick; whatever it did not send (it would block,
-  // or failed) goes the one-by-one way, in order. Returns how many it sent.
+  // family, one view each) in one try_send_many (one sendmmsg; the
+  // facade's handles have UDP GSO off, so each datagram meets the send
+  // buffer on its own), each callback on the next tick; whatever it did
+  // not send (it would block, or failed) goes the one-by-one way, in
+  // order. Returns how many it sent.
   #sendAtOnce(sends: SendArguments[]): number {
     const udp = this.#handle()
     if (udp === null || this.#awaiting.length !== 0) return 0
     const batch: [Address4 | Address6, Uint8Array][] = []
     for (const send of sends) {
       const { ip, data } = send
-      if (ip === null || Array.isArray(data) || !this.#matchesFamily(ip)) break
-      const last = this.#lastDestination
-      const destination = last !== null && last[0] === ip && last[1] === send.port ? last : (this.#lastDestination = [ip, send.port])
-      batch.push([destination, sendable(data as Uint8Array)])
+      if (ip === null || Array.isArray(data)) break
+      const destination = this.#destination(ip, send.port)
+      if (destination === null) break
+      batch.push([destination, sendable(data)])
     }
     if (batch.length < 2) return 0
     let sent: number
@@ -196,10 +198,8 @@ export class Sender {
     const { ip, data } = send
     let destination: Address4 | Address6 | null = null
     if (ip !== null) {
-      const last = this.#lastDestination
-      if (last !== null && last[0] === ip && last[1] === send.port) destination = last
-      else if (this.#matchesFamily(ip)) destination = this.#lastDestination = [ip, send.port]
-      else {
+      destination = this.#destination(ip, send.port)
+      if (destination === null) {
         if (callback) callBackSoon(send, exceptionWithHostPort(errno.UV_EINVAL, 'send', send.address, send.port))
         return
       }
@@ -278,6 +278,14 @@ export class Sender {
 
   #emitError = (error: Error): void => {
     this.#emitter.emit('error', error)
+  }
+
+  // The tuple of `ip`:`port` (the last destination's again when the same),
+  // or null when `ip` is not of the socket's family (EINVAL).
+  #destination(ip: string, port: number): Address4 | Address6 | null {
+    const last = this.#lastDestination
+    if (last !== null && last[0] === ip && last[1] === port) return last
+    return this.#matchesFamily(ip) ? (this.#lastDestination = [ip, port]) : null
   }
 
   #matchesFamily(ip: string): boolean {
