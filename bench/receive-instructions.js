@@ -16,6 +16,13 @@
 //
 //   node bench/receive-instructions.js     prints a table and JSON
 //
+// The `…, 4 sockets in turn` rows: three sockets of the library each take
+// SOCKET_READS reads and close before the one measured, as in a process
+// that has had several sockets (bench/run.js's receive turns make one per
+// slice). V8's feedback then holds several closures, several sockets;
+// these rows past a longer warm-up (FEW_TURNS), since compiling what the
+// earlier sockets left polymorphic takes longer.
+//
 // With `child <lib> <reads>` it is the process measured.
 'use strict'
 
@@ -23,57 +30,75 @@ const { machine, perUnit, runScript } = require('./callgrind')
 
 const FEW = 500
 const MANY = 4500
+const FEW_TURNS = 2000
+const MANY_TURNS = 5000
+const SOCKET_READS = 300
+const IN_TURN = ', 4 sockets in turn'
 const COUNT = 64
 const SIZE = 64
 
-async function child(lib, reads) {
+async function child(spec, reads) {
   performance.now = () => 0
   const binding = require('../binding.js')
+  // The newest handle's event callback and native object: called with
+  // .call, so that this script's call site does not change target per
+  // socket (a bound copy per socket deoptimized this loop, not the library).
   let onEvent = null
+  let native = null
   const Real = binding.NativeUdp
   binding.NativeUdp = class extends Real {
     constructor(family, owner, callback) {
       super(family, owner, callback)
-      onEvent ??= callback.bind(this)
+      onEvent = callback
+      native = this
     }
   }
   const { Loop, UDP } = require('..')
-  let received = 0
-  let close
-  if (lib === 'uv-udp') {
-    const udp = new UDP(Loop.default_loop())
-    udp.bind(['127.0.0.1', 0])
-    udp.start_recv(() => { received++ })
-    close = () => udp.close()
-  } else {
-    const socket = require('../dgram').createSocket('udp4')
-    socket.on('message', () => { received++ })
-    await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve))
-    close = () => socket.close()
-  }
-  const words = COUNT * binding.HEADER_WORDS
-  const bytes = words * 4 + COUNT * SIZE
-  for (let r = 0; r < reads; r++) {
-    const memory = new ArrayBuffer(bytes)
-    const header = new Uint32Array(memory, 0, words)
-    for (let i = 0; i < COUNT; i++) {
-      header[i * binding.HEADER_WORDS] = SIZE
-      header[i * binding.HEADER_WORDS + 3] = binding.NO_PEER
+  const lib = spec.endsWith(IN_TURN) ? spec.slice(0, -IN_TURN.length) : spec
+  const sockets = spec.endsWith(IN_TURN) ? 4 : 1
+  for (let k = 0; k < sockets; k++) {
+    const n = k === sockets - 1 ? reads : SOCKET_READS
+    let received = 0
+    let close
+    if (lib === 'uv-udp') {
+      const udp = new UDP(Loop.default_loop())
+      udp.bind(['127.0.0.1', 0])
+      udp.start_recv(() => { received++ })
+      close = () => udp.close()
+    } else {
+      const socket = require('../dgram').createSocket('udp4')
+      socket.on('message', () => { received++ })
+      await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve))
+      close = () => socket.close()
     }
-    onEvent(binding.RECEIVED, memory, COUNT, [['127.0.0.1', 4000]], null, 0, bytes)
-    if ((r & 63) === 63) await new Promise((resolve) => setImmediate(resolve))
+    const words = COUNT * binding.HEADER_WORDS
+    const bytes = words * 4 + COUNT * SIZE
+    for (let r = 0; r < n; r++) {
+      const memory = new ArrayBuffer(bytes)
+      const header = new Uint32Array(memory, 0, words)
+      for (let i = 0; i < COUNT; i++) {
+        header[i * binding.HEADER_WORDS] = SIZE
+        header[i * binding.HEADER_WORDS + 3] = binding.NO_PEER
+      }
+      onEvent.call(native, binding.RECEIVED, memory, COUNT, [['127.0.0.1', 4000]], null, 0, bytes)
+      if ((r & 63) === 63) await new Promise((resolve) => setImmediate(resolve))
+    }
+    close()
+    if (received !== n * COUNT) throw new Error(`${lib}: ${received} of ${n * COUNT} datagrams delivered`)
   }
-  close()
-  if (received !== reads * COUNT) throw new Error(`${lib}: ${received} of ${reads * COUNT} datagrams delivered`)
 }
 
 function main() {
-  const results = { machine: machine(), few: FEW, many: MANY, datagrams_per_read: COUNT }
+  const results = { machine: machine(), few: FEW, many: MANY, few_in_turn: FEW_TURNS, many_in_turn: MANY_TURNS, datagrams_per_read: COUNT }
   for (const lib of ['uv-udp', 'uv-udp/dgram']) results[lib] = perUnit(__filename, lib, FEW, MANY, COUNT)
+  for (const lib of ['uv-udp', 'uv-udp/dgram']) results[lib + IN_TURN] = perUnit(__filename, lib + IN_TURN, FEW_TURNS, MANY_TURNS, COUNT)
   results.facade_kept = Number((results['uv-udp'] / results['uv-udp/dgram']).toFixed(3))
-  console.log('library       instructions per datagram')
-  console.log(`uv-udp        ${results['uv-udp'].toLocaleString('en-US')}`)
-  console.log(`uv-udp/dgram  ${results['uv-udp/dgram'].toLocaleString('en-US')}   (pyuv API / facade: ${results.facade_kept})`)
+  results.facade_kept_in_turn = Number((results['uv-udp' + IN_TURN] / results['uv-udp/dgram' + IN_TURN]).toFixed(3))
+  console.log('library                            instructions per datagram')
+  console.log(`uv-udp                             ${results['uv-udp'].toLocaleString('en-US')}`)
+  console.log(`uv-udp/dgram                       ${results['uv-udp/dgram'].toLocaleString('en-US')}   (pyuv API / facade: ${results.facade_kept})`)
+  console.log(`uv-udp${IN_TURN}          ${results['uv-udp' + IN_TURN].toLocaleString('en-US')}`)
+  console.log(`uv-udp/dgram${IN_TURN}    ${results['uv-udp/dgram' + IN_TURN].toLocaleString('en-US')}   (pyuv API / facade: ${results.facade_kept_in_turn})`)
   console.log(JSON.stringify(results))
 }
 

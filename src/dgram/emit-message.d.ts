@@ -9,11 +9,16 @@
  * called as emit would call it, with the socket as `this`; otherwise emit
  * runs.
  *
- * The listener is called through a copy bound to the socket, made when the
- * listener changes: a call through `listener.call(socket, …)` cannot be
- * inlined by V8 (its feedback names `Function.prototype.call`, not the
- * listener) and cost the facade a tenth of its receive rate. The bound copy
- * keeps the last listener alive until the next datagram or the socket goes.
+ * The listener is called as a method of the socket, through a symbol-keyed
+ * property that holds it (`socket[kMessageListener](msg, rinfo)`): `this`
+ * is the socket, as emit gives it, and V8 can inline the call, which it
+ * cannot through `listener.call(socket, …)` (the call's feedback names
+ * `Function.prototype.call`; a tenth of the facade's receive rate). A copy
+ * bound to the socket could be inlined only while one socket received:
+ * each socket's copy is another function, and after a few sockets the call
+ * went generic (about 100 instructions per datagram under callgrind, with
+ * four sockets in turn; docs/design-notes.md). Listeners of one source
+ * function share V8's feedback whatever socket holds them.
  *
  * The listener is looked up in the socket's listener table (`_events`) for
  * each datagram, since `on`, `off` and the rest change it in place. Node

@@ -9,11 +9,16 @@
  * called as emit would call it, with the socket as `this`; otherwise emit
  * runs.
  *
- * The listener is called through a copy bound to the socket, made when the
- * listener changes: a call through `listener.call(socket, …)` cannot be
- * inlined by V8 (its feedback names `Function.prototype.call`, not the
- * listener) and cost the facade a tenth of its receive rate. The bound copy
- * keeps the last listener alive until the next datagram or the socket goes.
+ * The listener is called as a method of the socket, through a symbol-keyed
+ * property that holds it (`socket[kMessageListener](msg, rinfo)`): `this`
+ * is the socket, as emit gives it, and V8 can inline the call, which it
+ * cannot through `listener.call(socket, …)` (the call's feedback names
+ * `Function.prototype.call`; a tenth of the facade's receive rate). A copy
+ * bound to the socket could be inlined only while one socket received:
+ * each socket's copy is another function, and after a few sockets the call
+ * went generic (about 100 instructions per datagram under callgrind, with
+ * four sockets in turn; docs/design-notes.md). Listeners of one source
+ * function share V8's feedback whatever socket holds them.
  *
  * The listener is looked up in the socket's listener table (`_events`) for
  * each datagram, since `on`, `off` and the rest change it in place. Node
@@ -44,6 +49,16 @@ type Table = Record<string | symbol, unknown>
 type MessageListener = (msg: Buffer, rinfo: RemoteInfo) => unknown
 
 /**
+ * The socket's own property holding its lone 'message' listener while
+ * datagrams are delivered to it (null when there is none), not enumerable.
+ */
+const kMessageListener = Symbol('uv-udp.messageListener')
+
+interface ListenerHolder {
+  [kMessageListener]: MessageListener | null
+}
+
+/**
  * True when `emitter` captures rejections of async listeners
  * (`captureRejections`, EventEmitter's own `kCapture` property), or when
  * that cannot be told (another runtime's EventEmitter): then emit always runs.
@@ -58,9 +73,9 @@ export class MessageEmitter {
   readonly #emitter: EventEmitter
   // Taken once: whether the emitter captures rejections (then emit runs).
   readonly #capture: boolean
-  // The lone listener last called, and its copy bound to the emitter.
+  // The lone listener last seen (the emitter's kMessageListener holds it
+  // when it is a function).
   #listener: unknown = undefined
-  #bound: MessageListener | null = null
   // The listener table last copied, and its key count then.
   #table: Table | undefined = undefined
   #count: number | undefined = -1
@@ -68,6 +83,7 @@ export class MessageEmitter {
   constructor(emitter: EventEmitter) {
     this.#emitter = emitter
     this.#capture = capturesRejections(emitter)
+    Object.defineProperty(emitter, kMessageListener, { value: null, writable: true, enumerable: false, configurable: false })
   }
 
   /**
@@ -113,13 +129,13 @@ export class MessageEmitter {
       let events = table._events
       if (events !== this.#table || table._eventsCount !== this.#count) events = this.#copyTable(events, table._eventsCount)
       const listener = events?.message
+      const holder = emitter as unknown as ListenerHolder
       if (listener !== this.#listener) {
         this.#listener = listener
-        this.#bound = typeof listener === 'function' ? (listener as MessageListener).bind(emitter) : null
+        holder[kMessageListener] = typeof listener === 'function' ? (listener as MessageListener) : null
       }
-      const bound = this.#bound
-      if (bound !== null) {
-        bound(msg, rinfo)
+      if (holder[kMessageListener] !== null) {
+        holder[kMessageListener](msg, rinfo)
         return
       }
     }
