@@ -5,6 +5,12 @@
 // Load comes from bench/udpload.c (compiled on first use, bench/load.js), the
 // same program for both libraries, so the receive figures compare like with like.
 //
+// The receive and send rows run their libraries in turns (bench/turns.js):
+// a warm-up slice each, not kept, then BENCH_TURNS slices of BENCH_SECONDS /
+// BENCH_TURNS each, interleaved, the order reversed every other turn; each
+// rate is over its library's kept slices (`turn_rates` in the JSON: each
+// slice's). The C references run once, before them.
+//
 // Rows beyond uv-udp / dgram:
 // - `receive N B vs C recvmmsg drainer`: the same blaster aimed at `udpload
 //   drain`, a C receiver (blocking recvmmsg, batches of 64, reused buffers,
@@ -45,6 +51,7 @@ const { Loop, UDP, errno } = require('..')
 const facade = require('../dgram')
 const load = require('./load')
 const { percentile, pingpongInTurns } = require('./pingpong')
+const { inTurns, sum } = require('./turns')
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
 const FLOOD_SECONDS = Number(process.env.BENCH_FLOOD_SECONDS ?? 10)
@@ -59,6 +66,14 @@ const SIZES = [64, 1200]
 // BENCH_SECONDS, BENCH_FLOOD_SECONDS and BENCH_LATENESS_SECONDS set the durations.
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'receive,send,pingpong,flood,bun').split(','))
 const BATCH = 64
+// The receive and send rows' turns (bench/turns.js): BENCH_TURNS slices of
+// BENCH_SECONDS / BENCH_TURNS per library, after a warm-up slice of
+// BENCH_WARMUP_SECONDS each.
+const TURNS = {
+  seconds: SECONDS,
+  turns: Number(process.env.BENCH_TURNS ?? 3),
+  warmup: Number(process.env.BENCH_WARMUP_SECONDS ?? 0.5),
+}
 const RCVBUF = 4 << 20
 const root = path.join(__dirname, '..')
 const loop = Loop.default_loop()
@@ -102,21 +117,33 @@ const receivers = {
 
 // ---- 1. receive -------------------------------------------------------------
 
-async function receive(lib, size) {
+/** One slice of a receive row: `lib` under the blaster for `seconds`. */
+async function receiveSlice(lib, size, seconds) {
   let received = 0
   const receiver = await receivers[lib](() => { received++ })
   const cpu = process.cpuUsage()
-  const [report] = await runLoad(['blast', '127.0.0.1', String(receiver.port), String(size), String(SECONDS)])
+  const [report] = await runLoad(['blast', '127.0.0.1', String(receiver.port), String(size), String(seconds)])
   await sleep(200) // let what is already queued reach the callback
   const dropped = receiver.dropped()
   receiver.close()
-  return {
-    rate: received / report.seconds,
-    cpu_us_per_dgram: cpuMicros(cpu) / received,
-    offered: report.sent / report.seconds,
-    lost: report.sent - received,
-    dropped_by_library: dropped,
-  }
+  return { received, seconds: report.seconds, sent: report.sent, cpu_us: cpuMicros(cpu), dropped }
+}
+
+/** The receive rows of `libs`, in turns (bench/turns.js): each one's figures over its kept slices. */
+async function receives(libs, size) {
+  const slices = await inTurns(libs, (lib, seconds) => receiveSlice(lib, size, seconds), TURNS)
+  return libs.map((lib) => {
+    const all = slices.get(lib)
+    const { received, seconds, sent, cpu_us, dropped } = sum(all)
+    return {
+      rate: received / seconds,
+      cpu_us_per_dgram: cpu_us / received,
+      offered: sent / seconds,
+      lost: sent - received,
+      dropped_by_library: dropped,
+      turn_rates: all.map((slice) => slice.received / slice.seconds),
+    }
+  })
 }
 
 /** The same blaster against the C drainer (udpload drain): the ceiling the library is held to. */
@@ -141,8 +168,8 @@ async function receiveC(size) {
 }
 
 /**
- * bench/udpgro.c with UDP_GRO on, for `seconds`, on a free port of
- * 127.0.0.1: its port once it waits, and a promise of its report.
+ * bench/udpgro.c with UDP_GRO on, for `seconds` (or until `stop()`), on a
+ * free port of 127.0.0.1: its port once it waits, and a promise of its report.
  */
 async function groDrainer(seconds) {
   // udpgro binds the port it is given: take a free one.
@@ -150,9 +177,10 @@ async function groDrainer(seconds) {
   await new Promise((resolve) => probe.bind(0, '127.0.0.1', resolve))
   const port = probe.address().port
   await new Promise((resolve) => probe.close(resolve))
-  const report = runLoad([String(port), '1', String(seconds)], undefined, undefined, load.udpgro()).then(([line]) => line)
+  let child
+  const report = runLoad([String(port), '1', String(seconds)], undefined, (spawned) => { child = spawned }, load.udpgro()).then(([line]) => line)
   await sleep(300) // bound and waiting
-  return { port, report }
+  return { port, report, stop: () => child.kill('SIGTERM') }
 }
 
 /** The same blaster against the C drainer with UDP_GRO on (bench/udpgro.c). */
@@ -223,21 +251,40 @@ function dgramSender(port, payload, lib = dgram) {
 /**
  * The send rows' sink: `udpload count` (recvmmsg, no GRO), or with `gro`
  * bench/udpgro.c with UDP_GRO on (a receiver as uv-udp's are on Linux).
- * Resolves with its port and a promise of the datagrams it received.
+ * Resolves with its port and `stop()`, which ends it and resolves with the
+ * datagrams it received.
  */
-async function sink(gro) {
-  if (!gro) {
-    let port
-    const counted = runLoad(['count', '0', String(SECONDS + 2)], (line) => { if (line.ready) port = line.port })
+async function sink(gro, seconds) {
+  // Past the slice: the sender waits up to 2 s for its last completions.
+  const limit = seconds + 5
+  let port
+  let stopChild
+  let received
+  if (gro) {
+    const drainer = await groDrainer(limit)
+    port = drainer.port
+    stopChild = drainer.stop
+    received = drainer.report.then((line) => line.datagrams)
+  } else {
+    let child
+    const counted = runLoad(['count', '0', String(limit)], (line) => { if (line.ready) port = line.port }, (spawned) => { child = spawned })
     while (port === undefined) await sleep(10)
-    return { port, received: counted.then((lines) => lines.find((line) => 'received' in line).received) }
+    stopChild = () => child.kill('SIGTERM')
+    received = counted.then((lines) => lines.find((line) => 'received' in line).received)
   }
-  const { port, report } = await groDrainer(SECONDS + 3)
-  return { port, received: report.then((line) => line.datagrams) }
+  return {
+    port,
+    stop: async () => {
+      await sleep(50) // what the sender's last burst queued is read
+      stopChild()
+      return received
+    },
+  }
 }
 
-async function send(variant, size, gro = false) {
-  const { port, received: counted } = await sink(gro)
+/** One slice of a send row: `variant` sending to a fresh sink for `seconds`. */
+async function sendSlice(variant, size, gro, seconds) {
+  const { port, stop } = await sink(gro, seconds)
   const payload = Buffer.alloc(size, 7)
   const sender =
     variant === 'dgram send' ? dgramSender(port, payload)
@@ -246,7 +293,7 @@ async function send(variant, size, gro = false) {
   let issued = 0
   const start = now()
   const cpu = process.cpuUsage()
-  const end = start + SECONDS
+  const end = start + seconds
   while (now() < end) {
     issued += sender.burst()
     // Yield so that completions (and dgram's own queue) are processed;
@@ -255,25 +302,37 @@ async function send(variant, size, gro = false) {
     if (issued - sender.completed() > 8 * BATCH) await sleep(0)
   }
   while (sender.completed() < issued && now() < end + 2) await sleep(5)
-  const seconds = now() - start
+  const elapsed = now() - start
+  const completed = sender.completed()
+  const cpu_us = cpuMicros(cpu)
   sender.close()
-  const received = await counted
-  return {
-    rate: sender.completed() / seconds,
-    // This process's CPU time per datagram: on a shared machine it moves
-    // far less than the wall-clock rate (the load generator is another process).
-    cpu_us_per_dgram: cpuMicros(cpu) / sender.completed(),
-    received_rate: received / seconds,
-    received,
-    sent: sender.completed(),
-  }
+  return { completed, seconds: elapsed, cpu_us, received: await stop() }
+}
+
+/** The send rows of `variants`, in turns (bench/turns.js): each one's figures over its kept slices. */
+async function sends(variants, size, gro = false) {
+  const slices = await inTurns(variants, (variant, seconds) => sendSlice(variant, size, gro, seconds), TURNS)
+  return variants.map((variant) => {
+    const all = slices.get(variant)
+    const { completed, seconds, cpu_us, received } = sum(all)
+    return {
+      rate: completed / seconds,
+      // This process's CPU time per datagram: on a shared machine it moves
+      // far less than the wall-clock rate (the load generator is another process).
+      cpu_us_per_dgram: cpu_us / completed,
+      received_rate: received / seconds,
+      received,
+      sent: completed,
+      turn_rates: all.map((slice) => slice.completed / slice.seconds),
+    }
+  })
 }
 
 /** The C GSO blaster (udpload blast: sendmsg with UDP_SEGMENT, 64 datagrams per call) against the send rows' sink. */
 async function sendC(size, gro = false) {
-  const { port, received: counted } = await sink(gro)
+  const { port, stop } = await sink(gro, SECONDS)
   const [report] = await runLoad(['blast', '127.0.0.1', String(port), String(size), String(SECONDS)])
-  const received = await counted
+  const received = await stop()
   return { rate: report.sent / report.seconds, received_rate: received / report.seconds, sent: report.sent, received }
 }
 
@@ -397,14 +456,11 @@ async function main() {
   const kept = []
   const keptCpu = []
   for (const size of ONLY.has('receive') ? SIZES : []) {
-    // The facade right after the pyuv API: on a shared machine, the two
-    // measurements whose ratio is taken are next to each other in time.
-    // The C drainer right before the pyuv API, dgram right after the facade.
+    // The libraries in turns (bench/turns.js); the C drainers, references
+    // for the run, before them.
     const c = await receiveC(size)
     const cGro = await receiveCGro(size)
-    const uv = await receive('uv-udp', size)
-    const fa = size === 64 ? await receive('uv-udp/dgram', size) : null
-    const dg = await receive('dgram', size)
+    const [uv, dg, fa] = await receives(size === 64 ? ['uv-udp', 'dgram', 'uv-udp/dgram'] : ['uv-udp', 'dgram'], size)
     results.scenarios[`receive ${size} B`] = { 'uv-udp': uv, dgram: dg, ...(fa && { 'uv-udp/dgram': fa }), 'C recvmmsg': c, 'C GRO drainer': cGro }
     row(`receive ${size} B`, 'dgrams/s', uv.rate, dg.rate)
     if (fa) {
@@ -418,32 +474,30 @@ async function main() {
     row(`  offered by the blaster (to uv-udp, to C)`, 'dgrams/s', uv.offered, c.offered, 'none')
   }
   for (const size of ONLY.has('send') ? SIZES : []) {
-    const dg = await send('dgram send', size)
+    // The C GSO blaster, the run's reference, then the libraries in turns.
     const c = await sendC(size)
-    results.scenarios[`send ${size} B`] = { dgram: dg, 'C GSO blaster': c }
+    const variants = ['dgram send', 'uv-udp send', 'uv-udp try_send', 'uv-udp try_send_many', ...(size === 64 ? ['uv-udp/dgram send'] : [])]
+    const figures = await sends(variants, size)
+    const scenario = { dgram: figures[0], 'C GSO blaster': c }
+    variants.slice(1).forEach((variant, i) => { scenario[variant] = figures[i + 1] })
+    results.scenarios[`send ${size} B`] = scenario
+    const dg = scenario.dgram
     row(`C GSO blaster ${size} B vs dgram send`, 'dgrams/s', c.rate, dg.rate)
     for (const variant of ['uv-udp send', 'uv-udp try_send', 'uv-udp try_send_many']) {
-      const uv = await send(variant, size)
-      results.scenarios[`send ${size} B`][variant] = uv
-      row(`${variant.replace('uv-udp ', '')} ${size} B vs dgram send`, 'dgrams/s', uv.rate, dg.rate)
-      if (variant === 'uv-udp send' && size === 64) {
-        results.scenarios[`send ${size} B`]['uv-udp/dgram send'] = await send('uv-udp/dgram send', size)
-      }
+      row(`${variant.replace('uv-udp ', '')} ${size} B vs dgram send`, 'dgrams/s', scenario[variant].rate, dg.rate)
     }
     if (size === 64) {
-      const fa = results.scenarios[`send ${size} B`]['uv-udp/dgram send']
-      results.scenarios[`send ${size} B`]['uv-udp/dgram send'] = fa
+      const fa = scenario['uv-udp/dgram send']
       row(`uv-udp/dgram send ${size} B vs dgram send`, 'dgrams/s', fa.rate, dg.rate)
-      const uv = results.scenarios[`send ${size} B`]['uv-udp send']
+      const uv = scenario['uv-udp send']
       kept.push([`send ${size} B`, fa.rate / uv.rate])
       keptCpu.push([`send ${size} B`, uv.cpu_us_per_dgram / fa.cpu_us_per_dgram])
     }
     // The same senders against a receiver with UDP GRO (no target): the
     // kernel then hands each GSO send to it whole instead of segmenting it
     // on the sender's CPU.
-    const gDg = await send('dgram send', size, true)
     const gC = await sendC(size, true)
-    const gMany = await send('uv-udp try_send_many', size, true)
+    const [gDg, gMany] = await sends(['dgram send', 'uv-udp try_send_many'], size, true)
     results.scenarios[`send ${size} B to a GRO receiver`] = { dgram: gDg, 'C GSO blaster': gC, 'uv-udp try_send_many': gMany }
     row(`C GSO blaster ${size} B vs dgram send, GRO receiver`, 'dgrams/s', gC.rate, gDg.rate)
     row(`try_send_many ${size} B vs dgram send, GRO receiver`, 'dgrams/s', gMany.rate, gDg.rate)

@@ -9,12 +9,14 @@
  *   target/bench/udpgro <port> <gro 0|1> <seconds> &
  *   target/bench/udpload blast 127.0.0.1 <port> <size> <seconds - 1>
  *
- * Binds 127.0.0.1:<port> only. Prints one JSON line: datagrams, messages
- * (system-call results), CPU time per datagram.
+ * Binds 127.0.0.1:<port> only. Drains for <seconds> or until SIGTERM, then
+ * prints one JSON line: datagrams, messages (system-call results), CPU time
+ * per datagram.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,9 @@
 
 static char bufs[BATCH][ROOM];
 static union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } controls[BATCH];
+
+static volatile sig_atomic_t stopped;
+static void on_term(int sig) { (void)sig; stopped = 1; }
 
 static double now(void) {
   struct timespec ts;
@@ -64,6 +69,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: udpgro <port> <gro 0|1> <seconds>\n");
     return 2;
   }
+  /* No SA_RESTART: SIGTERM interrupts a blocked recvmmsg at once. */
+  struct sigaction sa = { .sa_handler = on_term };
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, NULL);
   int port = atoi(argv[1]), gro = atoi(argv[2]);
   double seconds = atof(argv[3]);
   int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -79,7 +88,7 @@ int main(int argc, char **argv) {
   struct mmsghdr msgs[BATCH];
   unsigned long long datagrams = 0, messages = 0;
   double cpu = cpu_seconds(), end = now() + seconds;
-  while (now() < end) {
+  while (!stopped && now() < end) {
     memset(msgs, 0, sizeof msgs);
     for (int i = 0; i < BATCH; i++) {
       iovs[i].iov_base = bufs[i];

@@ -3,7 +3,7 @@
  * uv-udp and node:dgram and costs as little CPU as possible.
  *
  *   udpload blast <host> <port> <size> <seconds>   sendmmsg as fast as it can
- *   udpload count <port> <seconds>                 recvmmsg on 127.0.0.1:<port> (0: any)
+ *   udpload count <port> <seconds>                 recvmmsg on 127.0.0.1:<port> (0: any), until SIGTERM or <seconds>
  *   udpload drain <port> <rcvbuf> <seconds>        the C receiver the libraries are held to
  *
  * `drain` is the receive scenario's C reference: blocking recvmmsg
@@ -145,13 +145,25 @@ static int open_receiver(int port, int rcvbuf) {
   return 0;
 }
 
+static volatile sig_atomic_t stopped;
+static void on_term(int sig) { (void)sig; stopped = 1; }
+
+/* SIGTERM ends `count` and `drain` early, with their report. No
+ * SA_RESTART: it interrupts a blocked recvmmsg at once. */
+static void stop_on_term(void) {
+  struct sigaction sa = { .sa_handler = on_term };
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, NULL);
+}
+
 static int count(int port, double seconds) {
+  stop_on_term();
   if (open_receiver(port, 16 << 20) != 0) return 1;
   printf("{\"ready\":true,\"port\":%d}\n", rx.port);
   fflush(stdout);
   unsigned long long received = 0;
   double end = now() + seconds;
-  while (now() < end) {
+  while (!stopped && now() < end) {
     int n = recvmmsg(rx.fd, rx.msgs, BATCH, MSG_WAITFORONE, NULL);
     if (n > 0) received += n;
   }
@@ -159,14 +171,8 @@ static int count(int port, double seconds) {
   return 0;
 }
 
-static volatile sig_atomic_t stopped;
-static void on_term(int sig) { (void)sig; stopped = 1; }
-
 static int drain(int port, int rcvbuf, double seconds) {
-  /* No SA_RESTART: SIGTERM interrupts a blocked recvmmsg at once. */
-  struct sigaction sa = { .sa_handler = on_term };
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGTERM, &sa, NULL);
+  stop_on_term();
   if (open_receiver(port, rcvbuf) != 0) return 1;
   int actual = 0;
   socklen_t len = sizeof actual;
