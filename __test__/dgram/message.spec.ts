@@ -1,7 +1,8 @@
 /** 'message': the Buffer and rinfo, IPv4, IPv6, dual stack, size, order against send callbacks. */
+import assert from 'node:assert'
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
+import { inspect, promisify } from 'node:util'
 
 import type * as NodeDgram from 'node:dgram'
 
@@ -23,6 +24,25 @@ both('rinfo is { address, family, port, size } of the sender (IPv4)', async (t, 
   tx.send('hello', rx.port, '127.0.0.1')
   await until(() => rx.got.length === 1, 3000, 'the datagram')
   t.deepEqual(rx.got[0].rinfo, { address: '127.0.0.1', family: 'IPv4', port: tx.address().port, size: 5 })
+})
+
+both('rinfo is a plain object: Object.prototype, its keys in order, each writable and enumerable, strictly deep-equal to a literal', async (t, dgram) => {
+  const rx = await receiver(t, dgram)
+  const tx = socket(t, dgram)
+  tx.bind(0, '127.0.0.1')
+  await listening(tx)
+  tx.send('hi', rx.port, '127.0.0.1')
+  await until(() => rx.got.length === 1, 3000, 'the datagram')
+  const rinfo = rx.got[0].rinfo
+  t.is(Object.getPrototypeOf(rinfo), Object.prototype)
+  t.is(rinfo.constructor, Object)
+  t.deepEqual(Object.keys(rinfo), ['address', 'family', 'port', 'size'])
+  for (const key of Object.keys(rinfo)) {
+    const descriptor = Object.getOwnPropertyDescriptor(rinfo, key)
+    t.true(descriptor?.writable && descriptor.enumerable && descriptor.configurable, key)
+  }
+  t.notThrows(() => assert.deepStrictEqual(rinfo, { address: '127.0.0.1', family: 'IPv4', port: tx.address().port, size: 2 }))
+  t.is(inspect(rinfo), inspect({ address: '127.0.0.1', family: 'IPv4', port: tx.address().port, size: 2 }))
 })
 
 both('rinfo of an IPv6 sender', async (t, dgram) => {

@@ -54,9 +54,9 @@ export declare class MessageEmitter {
      * Emits 'message'. The test for the direct call is kept small (V8 inlines
      * it into the receive loop, whose inlining budget it shares with making
      * the payload's Buffer; at 200 bytecodes it pushed Buffer.from out, ~130
-     * instructions per datagram): the same listener table as last time
-     * (identity and key count), the same lone listener in it, emit not
-     * wrapped. Anything else goes through #emitChanged.
+     * instructions per datagram): the listener table that a direct call was
+     * last set up for, the same lone listener in it, emit not wrapped.
+     * Anything else goes through #emitChanged.
      */
     emit(msg: Buffer, rinfo: RemoteInfo): void;
 }
