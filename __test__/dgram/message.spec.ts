@@ -1,6 +1,7 @@
 /** 'message': the Buffer and rinfo, IPv4, IPv6, dual stack, size, order against send callbacks. */
 import assert from 'node:assert'
 import { execFile } from 'node:child_process'
+import { EventEmitter as NodeEventEmitter } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { inspect, promisify } from 'node:util'
 
@@ -12,6 +13,7 @@ import { both, listening, receiver, sleep, socket, until, uvDgram } from './supp
 
 const execFileAsync = promisify(execFile)
 const FIXTURE = fileURLToPath(new URL('fixtures/throw-in-listener.cjs', import.meta.url))
+const EMIT_WRAPPED_FIRST = fileURLToPath(new URL('fixtures/emit-wrapped-first.cjs', import.meta.url))
 // Run from the repository, so that `require('uv-udp/dgram')` resolves the
 // package by its own name, as users load it.
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
@@ -101,6 +103,58 @@ both('an echo: the send callback runs before the reply is seen', async (t, dgram
 both('an exception in a message listener is an uncaught exception', async (t, _dgram, impl) => {
   const { stdout } = await execFileAsync(process.execPath, [FIXTURE, impl.name], { cwd: REPO, timeout: 10_000 })
   t.deepEqual(JSON.parse(stdout.trim()), { uncaught: 'listener threw' })
+})
+
+both('emit wrapped on EventEmitter.prototype before the module loads (a preloaded agent) sees every message', async (t, _dgram, impl) => {
+  const { stdout } = await execFileAsync(process.execPath, [EMIT_WRAPPED_FIRST, impl.name], { cwd: REPO, timeout: 10_000 })
+  t.deepEqual(JSON.parse(stdout.trim()), { seen: 3, got: 3 })
+})
+
+both('a frozen socket delivers every datagram while its listeners change', async (t, dgram) => {
+  const rx = await bound(t, dgram)
+  const tx = await bound(t, dgram)
+  const port = rx.address().port
+  const got: string[] = []
+  const first = (msg: Buffer) => got.push(`first ${msg}`)
+  const second = (msg: Buffer) => got.push(`second ${msg}`)
+  rx.on('message', first)
+  tx.send('a', port, '127.0.0.1')
+  await until(() => got.length === 1, 3000, 'a')
+  Object.freeze(rx)
+  // Both change only the listener table, which the freeze does not reach.
+  rx.on('message', second)
+  tx.send('b', port, '127.0.0.1')
+  await until(() => got.length === 3, 3000, 'b')
+  rx.off('message', first)
+  tx.send('c', port, '127.0.0.1')
+  await until(() => got.length === 4, 3000, 'c')
+  t.deepEqual(got, ['first a', 'first b', 'second b', 'second c'])
+})
+
+both('a proxy of the socket that hides its symbol keys can list its keys', async (t, dgram) => {
+  const rx = await bound(t, dgram)
+  rx.on('message', () => undefined)
+  const proxy = new Proxy(rx, { ownKeys: (target) => Reflect.ownKeys(target).filter((key) => typeof key !== 'symbol') })
+  t.notThrows(() => Object.keys(proxy))
+})
+
+both("a listener with its own apply is called as the runtime's emit calls it", async (t, dgram) => {
+  const rx = await bound(t, dgram)
+  const tx = await bound(t, dgram)
+  const calls: string[] = []
+  const listener = function (this: unknown, msg: Buffer) {
+    calls.push(`listener ${msg} ${this === rx}`)
+  }
+  listener.apply = function (thisArg: unknown, args: unknown) {
+    calls.push('apply')
+    return Function.prototype.apply.call(listener, thisArg, args as [Buffer])
+  }
+  rx.on('message', listener)
+  tx.send('x', rx.address().port, '127.0.0.1')
+  await until(() => calls.some((call) => call.startsWith('listener')), 3000, 'the datagram')
+  // Node 20-24's emit calls `handler.apply(this, args)`; Node 26's does not.
+  const emitUsesApply = /handler\.apply\(/.test(Function.prototype.toString.call(NodeEventEmitter.prototype.emit))
+  t.deepEqual(calls, emitUsesApply ? ['apply', 'listener x true'] : ['listener x true'])
 })
 
 async function bound(t: Parameters<Parameters<typeof both>[1]>[0], dgram: Parameters<Parameters<typeof both>[1]>[1]) {

@@ -38,6 +38,15 @@ import type { PacketInfo } from '../delivery'
 import { type RemoteInfo, scoped } from './address-info'
 
 const baseEmit = EventEmitter.prototype.emit
+const functionApply = Function.prototype.apply
+
+/**
+ * Whether EventEmitter's emit is the runtime's own when this module loads:
+ * Node's, Bun's and Deno's all begin `function emit(type, ...args) {`
+ * (Deno's minified). One wrapped before (an APM agent preloaded with `-r`)
+ * must see every 'message', so then emit always runs.
+ */
+const genuineEmit = /^function emit\(\s*\w+\s*,\s*\.\.\.\w+\s*\)\s*\{/.test(Function.prototype.toString.call(baseEmit))
 
 interface Listeners {
   _events?: Record<string | symbol, unknown>
@@ -90,8 +99,9 @@ RemoteInfo4.prototype = Object.prototype
 /** The receive path of one socket: rinfo, then 'message'. */
 export class MessageEmitter {
   readonly #emitter: EventEmitter
-  // Taken once: whether the emitter captures rejections (then emit runs).
-  readonly #capture: boolean
+  // Taken once: whether emit always runs (the emitter captures rejections,
+  // or EventEmitter's emit was wrapped before this module loaded).
+  readonly #alwaysEmit: boolean
   // The lone listener last seen (the emitter's kMessageListener holds it
   // when it is a function).
   #listener: unknown = undefined
@@ -107,8 +117,8 @@ export class MessageEmitter {
 
   constructor(emitter: EventEmitter) {
     this.#emitter = emitter
-    this.#capture = capturesRejections(emitter)
-    Object.defineProperty(emitter, kMessageListener, { value: null, writable: true, enumerable: false, configurable: false })
+    this.#alwaysEmit = !genuineEmit || capturesRejections(emitter)
+    Object.defineProperty(emitter, kMessageListener, { value: null, writable: true, enumerable: false, configurable: true })
   }
 
   /**
@@ -165,19 +175,23 @@ export class MessageEmitter {
   }
 
   // emit after the listener table, its lone listener or emit changed (or
-  // with rejections captured): notes the table and listener for the next
+  // when emit always runs): notes the table and listener for the next
   // datagram, then calls the listener directly where emit would call just
   // it, else runs emit.
   #emitChanged(msg: Buffer, rinfo: RemoteInfo): void {
     const emitter = this.#emitter as EventEmitter & Listeners & ListenerHolder
     this.#directTable = null
-    if (!this.#capture && emitter.emit === baseEmit) {
+    if (!this.#alwaysEmit && emitter.emit === baseEmit) {
       const table = emitter._events
       const events = table !== this.#table || emitter._eventsCount !== this.#count ? this.#copyTable(table, emitter._eventsCount) : table
       const listener = events?.message
       this.#listener = listener
-      emitter[kMessageListener] = typeof listener === 'function' ? (listener as MessageListener) : null
-      if (emitter[kMessageListener] !== null && this.#table !== null) {
+      // Called directly only where emit would call it the same way: a
+      // function whose `apply` is Function.prototype.apply (Node 20-24's
+      // emit calls `handler.apply(this, args)`), and only once the socket
+      // took it (a frozen or sealed socket refuses the write).
+      const direct = typeof listener === 'function' && listener.apply === functionApply ? (listener as MessageListener) : null
+      if (Reflect.set(emitter, kMessageListener, direct) && direct !== null && this.#table !== null) {
         this.#directTable = this.#table
         emitter[kMessageListener]!(msg, rinfo)
         return
