@@ -51,6 +51,7 @@ const { Loop, UDP, errno } = require('..')
 const facade = require('../dgram')
 const load = require('./load')
 const { percentile, pingpongInTurns } = require('./pingpong')
+const { RCVBUF, receiveSlice, receivers } = require('./receivers')
 const { inTurns, sum } = require('./turns')
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
@@ -74,7 +75,6 @@ const TURNS = {
   turns: Number(process.env.BENCH_TURNS ?? 3),
   warmup: Number(process.env.BENCH_WARMUP_SECONDS ?? 0.5),
 }
-const RCVBUF = 4 << 20
 const root = path.join(__dirname, '..')
 const loop = Loop.default_loop()
 
@@ -91,43 +91,7 @@ const cpuMicros = (since) => {
   return used.user + used.system
 }
 
-// ---- receivers: the same shape for both libraries -------------------------
-
-function uvReceiver(onDatagram) {
-  const udp = new UDP(loop)
-  udp.bind(['127.0.0.1', 0])
-  udp.receive_buffer_size = RCVBUF
-  udp.start_recv(onDatagram)
-  return { port: udp.getsockname()[1], close: () => udp.close(), dropped: () => udp.recv_dropped }
-}
-
-// The same code for node:dgram and uv-udp/dgram (the drop-in facade).
-async function dgramReceiver(onDatagram, lib = dgram) {
-  const socket = lib.createSocket({ type: 'udp4', recvBufferSize: RCVBUF })
-  socket.on('message', onDatagram)
-  await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve))
-  return { port: socket.address().port, close: () => socket.close(), dropped: () => 0 }
-}
-
-const receivers = {
-  'uv-udp': uvReceiver,
-  dgram: dgramReceiver,
-  'uv-udp/dgram': (onDatagram) => dgramReceiver(onDatagram, facade),
-}
-
 // ---- 1. receive -------------------------------------------------------------
-
-/** One slice of a receive row: `lib` under the blaster for `seconds`. */
-async function receiveSlice(lib, size, seconds) {
-  let received = 0
-  const receiver = await receivers[lib](() => { received++ })
-  const cpu = process.cpuUsage()
-  const [report] = await runLoad(['blast', '127.0.0.1', String(receiver.port), String(size), String(seconds)])
-  await sleep(200) // let what is already queued reach the callback
-  const dropped = receiver.dropped()
-  receiver.close()
-  return { received, seconds: report.seconds, sent: report.sent, cpu_us: cpuMicros(cpu), dropped }
-}
 
 /** The receive rows of `libs`, in turns (bench/turns.js): each one's figures over its kept slices. */
 async function receives(libs, size) {
