@@ -3,7 +3,6 @@
  * JS may hold of them. The layout (header words, "no peer") is the
  * binding's contract, imported, never copied.
  */
-import { Buffer } from 'node:buffer';
 import type { Address4, Address6 } from './address';
 /** Where a datagram arrived: `start_recv(cb, { pktinfo: true })` passes it as the sixth argument. */
 export interface PacketInfo {

@@ -3,12 +3,9 @@
  * JS may hold of them. The layout (header words, "no peer") is the
  * binding's contract, imported, never copied.
  */
-// Imported, not the global: Node's global `Buffer` is an accessor, so each
-// use of it is a getter call (about 200 instructions per datagram).
-import { Buffer } from 'node:buffer'
-
 import type { Address4, Address6 } from './address'
 import { backend } from './backend'
+import { bufferView } from './buffer-view'
 import { HEADER_WORDS, NO_PEER } from './hot-exports'
 
 /** Where a datagram arrived: `start_recv(cb, { pktinfo: true })` passes it as the sixth argument. */
@@ -162,7 +159,7 @@ export function packetInfoOf(batch: Batch): PacketInfo {
 /** Datagram `batch.next`'s payload (a view of the batch), and moves on to the next. */
 export function takePayload(batch: Batch): Buffer {
   const length = batch.words[batch.at + batch.next * HEADER_WORDS]
-  const payload = Buffer.from(batch.buffer, batch.base + batch.offset, length)
+  const payload = bufferView(batch.buffer, batch.base + batch.offset, length)
   batch.next++
   batch.offset += length
   return payload
