@@ -33,6 +33,7 @@ const REPORTS = join(ROOT, 'reports', 'mutation')
 const TS = {
   'src/address.ts': ['boundary', 'contract', 'bind', 'send', 'recv', 'properties', 'address-checks'],
   'src/backend.ts': ['backend-choice', 'event-loop'],
+  'src/buffer-view.ts': ['buffer-view', 'batch-maker', 'recv'],
   'src/checks.ts': ['bind', 'send', 'send-many', 'recv', 'multicast', 'bad-input'],
   'src/constants.ts': ['contract'],
   'src/data.ts': ['contract', 'send', 'send-many', 'bad-input'],
