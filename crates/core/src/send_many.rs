@@ -48,6 +48,8 @@ impl SendScratch {
 #[derive(Default)]
 struct SendBuffers {
     iovs: Vec<libc::iovec>,
+    // Each group's iovecs in `iovs`: the first's index and how many.
+    group_iovs: Vec<(usize, usize)>,
     names: Vec<Option<SockAddr>>,
     controls: Vec<[u64; 4]>,
     hdrs: Vec<libc::mmsghdr>,
@@ -355,6 +357,33 @@ fn gso_segment_too_big(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::EMSGSIZE) | Some(libc::EINVAL))
 }
 
+/// Appends the iovecs of one group's datagrams to `iovs`, one per run of
+/// datagrams that lie back to back in memory (uv-udp's JS side packs a
+/// call's small datagrams into one area): the kernel then copies a GSO
+/// send's payload from one iovec instead of one per segment, as a sender
+/// with the whole payload in one buffer does. A GSO send is segmented by
+/// its segment size whatever its iovecs; a group without GSO is one
+/// datagram.
+#[cfg(target_os = "linux")]
+fn push_iovecs(iovs: &mut Vec<libc::iovec>, group: &[Message<'_>]) {
+    let start = iovs.len();
+    for (_, data) in group {
+        let base = data.as_ptr();
+        // Only this group's own last iovec is extended.
+        if let Some(prev) = iovs[start..].last_mut() {
+            let prev_end = (prev.iov_base as *const u8).wrapping_add(prev.iov_len);
+            if prev.iov_len > 0 && !data.is_empty() && prev_end == base {
+                prev.iov_len += data.len();
+                continue;
+            }
+        }
+        iovs.push(libc::iovec {
+            iov_base: base.cast_mut().cast(),
+            iov_len: data.len(),
+        });
+    }
+}
+
 /// One `sendmmsg` per [`SEND_BATCH`] groups; returns the messages sent.
 #[cfg(target_os = "linux")]
 fn send_groups(
@@ -366,20 +395,20 @@ fn send_groups(
     use std::os::fd::AsRawFd;
     let SendBuffers {
         iovs,
+        group_iovs,
         names,
         controls,
         hdrs,
     } = buffers;
     let mut sent = 0;
     for chunk in groups.chunks(SEND_BATCH) {
-        let first = chunk[0].start;
-        let last = chunk[chunk.len() - 1];
-        let span = &messages[first..last.start + last.len];
         iovs.clear();
-        iovs.extend(span.iter().map(|(_, data)| libc::iovec {
-            iov_base: data.as_ptr().cast_mut().cast(),
-            iov_len: data.len(),
-        }));
+        group_iovs.clear();
+        for group in chunk {
+            let at = iovs.len();
+            push_iovecs(iovs, &messages[group.start..group.start + group.len]);
+            group_iovs.push((at, iovs.len() - at));
+        }
         names.clear();
         names.extend(
             chunk
@@ -392,9 +421,10 @@ fn send_groups(
         hdrs.clear();
         // SAFETY: all-zero is a valid mmsghdr.
         hdrs.extend((0..chunk.len()).map(|_| unsafe { std::mem::zeroed::<libc::mmsghdr>() }));
-        for (((hdr, group), name), control) in hdrs
+        for ((((hdr, group), &(at, count)), name), control) in hdrs
             .iter_mut()
             .zip(chunk)
+            .zip(group_iovs.iter())
             .zip(names.iter())
             .zip(controls.iter_mut())
         {
@@ -402,8 +432,8 @@ fn send_groups(
                 hdr.msg_hdr.msg_name = name.as_ptr().cast_mut().cast();
                 hdr.msg_hdr.msg_namelen = name.len();
             }
-            hdr.msg_hdr.msg_iov = iovs[group.start - first..].as_mut_ptr();
-            hdr.msg_hdr.msg_iovlen = group.len as _;
+            hdr.msg_hdr.msg_iov = iovs[at..].as_mut_ptr();
+            hdr.msg_hdr.msg_iovlen = count as _;
             if group.segment > 0 {
                 // SAFETY: `control` is 32 zeroed, 8-aligned bytes, room for
                 // CMSG_SPACE(sizeof u16); the CMSG_* macros stay inside it.
@@ -670,6 +700,91 @@ mod tests {
         for payload in &payloads {
             let n = receiver.recv(&mut buf).expect("recv");
             assert_eq!(&buf[..n], &payload[..]);
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_groups_back_to_back_datagrams_share_one_iovec_and_groups_never_share() {
+        let packed = [7u8; 40];
+        let apart = [9u8; 10];
+        let to = None;
+        let mut iovs = Vec::new();
+        // Back to back, then one elsewhere, then two back to back again.
+        let first: Vec<Message<'_>> = vec![
+            (to, &packed[0..10]),
+            (to, &apart[..]),
+            (to, &packed[10..20]),
+            (to, &packed[20..30]),
+        ];
+        push_iovecs(&mut iovs, &first);
+        let spans: Vec<(usize, usize)> = iovs
+            .iter()
+            .map(|v| (v.iov_base as usize, v.iov_len))
+            .collect();
+        let address = |at: usize| packed[at..].as_ptr() as usize;
+        assert_eq!(
+            spans,
+            vec![
+                (address(0), 10),
+                (apart.as_ptr() as usize, 10),
+                (address(10), 20)
+            ]
+        );
+        // The next group starts where the first group's last iovec ends: it
+        // gets iovecs of its own, and the first group's are unchanged.
+        let second: Vec<Message<'_>> = vec![(to, &packed[30..35]), (to, &packed[35..40])];
+        push_iovecs(&mut iovs, &second);
+        let spans: Vec<(usize, usize)> = iovs
+            .iter()
+            .map(|v| (v.iov_base as usize, v.iov_len))
+            .collect();
+        assert_eq!(
+            spans,
+            vec![
+                (address(0), 10),
+                (apart.as_ptr() as usize, 10),
+                (address(10), 20),
+                (address(30), 10)
+            ]
+        );
+        // An empty datagram is never merged into, nor merged.
+        let mut iovs = Vec::new();
+        let with_empty: Vec<Message<'_>> = vec![
+            (to, &packed[0..0]),
+            (to, &packed[0..10]),
+            (to, &packed[10..10]),
+        ];
+        push_iovecs(&mut iovs, &with_empty);
+        let lengths: Vec<usize> = iovs.iter().map(|v| v.iov_len).collect();
+        assert_eq!(lengths, vec![0, 10, 0]);
+    }
+
+    #[test]
+    fn datagrams_packed_back_to_back_arrive_as_sent_with_and_without_gso() {
+        // As uv-udp's JS side hands them over: slices of one packed area,
+        // equal sizes (GSO runs) and then a shorter last one per run.
+        for send in [with_gso, without_gso] {
+            let (receiver, sender, to) = pair();
+            let sizes: Vec<usize> = (0..150)
+                .map(|i| if i % 50 == 49 { 17 } else { 300 })
+                .collect();
+            let mut packed = Vec::new();
+            for (i, size) in sizes.iter().enumerate() {
+                packed.extend((0..*size).map(|k| (i * 7 + k) as u8));
+            }
+            let mut messages: Vec<Message<'_>> = Vec::new();
+            let mut at = 0;
+            for size in &sizes {
+                messages.push((Some(to), &packed[at..at + size]));
+                at += size;
+            }
+            assert_eq!(send(&SockRef::from(&sender), &messages).expect("send"), 150);
+            let mut buf = [0u8; 2048];
+            for (i, (_, data)) in messages.iter().enumerate() {
+                let n = receiver.recv(&mut buf).expect("recv");
+                assert_eq!(&buf[..n], *data, "datagram {i}");
+            }
         }
     }
 
