@@ -1,0 +1,104 @@
+// What one datagram costs the sender in try_send_many against the C GSO
+// blaster (bench/udpload.c blast: one sendmsg with UDP_SEGMENT per run, one
+// iovec), both sending to one `udpload count` sink, in alternating slices
+// (the order reversed every other round): rate and the sender's user and
+// system time per datagram. bench/run.js's try_send_many rows ask 5x
+// dgram's `send`; this shows how near the sender is to what the kernel
+// costs a datagram on the machine.
+//
+//   node bench/send-many-cpu.js      prints a table and JSON
+//     BENCH_SIZES=1200,64  BENCH_SLICE=1 (s)  BENCH_ROUNDS=6
+//     BENCH_PIN=1          sender on CPU 0, sink on CPU 1 (taskset; Linux)
+//
+// Loopback only; every slice is bounded in time.
+'use strict'
+const { execFileSync } = require('node:child_process')
+
+const { Loop, UDP, errno } = require('..')
+const { machine } = require('./callgrind')
+const load = require('./load')
+
+const SIZES = (process.env.BENCH_SIZES ?? '1200,64').split(',').map(Number)
+const SLICE = Number(process.env.BENCH_SLICE ?? 1)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6)
+const PIN = process.env.BENCH_PIN === '1'
+const BATCH = 64
+const SENDERS = ['uv-udp try_send_many', 'C GSO blaster']
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+const immediate = () => new Promise((resolve) => setImmediate(resolve))
+const pin = (pid, cpu) => { if (PIN) execFileSync('taskset', ['-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' }) }
+
+/** A `udpload count` sink; resolves with its port and `stop()`. */
+async function sink(seconds) {
+  let port
+  let child
+  const counted = load.runLoad(['count', '0', String(seconds + 5)], seconds + 30, (line) => { if (line.ready) port = line.port }, (spawned) => { child = spawned; pin(spawned.pid, 1) })
+  while (port === undefined) await sleep(10)
+  return { port, stop: () => { child.kill('SIGTERM'); return counted } }
+}
+
+/** try_send_many of BATCH datagrams per turn of the loop, for `seconds`. */
+async function uvSlice(port, size, seconds) {
+  const udp = new UDP(Loop.default_loop())
+  const to = ['127.0.0.1', port]
+  const payload = Buffer.alloc(size, 7)
+  const messages = Array.from({ length: BATCH }, () => [to, payload])
+  let sent = 0
+  const cpu = process.cpuUsage()
+  const start = performance.now()
+  while (performance.now() - start < seconds * 1000) {
+    try {
+      sent += udp.try_send_many(messages)
+    } catch (error) {
+      if (error.errno !== errno.UV_EAGAIN) throw error
+    }
+    await immediate()
+  }
+  const elapsed = (performance.now() - start) / 1000
+  const used = process.cpuUsage(cpu)
+  udp.close()
+  return { sent, seconds: elapsed, user_us: used.user, sys_us: used.system }
+}
+
+async function cSlice(port, size, seconds) {
+  const [report] = await load.runLoad(['blast', '127.0.0.1', String(port), String(size), String(seconds)], seconds + 30, undefined, (spawned) => pin(spawned.pid, 0))
+  return { sent: report.sent, seconds: report.seconds, user_us: report.user_us, sys_us: report.sys_us }
+}
+
+async function main() {
+  pin(process.pid, 0)
+  const results = { machine: machine(), slice_s: SLICE, rounds: ROUNDS, pinned: PIN, sizes: {} }
+  console.log(`sender                 size  k dgrams/s  user ns  sys ns  (per datagram; ${ROUNDS} x ${SLICE} s slices each${PIN ? ', pinned' : ''})`)
+  for (const size of SIZES) {
+    const slices = Object.fromEntries(SENDERS.map((s) => [s, []]))
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? SENDERS : [...SENDERS].reverse()
+      for (const sender of order) {
+        const { port, stop } = await sink(SLICE)
+        const slice = sender === 'C GSO blaster' ? await cSlice(port, size, SLICE) : await uvSlice(port, size, SLICE)
+        await stop()
+        slices[sender].push(slice)
+      }
+    }
+    results.sizes[size] = {}
+    for (const sender of SENDERS) {
+      const all = slices[sender]
+      const total = (key) => all.reduce((sum, slice) => sum + slice[key], 0)
+      const figures = {
+        rate: total('sent') / total('seconds'),
+        user_ns_per_dgram: (total('user_us') * 1000) / total('sent'),
+        sys_ns_per_dgram: (total('sys_us') * 1000) / total('sent'),
+        slice_rates: all.map((slice) => Math.round(slice.sent / slice.seconds)),
+      }
+      results.sizes[size][sender] = figures
+      console.log(`${sender.padEnd(22)} ${String(size).padStart(4)}  ${(figures.rate / 1000).toFixed(0).padStart(10)}  ${figures.user_ns_per_dgram.toFixed(0).padStart(7)}  ${figures.sys_ns_per_dgram.toFixed(0).padStart(6)}`)
+    }
+  }
+  console.log(JSON.stringify(results))
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
