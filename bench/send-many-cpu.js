@@ -13,6 +13,7 @@
 // Loopback only; every slice is bounded in time.
 'use strict'
 const { execFileSync } = require('node:child_process')
+const fs = require('node:fs')
 
 const { Loop, UDP, errno } = require('..')
 const { machine } = require('./callgrind')
@@ -29,13 +30,35 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const immediate = () => new Promise((resolve) => setImmediate(resolve))
 const pin = (pid, cpu) => { if (PIN) execFileSync('taskset', ['-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' }) }
 
-/** A `udpload count` sink; resolves with its port and `stop()`. */
+/** A process's context switches so far, from /proc (Linux; 0 elsewhere). */
+function switchesOf(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
+    return [...status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0)
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * A `udpload count` sink; resolves with its port and `stop()`, which ends
+ * it and resolves with its context switches (each one a sleep that a send
+ * had to wake it from, or a preemption).
+ */
 async function sink(seconds) {
   let port
   let child
-  const counted = load.runLoad(['count', '0', String(seconds + 5)], seconds + 30, (line) => { if (line.ready) port = line.port }, (spawned) => { child = spawned; pin(spawned.pid, 1) })
+  load.runLoad(['count', '0', String(seconds + 5)], seconds + 30, (line) => { if (line.ready) port = line.port }, (spawned) => { child = spawned; pin(spawned.pid, 1) })
   while (port === undefined) await sleep(10)
-  return { port, stop: () => { child.kill('SIGTERM'); return counted } }
+  const before = switchesOf(child.pid)
+  return {
+    port,
+    stop: () => {
+      const switches = switchesOf(child.pid) - before
+      child.kill('SIGTERM')
+      return switches
+    },
+  }
 }
 
 /** try_send_many of BATCH datagrams per turn of the loop, for `seconds`. */
@@ -46,6 +69,7 @@ async function uvSlice(port, size, seconds) {
   const messages = Array.from({ length: BATCH }, () => [to, payload])
   let sent = 0
   const cpu = process.cpuUsage()
+  const { voluntaryContextSwitches: v0, involuntaryContextSwitches: i0 } = process.resourceUsage()
   const start = performance.now()
   while (performance.now() - start < seconds * 1000) {
     try {
@@ -57,19 +81,20 @@ async function uvSlice(port, size, seconds) {
   }
   const elapsed = (performance.now() - start) / 1000
   const used = process.cpuUsage(cpu)
+  const { voluntaryContextSwitches: v1, involuntaryContextSwitches: i1 } = process.resourceUsage()
   udp.close()
-  return { sent, seconds: elapsed, user_us: used.user, sys_us: used.system }
+  return { sent, seconds: elapsed, user_us: used.user, sys_us: used.system, switches: v1 - v0 + i1 - i0 }
 }
 
 async function cSlice(port, size, seconds) {
   const [report] = await load.runLoad(['blast', '127.0.0.1', String(port), String(size), String(seconds)], seconds + 30, undefined, (spawned) => pin(spawned.pid, 0))
-  return { sent: report.sent, seconds: report.seconds, user_us: report.user_us, sys_us: report.sys_us }
+  return { sent: report.sent, seconds: report.seconds, user_us: report.user_us, sys_us: report.sys_us, switches: report.switches }
 }
 
 async function main() {
   pin(process.pid, 0)
   const results = { machine: machine(), slice_s: SLICE, rounds: ROUNDS, pinned: PIN, sizes: {} }
-  console.log(`sender                 size  k dgrams/s  user ns  sys ns  (per datagram; ${ROUNDS} x ${SLICE} s slices each${PIN ? ', pinned' : ''})`)
+  console.log(`sender                 size  k dgrams/s  user ns  sys ns  switches: sender  sink  (CPU per datagram, switches per 1,000; ${ROUNDS} x ${SLICE} s slices each${PIN ? ', pinned' : ''})`)
   for (const size of SIZES) {
     const slices = Object.fromEntries(SENDERS.map((s) => [s, []]))
     for (let round = 0; round < ROUNDS; round++) {
@@ -77,7 +102,7 @@ async function main() {
       for (const sender of order) {
         const { port, stop } = await sink(SLICE)
         const slice = sender === 'C GSO blaster' ? await cSlice(port, size, SLICE) : await uvSlice(port, size, SLICE)
-        await stop()
+        slice.sink_switches = stop()
         slices[sender].push(slice)
       }
     }
@@ -89,10 +114,14 @@ async function main() {
         rate: total('sent') / total('seconds'),
         user_ns_per_dgram: (total('user_us') * 1000) / total('sent'),
         sys_ns_per_dgram: (total('sys_us') * 1000) / total('sent'),
+        // Context switches per 1,000 datagrams: the sender's (all its
+        // threads for Node: process.resourceUsage) and the sink's.
+        sender_switches_per_k: (total('switches') * 1000) / total('sent'),
+        sink_switches_per_k: (total('sink_switches') * 1000) / total('sent'),
         slice_rates: all.map((slice) => Math.round(slice.sent / slice.seconds)),
       }
       results.sizes[size][sender] = figures
-      console.log(`${sender.padEnd(22)} ${String(size).padStart(4)}  ${(figures.rate / 1000).toFixed(0).padStart(10)}  ${figures.user_ns_per_dgram.toFixed(0).padStart(7)}  ${figures.sys_ns_per_dgram.toFixed(0).padStart(6)}`)
+      console.log(`${sender.padEnd(22)} ${String(size).padStart(4)}  ${(figures.rate / 1000).toFixed(0).padStart(10)}  ${figures.user_ns_per_dgram.toFixed(0).padStart(7)}  ${figures.sys_ns_per_dgram.toFixed(0).padStart(6)}  ${figures.sender_switches_per_k.toFixed(2).padStart(16)}  ${figures.sink_switches_per_k.toFixed(2).padStart(4)}`)
     }
   }
   console.log(JSON.stringify(results))

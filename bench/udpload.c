@@ -111,8 +111,9 @@ static int blast(const char *host, int port, int size, double seconds) {
   }
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
-  printf("{\"sent\":%llu,\"seconds\":%.3f,\"refused\":%llu,\"user_us\":%.0f,\"sys_us\":%.0f}\n", sent, now() - start, refused,
-         usage.ru_utime.tv_sec * 1e6 + usage.ru_utime.tv_usec, usage.ru_stime.tv_sec * 1e6 + usage.ru_stime.tv_usec);
+  printf("{\"sent\":%llu,\"seconds\":%.3f,\"refused\":%llu,\"user_us\":%.0f,\"sys_us\":%.0f,\"switches\":%ld}\n", sent, now() - start, refused,
+         usage.ru_utime.tv_sec * 1e6 + usage.ru_utime.tv_usec, usage.ru_stime.tv_sec * 1e6 + usage.ru_stime.tv_usec,
+         usage.ru_nvcsw + usage.ru_nivcsw);
   return 0;
 }
 
