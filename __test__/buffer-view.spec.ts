@@ -78,6 +78,28 @@ test('species replaced by a Buffer-prototyped class that ignores the offset: Buf
   t.deepEqual(inChild(setSpecies(wrong)), { species: false, correct: true })
 })
 
+// Buffer-prototyped classes that make a Buffer, but not the view asked
+// for: each fails one of the probe's checks (buffer, offset, length) and
+// must be refused.
+const wrongViews: [string, string][] = [
+  ['the whole ArrayBuffer (offset and length ignored)', 'Buffer.from(b)'],
+  ['a copy of the range (another ArrayBuffer)', 'Buffer.from(new Uint8Array(b, o, l))'],
+  ['a view of another ArrayBuffer at the same offset', 'Buffer.from(new ArrayBuffer(b.byteLength), o, l)'],
+  ['the right offset, one byte too long', 'Buffer.from(b, o, l + 1)'],
+  ['one byte further on', 'Buffer.from(b, o + 1, l)'],
+]
+for (const [what, make] of wrongViews) {
+  test(`species replaced by a Buffer-prototyped class that makes ${what}: Buffer.from, correct views`, (t) => {
+    const wrong = `(() => { function Wrong(b, o, l) { return ${make} }; Wrong.prototype = Buffer.prototype; return Wrong })()`
+    t.deepEqual(inChild(setSpecies(wrong)), { species: false, correct: true })
+  })
+}
+
+test('species replaced by a class whose views have another prototype: Buffer.from, correct views', (t) => {
+  const wrong = `(() => { function Wrong(b, o, l) { return Object.setPrototypeOf(Buffer.from(b, o, l), Object.create(Buffer.prototype)) }; Wrong.prototype = Buffer.prototype; return Wrong })()`
+  t.deepEqual(inChild(setSpecies(wrong)), { species: false, correct: true })
+})
+
 test('species getter that throws: Buffer.from, correct views', (t) => {
   t.deepEqual(inChild(setSpecies(`(() => { throw new Error('no') })()`)), { species: false, correct: true })
 })
