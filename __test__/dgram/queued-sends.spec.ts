@@ -19,7 +19,11 @@ const queueTest = needs(privateNamespace(TBF_1MBIT, 'a socket that would block (
 // its send buffer's back-pressure is dropped there.
 const TBF_SMALL_QUEUE = 'ip link set lo up && tc qdisc add dev lo root tbf rate 2mbit burst 4000 limit 5000'
 // A shaper with a small burst: a few datagrams fill a small send buffer.
-const TBF_SMALL_BURST = 'ip link set lo up && tc qdisc add dev lo root tbf rate 2mbit burst 4000 limit 2000000'
+// Slow enough (a 1 KB datagram leaves every 40 ms) that sends made one per
+// turn of the event loop outpace it even when the whole suite's load slows
+// the turns: at 2 mbit (4 ms a datagram) one CI run under that load saw
+// no send queue.
+const TBF_SMALL_BURST = 'ip link set lo up && tc qdisc add dev lo root tbf rate 200kbit burst 4000 limit 2000000'
 
 /** Runs `child` (a CommonJS script with `dgram` in scope) in a slowed namespace; resolves with its stdout. */
 function inSlowNamespace(dgramModule: string, child: string, qdisc = TBF_1MBIT): Promise<string> {
