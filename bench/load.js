@@ -54,4 +54,35 @@ function runLoad(args, limitSeconds, onLine, onSpawn, program = udpload()) {
   })
 }
 
-module.exports = { compiled, udpload, udpping, udpgro, runLoad }
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * A `udpload count` sink on 127.0.0.1 (a port of its own) for at most
+ * `seconds`; resolves once it is bound with its port, its pid and `stop()`,
+ * which ends it and resolves with the datagrams it received. `onSpawn`
+ * gets the child process first.
+ */
+async function countSink(seconds, onSpawn) {
+  let port
+  let child
+  let failed
+  const counted = runLoad(['count', '0', String(seconds)], seconds + 30, (line) => { if (line.ready) port = line.port }, (spawned) => {
+    child = spawned
+    onSpawn?.(spawned)
+  })
+  counted.catch((error) => { failed = error })
+  while (port === undefined) {
+    if (failed !== undefined) throw failed
+    await sleep(10)
+  }
+  return {
+    port,
+    pid: child.pid,
+    stop: () => {
+      child.kill('SIGTERM')
+      return counted.then((lines) => lines.find((line) => 'received' in line).received)
+    },
+  }
+}
+
+module.exports = { compiled, udpload, udpping, udpgro, runLoad, countSink }

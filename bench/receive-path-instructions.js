@@ -23,18 +23,18 @@ const SHORT = 4
 const LONG = 10
 const LIBS = ['uv-udp', 'uv-udp/dgram']
 
-// Where a counted child leaves how many datagrams it received.
-const receivedFile = (lib, seconds) => path.join(os.tmpdir(), `uv-udp-received.${process.ppid}.${lib.replace('/', '-')}.${seconds}`)
+// Where a counted child of process `parent` leaves how many datagrams it received.
+const receivedFile = (parent, lib, seconds) => path.join(os.tmpdir(), `uv-udp-received.${parent}.${lib.replace('/', '-')}.${seconds}`)
 
 async function child(lib, seconds) {
   const { received } = await receiveSlice(lib, 64, seconds)
-  fs.writeFileSync(receivedFile(lib, seconds), String(received))
+  fs.writeFileSync(receivedFile(process.ppid, lib, seconds), String(received))
 }
 
 /** Instructions and datagrams of one counted process. */
 function counted(lib, seconds) {
   const instructions = countInstructions(__filename, lib, seconds)
-  const file = path.join(os.tmpdir(), `uv-udp-received.${process.pid}.${lib.replace('/', '-')}.${seconds}`)
+  const file = receivedFile(process.pid, lib, seconds)
   try {
     return { instructions, received: Number(fs.readFileSync(file, 'utf8')) }
   } finally {

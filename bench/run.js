@@ -221,27 +221,18 @@ function dgramSender(port, payload, lib = dgram) {
 async function sink(gro, seconds) {
   // Past the slice: the sender waits up to 2 s for its last completions.
   const limit = seconds + 5
-  let port
-  let stopChild
-  let received
+  let sinkProcess
   if (gro) {
     const drainer = await groDrainer(limit)
-    port = drainer.port
-    stopChild = drainer.stop
-    received = drainer.report.then((line) => line.datagrams)
+    sinkProcess = { port: drainer.port, stop: () => { drainer.stop(); return drainer.report.then((line) => line.datagrams) } }
   } else {
-    let child
-    const counted = runLoad(['count', '0', String(limit)], (line) => { if (line.ready) port = line.port }, (spawned) => { child = spawned })
-    while (port === undefined) await sleep(10)
-    stopChild = () => child.kill('SIGTERM')
-    received = counted.then((lines) => lines.find((line) => 'received' in line).received)
+    sinkProcess = await load.countSink(limit)
   }
   return {
-    port,
+    port: sinkProcess.port,
     stop: async () => {
       await sleep(50) // what the sender's last burst queued is read
-      stopChild()
-      return received
+      return sinkProcess.stop()
     },
   }
 }

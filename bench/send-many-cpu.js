@@ -26,7 +26,6 @@ const PIN = process.env.BENCH_PIN === '1'
 const BATCH = 64
 const SENDERS = ['uv-udp try_send_many', 'C GSO blaster']
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const immediate = () => new Promise((resolve) => setImmediate(resolve))
 const pin = (pid, cpu) => { if (PIN) execFileSync('taskset', ['-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' }) }
 
@@ -41,21 +40,19 @@ function switchesOf(pid) {
 }
 
 /**
- * A `udpload count` sink; resolves with its port and `stop()`, which ends
- * it and resolves with its context switches (each one a sleep that a send
- * had to wake it from, or a preemption).
+ * A `udpload count` sink (pinned to CPU 1 with BENCH_PIN); resolves with
+ * its port and `stop()`, which ends it and resolves with its context
+ * switches meanwhile (each one a sleep that a send had to wake it from,
+ * or a preemption).
  */
 async function sink(seconds) {
-  let port
-  let child
-  load.runLoad(['count', '0', String(seconds + 5)], seconds + 30, (line) => { if (line.ready) port = line.port }, (spawned) => { child = spawned; pin(spawned.pid, 1) })
-  while (port === undefined) await sleep(10)
-  const before = switchesOf(child.pid)
+  const counter = await load.countSink(seconds + 5, (spawned) => pin(spawned.pid, 1))
+  const before = switchesOf(counter.pid)
   return {
-    port,
-    stop: () => {
-      const switches = switchesOf(child.pid) - before
-      child.kill('SIGTERM')
+    port: counter.port,
+    stop: async () => {
+      const switches = switchesOf(counter.pid) - before
+      await counter.stop()
       return switches
     },
   }
@@ -102,7 +99,7 @@ async function main() {
       for (const sender of order) {
         const { port, stop } = await sink(SLICE)
         const slice = sender === 'C GSO blaster' ? await cSlice(port, size, SLICE) : await uvSlice(port, size, SLICE)
-        slice.sink_switches = stop()
+        slice.sink_switches = await stop()
         slices[sender].push(slice)
       }
     }

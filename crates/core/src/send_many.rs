@@ -363,9 +363,9 @@ fn gso_segment_too_big(e: &io::Error) -> bool {
 /// send's payload from one iovec instead of one per segment, as a sender
 /// with the whole payload in one buffer does. A GSO send is segmented by
 /// its segment size whatever its iovecs; a group without GSO is one
-/// datagram.
+/// datagram. Returns how many iovecs it appended.
 #[cfg(target_os = "linux")]
-fn push_iovecs(iovs: &mut Vec<libc::iovec>, group: &[Message<'_>]) {
+fn push_iovecs(iovs: &mut Vec<libc::iovec>, group: &[Message<'_>]) -> usize {
     let start = iovs.len();
     for (_, data) in group {
         let base = data.as_ptr();
@@ -382,6 +382,7 @@ fn push_iovecs(iovs: &mut Vec<libc::iovec>, group: &[Message<'_>]) {
             iov_len: data.len(),
         });
     }
+    iovs.len() - start
 }
 
 /// One `sendmmsg` per [`SEND_BATCH`] groups; returns the messages sent.
@@ -406,8 +407,8 @@ fn send_groups(
         group_iovs.clear();
         for group in chunk {
             let at = iovs.len();
-            push_iovecs(iovs, &messages[group.start..group.start + group.len]);
-            group_iovs.push((at, iovs.len() - at));
+            let count = push_iovecs(iovs, &messages[group.start..group.start + group.len]);
+            group_iovs.push((at, count));
         }
         names.clear();
         names.extend(
@@ -717,7 +718,7 @@ mod tests {
             (to, &packed[10..20]),
             (to, &packed[20..30]),
         ];
-        push_iovecs(&mut iovs, &first);
+        assert_eq!(push_iovecs(&mut iovs, &first), 3);
         let spans: Vec<(usize, usize)> = iovs
             .iter()
             .map(|v| (v.iov_base as usize, v.iov_len))
@@ -734,7 +735,7 @@ mod tests {
         // The next group starts where the first group's last iovec ends: it
         // gets iovecs of its own, and the first group's are unchanged.
         let second: Vec<Message<'_>> = vec![(to, &packed[30..35]), (to, &packed[35..40])];
-        push_iovecs(&mut iovs, &second);
+        assert_eq!(push_iovecs(&mut iovs, &second), 1);
         let spans: Vec<(usize, usize)> = iovs
             .iter()
             .map(|v| (v.iov_base as usize, v.iov_len))
@@ -755,7 +756,7 @@ mod tests {
             (to, &packed[0..10]),
             (to, &packed[10..10]),
         ];
-        push_iovecs(&mut iovs, &with_empty);
+        assert_eq!(push_iovecs(&mut iovs, &with_empty), 3);
         let lengths: Vec<usize> = iovs.iter().map(|v| v.iov_len).collect();
         assert_eq!(lengths, vec![0, 10, 0]);
     }
