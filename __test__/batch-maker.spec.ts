@@ -101,3 +101,55 @@ test('a batch whose memory was transferred away is detached; one whose memory is
   structuredClone(memory, { transfer: [memory] })
   t.true(isDetached(batch))
 })
+
+/** The lengths `batch` reports, from `next` on, without moving it. */
+function lengthsOf(batch: Batch): number[] {
+  return Array.from({ length: batch.count - batch.next }, (_, i) => batch.words[(batch.next + i) * HEADER_WORDS])
+}
+
+test("a batch's header words are its own: writing over its memory after make changes no length", (t) => {
+  const maker = new BatchMaker()
+  const pool = new ArrayBuffer(4096)
+  const size = writeRead(pool, 64, ['one', 'three', 'seven!!'])
+  const batch = maker.make(pool, 64, size, 3, peers(), null)
+  new Uint8Array(pool).fill(0xff)
+  t.deepEqual(lengthsOf(batch), [3, 5, 7])
+  t.deepEqual(peerOf(batch), ['127.0.0.1', 4000])
+  maker.done()
+})
+
+test('a batch kept past its read keeps its words through later reads; one not yet done is not overwritten by the next make', (t) => {
+  const maker = new BatchMaker()
+  const pool = new ArrayBuffer(8192)
+  let size = writeRead(pool, 0, ['kept', 'x'])
+  const kept = maker.make(pool, 0, size, 2, peers(), null)
+  maker.keep(kept)
+  maker.done()
+  // Later reads reuse the maker's array; the kept batch has its own.
+  for (let base = 1024; base < 8192; base += 1024) {
+    size = writeRead(pool, base, ['a later read of more datagrams', 'b', 'c', 'd'])
+    const later = maker.make(pool, base, size, 4, peers(), null)
+    t.deepEqual(payloadsOf(later), ['a later read of more datagrams', 'b', 'c', 'd'])
+    maker.done()
+  }
+  t.deepEqual(lengthsOf(kept), [4, 1])
+  // Made and not done (as if a read came in while another was delivered):
+  // the next make copies elsewhere.
+  size = writeRead(pool, 0, ['outer', 'read'])
+  const outer = maker.make(pool, 0, size, 2, peers(), null)
+  size = writeRead(pool, 4096, ['inner read'])
+  const inner = maker.make(pool, 4096, size, 1, peers(), null)
+  t.deepEqual(lengthsOf(outer), [5, 4])
+  t.deepEqual(lengthsOf(inner), [10])
+})
+
+test('a read of more datagrams than the maker has room for grows its array', (t) => {
+  const maker = new BatchMaker()
+  const payloads = Array.from({ length: 300 }, (_, i) => String(i))
+  const memory = new ArrayBuffer(300 * HEADER_WORDS * 4 + 2048)
+  const size = writeRead(memory, 8, payloads)
+  t.deepEqual(payloadsOf(maker.make(memory, 8, size, payloads.length, peers(), null)), payloads)
+  maker.done()
+  const few = writeRead(memory, 8, ['after'])
+  t.deepEqual(payloadsOf(maker.make(memory, 8, few, 1, peers(), null)), ['after'])
+})

@@ -17,7 +17,6 @@ export interface Batch {
     base: number;
     size: number;
     words: Uint32Array;
-    at: number;
     count: number;
     peers: readonly (Address4 | Address6)[];
     locals: readonly string[] | null;
@@ -48,6 +47,14 @@ export declare const HELD_BYTES: number;
  * brings that read's peers array again (the binding's peer cache), its
  * tuples frozen already if a callback saw them: {@link BatchMaker.freeze}
  * knows it by identity, without a call into the runtime each read.
+ *
+ * The header words are copied out of the read's memory before any
+ * callback runs. That memory is what `data.buffer` reaches: a callback
+ * that writes past its own bytes (a hostile or careless one) could
+ * otherwise change a later datagram's length, sender or flags in the same
+ * read, and an out-of-range length threw out of delivery. The copy goes to
+ * one array the maker reuses ({@link BatchMaker.done} gives it back); a
+ * batch kept past its read gets its own ({@link BatchMaker.keep}).
  */
 export declare class BatchMaker {
     #private;
@@ -57,6 +64,10 @@ export declare class BatchMaker {
      * receive callback sees one.
      */
     make(buffer: ArrayBuffer, base: number, size: number, count: number, peers: (Address4 | Address6)[], locals: readonly string[] | null): Batch;
+    /** `batch` (made here) outlives its read: it gets a copy of its words of its own. */
+    keep(batch: Batch): void;
+    /** The last batch made is delivered or kept: its words' array may be reused. */
+    done(): void;
     /**
      * Freezes `batch`'s peer tuples in place, so that one callback cannot
      * change the address another datagram reports; the last peers array

@@ -23,9 +23,9 @@ export interface Batch {
   buffer: ArrayBuffer
   base: number
   size: number
-  // The header words: datagram i's are HEADER_WORDS from words[at + i * HEADER_WORDS].
+  // The header words, copied out of `buffer` (see BatchMaker.make):
+  // datagram i's are HEADER_WORDS from words[i * HEADER_WORDS].
   words: Uint32Array
-  at: number
   count: number
   peers: readonly (Address4 | Address6)[]
   locals: readonly string[] | null
@@ -59,6 +59,14 @@ export const HELD_BYTES = 16 << 20
  * brings that read's peers array again (the binding's peer cache), its
  * tuples frozen already if a callback saw them: {@link BatchMaker.freeze}
  * knows it by identity, without a call into the runtime each read.
+ *
+ * The header words are copied out of the read's memory before any
+ * callback runs. That memory is what `data.buffer` reaches: a callback
+ * that writes past its own bytes (a hostile or careless one) could
+ * otherwise change a later datagram's length, sender or flags in the same
+ * read, and an out-of-range length threw out of delivery. The copy goes to
+ * one array the maker reuses ({@link BatchMaker.done} gives it back); a
+ * batch kept past its read gets its own ({@link BatchMaker.keep}).
  */
 export class BatchMaker {
   // The buffer of the last read whose words were viewed whole, and that view.
@@ -66,6 +74,11 @@ export class BatchMaker {
   #words: Uint32Array | null = null
   // The last peers array whose tuples were frozen here.
   #frozen: readonly (Address4 | Address6)[] | null = null
+  // Where the words of the read being delivered are copied, grown as
+  // reads need; and how many batches made over it are not yet done (a
+  // make while one is out copies into an array of its own).
+  #copy = new Uint32Array(64 * HEADER_WORDS)
+  #lent = 0
 
   /**
    * A batch from the binding: `size` bytes at `base` in `buffer`, its peer
@@ -80,6 +93,7 @@ export class BatchMaker {
     peers: (Address4 | Address6)[],
     locals: readonly string[] | null,
   ): Batch {
+    const n = count * HEADER_WORDS
     let words: Uint32Array
     let at = 0
     if (buffer === this.#buffer && this.#words !== null) {
@@ -94,13 +108,27 @@ export class BatchMaker {
       this.#buffer = buffer
       this.#words = words
     } else if (base % 4 === 0) {
-      words = new Uint32Array(buffer, base, count * HEADER_WORDS)
-      at = 0
+      words = new Uint32Array(buffer, base, n)
     } else {
-      // Unaligned (not from the binding): a copy of this read's words.
-      words = new Uint32Array(buffer.slice(base, base + count * HEADER_WORDS * 4))
+      // Unaligned (not from the binding).
+      words = new Uint32Array(buffer.slice(base, base + n * 4))
     }
-    return { buffer, base, size, words, at, count, peers, locals, next: 0, offset: count * HEADER_WORDS * 4 }
+    let copy = this.#copy
+    if (this.#lent > 0) copy = new Uint32Array(n)
+    else if (copy.length < n) copy = this.#copy = new Uint32Array(Math.max(n, copy.length * 2))
+    this.#lent++
+    for (let i = 0; i < n; i++) copy[i] = words[at + i]
+    return { buffer, base, size, words: copy, count, peers, locals, next: 0, offset: n * 4 }
+  }
+
+  /** `batch` (made here) outlives its read: it gets a copy of its words of its own. */
+  keep(batch: Batch): void {
+    if (batch.words === this.#copy) batch.words = batch.words.slice(0, batch.count * HEADER_WORDS)
+  }
+
+  /** The last batch made is delivered or kept: its words' array may be reused. */
+  done(): void {
+    if (this.#lent > 0) this.#lent--
   }
 
   /**
@@ -137,18 +165,18 @@ export function isDetached(batch: Batch): boolean {
 
 /** Datagram `batch.next`'s sender, or `null` when the kernel reported none. */
 export function peerOf(batch: Batch): Address4 | Address6 | null {
-  const index = batch.words[batch.at + batch.next * HEADER_WORDS + 2]
+  const index = batch.words[batch.next * HEADER_WORDS + 2]
   return index === NO_PEER ? null : batch.peers[index]
 }
 
 /** Datagram `batch.next`'s flags. */
 export function flagsOf(batch: Batch): number {
-  return batch.words[batch.at + batch.next * HEADER_WORDS + 1]
+  return batch.words[batch.next * HEADER_WORDS + 1]
 }
 
 /** Datagram `batch.next`'s destination and interface (pktinfo). */
 export function packetInfoOf(batch: Batch): PacketInfo {
-  const at = batch.at + batch.next * HEADER_WORDS
+  const at = batch.next * HEADER_WORDS
   const local = batch.words[at + 3]
   return {
     local_address: local === NO_PEER || batch.locals === null ? '' : batch.locals[local],
@@ -158,7 +186,7 @@ export function packetInfoOf(batch: Batch): PacketInfo {
 
 /** Datagram `batch.next`'s payload (a view of the batch), and moves on to the next. */
 export function takePayload(batch: Batch): Buffer {
-  const length = batch.words[batch.at + batch.next * HEADER_WORDS]
+  const length = batch.words[batch.next * HEADER_WORDS]
   const payload = bufferView(batch.buffer, batch.base + batch.offset, length)
   batch.next++
   batch.offset += length

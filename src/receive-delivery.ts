@@ -142,6 +142,7 @@ export class ReceiveDelivery<H extends FlushingHandle> {
       this.#delivering = null
       if (delivered) this.#release(batch)
       else this.#hold(batch)
+      this.#batches.done()
     } else if (kind === RECV_ERROR) {
       this.#loop._flushSends()
       const onRecv = this.#onRecv
@@ -209,6 +210,7 @@ export class ReceiveDelivery<H extends FlushingHandle> {
       this.#release(batch)
       return
     }
+    this.#batches.keep(batch)
     this.#held.push(batch)
     this.#heldDatagrams += datagrams
     this.#heldBytes += bytes

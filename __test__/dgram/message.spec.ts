@@ -76,6 +76,29 @@ both('msg is a Buffer the listener may keep: later datagrams do not change it', 
   t.deepEqual(kept.map((msg, i) => msg.equals(Buffer.alloc(100, i))), Array(64).fill(true))
 })
 
+both("a listener writing over all of msg.buffer but msg's bytes: every later datagram keeps its size and sender", async (t, dgram) => {
+  // uv-udp/dgram's msg views the memory its whole read came in (the README's
+  // differences table); what the listener writes there must not change
+  // what the socket reports of the read's other datagrams.
+  const rx = await bound(t, dgram)
+  const seen: { size: number; length: number; port: number }[] = []
+  rx.on('message', (msg, rinfo) => {
+    seen.push({ size: rinfo.size, length: msg.length, port: rinfo.port })
+    const memory = msg.buffer as ArrayBuffer
+    new Uint8Array(memory, 0, msg.byteOffset).fill(0xff)
+    new Uint8Array(memory, msg.byteOffset + msg.byteLength).fill(0xff)
+  })
+  const tx = await bound(t, dgram)
+  // Sent in one turn: the receiver reads them together.
+  for (let i = 1; i <= 32; i++) tx.send(Buffer.alloc(i, 0x61), rx.address().port, '127.0.0.1')
+  await until(() => seen.length === 32, 3000, '32 datagrams')
+  const port = tx.address().port
+  t.deepEqual(
+    seen,
+    Array.from({ length: 32 }, (_, i) => ({ size: i + 1, length: i + 1, port })),
+  )
+})
+
 both('a large datagram (60 000 bytes) arrives whole', async (t, dgram) => {
   const rx = await receiver(t, dgram)
   const tx = socket(t, dgram)
