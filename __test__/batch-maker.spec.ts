@@ -107,16 +107,22 @@ function lengthsOf(batch: Batch): number[] {
   return Array.from({ length: batch.count - batch.next }, (_, i) => batch.words[(batch.next + i) * HEADER_WORDS])
 }
 
-test("a batch's header words are its own: writing over its memory after make changes no length", (t) => {
-  const maker = new BatchMaker()
-  const pool = new ArrayBuffer(4096)
-  const size = writeRead(pool, 64, ['one', 'three', 'seven!!'])
-  const batch = maker.make(pool, 64, size, 3, peers(), null)
-  new Uint8Array(pool).fill(0xff)
-  t.deepEqual(lengthsOf(batch), [3, 5, 7])
-  t.deepEqual(peerOf(batch), ['127.0.0.1', 4000])
-  maker.done()
-})
+for (const count of [3, 40]) {
+  test(`a batch's header words are its own: writing over its memory after make changes no length (${count} datagrams)`, (t) => {
+    const maker = new BatchMaker()
+    const pool = new ArrayBuffer(8192)
+    const payloads = Array.from({ length: count }, (_, i) => 'p'.repeat(i + 1))
+    const size = writeRead(pool, 64, payloads)
+    const batch = maker.make(pool, 64, size, count, peers(), null)
+    new Uint8Array(pool).fill(0xff)
+    t.deepEqual(
+      lengthsOf(batch),
+      payloads.map((p) => p.length),
+    )
+    t.deepEqual(peerOf(batch), ['127.0.0.1', 4000])
+    maker.done()
+  })
+}
 
 test('a batch kept past its read keeps its words through later reads; one not yet done is not overwritten by the next make', (t) => {
   const maker = new BatchMaker()
