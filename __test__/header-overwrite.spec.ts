@@ -9,6 +9,8 @@
  * made the next length out of range and delivery threw; a fill of small
  * words gave wrong lengths and senders in silence.) Both drivers run these.
  */
+import { createRequire } from 'node:module'
+
 import test from 'ava'
 
 import { Loop, UDP } from '../index.js'
@@ -159,4 +161,48 @@ test('with pktinfo, a callback writing around its datagram leaves the later ones
     infos,
     sizes.map((length) => ({ length, local: '127.0.0.1', index: loopback })),
   )
+})
+
+test("the header area detached (by code that wrapped the binding to reach it) is replaced: later reads arrive whole, nothing crashes", async (t) => {
+  // Only the handle's own code sees the area; a program that patches the
+  // binding's NativeUdp can still get it, and detaching it frees the memory
+  // the binding writes through a pointer (the same holds for the pool).
+  const require = createRequire(import.meta.url)
+  type Native = new (family: unknown, owner: unknown, onEvent: (...args: unknown[]) => void) => object
+  const binding = require('../binding.js') as { NativeUdp: Native }
+  const Real = binding.NativeUdp
+  let detached = 0
+  binding.NativeUdp = class extends Real {
+    constructor(family: unknown, owner: unknown, onEvent: (...args: unknown[]) => void) {
+      super(family, owner, function (this: unknown, ...args: unknown[]) {
+        onEvent.apply(this, args)
+        const headers = args[7]
+        if (headers instanceof ArrayBuffer && headers.byteLength > 0 && detached < 3) {
+          structuredClone(headers, { transfer: [headers] })
+          detached++
+        }
+      })
+    }
+  }
+  let rx: UDP
+  try {
+    rx = handle(t, Loop.default_loop())
+  } finally {
+    binding.NativeUdp = Real
+  }
+  rx.bind(['127.0.0.1', 0])
+  const tx = handle(t, Loop.default_loop())
+  tx.bind(['127.0.0.1', 0])
+  const to = rx.getsockname() as Address4
+  const seen: number[] = []
+  rx.start_recv((_udp, _peer, _flags, data) => {
+    if (data !== null) seen.push(data.length)
+  })
+  const sizes = lengths(10)
+  for (let round = 0; round < 6; round++) {
+    for (const size of sizes) tx.send(to, Buffer.alloc(size, 0x66))
+    await until(() => seen.length >= (round + 1) * sizes.length, deadline, `round ${round}`)
+  }
+  t.is(detached, 3)
+  t.deepEqual(seen, Array.from({ length: 6 }, () => sizes).flat())
 })

@@ -1,5 +1,5 @@
 // Received batches (src/delivery.ts): the binding's layout read back per
-// datagram, whatever the Buffer's alignment, and the same seen end to end
+// datagram, wherever its payloads start, and the same seen end to end
 // through start_recv when several datagrams arrive in one read.
 import test from 'ava'
 
@@ -17,18 +17,19 @@ interface Datagram {
   ifindex: number
 }
 
-/** A batch Buffer as the binding lays it out, starting `at` bytes into a larger ArrayBuffer. */
-function layout(datagrams: Datagram[], at: number): Buffer {
-  const header = datagrams.length * HEADER_WORDS * 4
-  const size = header + datagrams.reduce((n, d) => n + d.payload.length, 0)
+/**
+ * A batch as the binding lays it out: the payloads in a Buffer starting
+ * `at` bytes into a larger ArrayBuffer, the header words in one of their own.
+ */
+function layout(datagrams: Datagram[], at: number): { data: Buffer; headers: ArrayBuffer } {
+  const size = datagrams.reduce((n, d) => n + d.payload.length, 0)
   const data = Buffer.from(new ArrayBuffer(at + size + 8), at, size)
-  datagrams.forEach((d, i) => {
-    const words = [d.payload.length, d.flags, d.peer, d.local, d.ifindex]
-    words.forEach((w, j) => data.writeUInt32LE(w, (i * HEADER_WORDS + j) * 4))
-  })
-  let offset = header
+  const headers = new ArrayBuffer(datagrams.length * HEADER_WORDS * 4)
+  const words = new Uint32Array(headers)
+  datagrams.forEach((d, i) => words.set([d.payload.length, d.flags, d.peer, d.local, d.ifindex], i * HEADER_WORDS))
+  let offset = 0
   for (const d of datagrams) offset += data.write(d.payload, offset, 'latin1')
-  return data
+  return { data, headers }
 }
 
 const datagrams: Datagram[] = [
@@ -39,12 +40,12 @@ const datagrams: Datagram[] = [
 ]
 
 /** Reads every datagram of a batch as the receive path does. */
-function readAll(data: Buffer, locals: readonly string[] | null) {
+function readAll({ data, headers }: ReturnType<typeof layout>, locals: readonly string[] | null) {
   const peers: (Address4 | Address6)[] = [
     ['10.0.0.1', 1000],
     ['fe80::1', 2000, 5, 3],
   ]
-  const batch = makeBatch(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength, datagrams.length, peers, locals)
+  const batch = makeBatch(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength, datagrams.length, peers, locals, headers)
   const out: { peer: unknown; flags: number; info: PacketInfo; payload: string }[] = []
   while (batch.next < batch.count) {
     const peer = peerOf(batch)
@@ -152,4 +153,55 @@ test('with { pktinfo: true }, datagrams read in one go each report the address t
     got,
     plan.map(([host, text]) => [tx.getsockname(), 0, text, { local_address: host, interface_index: lo }]),
   )
+})
+
+test('a read of empty datagrams only delivers each of them, as empty Buffers, none counted dropped', async (t) => {
+  const loop = new Loop()
+  const rx = handle(t, loop)
+  rx.bind(['127.0.0.1', 0])
+  const tx = handle(t, loop)
+  tx.bind(['127.0.0.1', 0])
+  let sent = 0
+  for (let i = 0; i < 8; i++) tx.send(rx.getsockname(), Buffer.alloc(0), () => sent++)
+  await until(() => sent === 8, 3000, 'the sends')
+  await sleep(20)
+  const got: number[] = []
+  rx.start_recv((_h, _peer, _flags, data) => {
+    if (data !== null) got.push(data.length)
+  })
+  await until(() => got.length === 8, 3000, 'every datagram')
+  await sleep(20)
+  t.deepEqual(got, Array(8).fill(0))
+  t.is(rx.recv_dropped, 0)
+})
+
+test("a callback that detaches an empty datagram's memory loses only the rest of that read, counted dropped; nothing throws", async (t) => {
+  const loop = new Loop()
+  const rx = handle(t, loop)
+  rx.bind(['127.0.0.1', 0])
+  const tx = handle(t, loop)
+  tx.bind(['127.0.0.1', 0])
+  let sent = 0
+  for (let i = 0; i < 4; i++) tx.send(rx.getsockname(), Buffer.alloc(0), () => sent++)
+  await until(() => sent === 4, 3000, 'the sends')
+  await sleep(20)
+  const uncaught: unknown[] = []
+  const onUncaught = (error: unknown) => uncaught.push(error)
+  process.on('uncaughtException', onUncaught)
+  t.teardown(() => process.off('uncaughtException', onUncaught))
+  let got = 0
+  rx.start_recv((_h, _peer, _flags, data) => {
+    if (data === null) return
+    got++
+    if (got === 1) {
+      const memory = data.buffer as ArrayBuffer
+      structuredClone(memory, { transfer: [memory] })
+    }
+  })
+  await until(() => got + rx.recv_dropped >= 4, 3000, 'each datagram delivered or dropped')
+  tx.send(rx.getsockname(), Buffer.from('after'))
+  await until(() => got + rx.recv_dropped >= 5, 3000, 'a later datagram')
+  t.is(got + rx.recv_dropped, 5)
+  t.true(rx.recv_dropped >= 1)
+  t.deepEqual(uncaught, [])
 })

@@ -71,16 +71,18 @@ async function child(spec, reads) {
       await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve))
       close = () => socket.close()
     }
-    const words = COUNT * binding.HEADER_WORDS
-    const bytes = words * 4 + COUNT * SIZE
+    // As the 'uv' driver hands reads over: the payloads in an ArrayBuffer,
+    // the header words in one area the handle's reads share.
+    const bytes = COUNT * SIZE
+    const headers = new ArrayBuffer(COUNT * binding.HEADER_WORDS * 4)
+    const header = new Uint32Array(headers)
     for (let r = 0; r < n; r++) {
       const memory = new ArrayBuffer(bytes)
-      const header = new Uint32Array(memory, 0, words)
       for (let i = 0; i < COUNT; i++) {
         header[i * binding.HEADER_WORDS] = SIZE
         header[i * binding.HEADER_WORDS + 3] = binding.NO_PEER
       }
-      onEvent.call(native, binding.RECEIVED, memory, COUNT, [['127.0.0.1', 4000]], null, 0, bytes)
+      onEvent.call(native, binding.RECEIVED, memory, COUNT, [['127.0.0.1', 4000]], null, 0, bytes, headers)
       if ((r & 63) === 63) await new Promise((resolve) => setImmediate(resolve))
     }
     close()

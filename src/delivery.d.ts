@@ -35,39 +35,35 @@ export interface Batch {
 export declare const TURN_BUDGET_MS = 1;
 /** Datagrams JS may hold for later delivery (stop_recv mid-batch, or over the turn's budget). */
 export declare const HELD_DATAGRAMS = 16384;
-/** Bytes JS may hold likewise. */
+/** Payload bytes JS may hold likewise. */
 export declare const HELD_BYTES: number;
 /**
  * Makes one handle's batches from the binding's reads, reusing what
- * consecutive reads share. The 'uv' driver carves small reads from one
- * pool ArrayBuffer per handle, so the header words of all of them are read
- * through one view of the whole pool, made when the pool changes: a view
- * per read (a typed array allocated, and collected) cost about 400
- * instructions. And a read from the one peer of the handle's previous read
- * brings that read's peers array again (the binding's peer cache), its
- * tuples frozen already if a callback saw them: {@link BatchMaker.freeze}
- * knows it by identity, without a call into the runtime each read.
- *
- * The header words are copied out of the read's memory before any
- * callback runs. That memory is what `data.buffer` reaches: a callback
- * that writes past its own bytes (a hostile or careless one) could
- * otherwise change a later datagram's length, sender or flags in the same
- * read, and an out-of-range length threw out of delivery. The copy goes to
- * one array the maker reuses ({@link BatchMaker.done} gives it back); a
- * batch kept past its read gets its own ({@link BatchMaker.keep}).
+ * consecutive reads share. The binding hands each read's header words in
+ * an ArrayBuffer apart from the payloads (so that a callback writing
+ * through `data.buffer` cannot change another datagram's length or
+ * sender): on 'uv' one area per handle that every read writes over, viewed
+ * once here (a view per read, a typed array allocated and collected, cost
+ * about 400 instructions); on the reactor a buffer per batch. A batch kept
+ * past its read gets a copy of its words ({@link BatchMaker.keep}). And a
+ * read from the one peer of the handle's previous read brings that read's
+ * peers array again (the binding's peer cache), its tuples frozen already
+ * if a callback saw them: {@link BatchMaker.freeze} knows it by identity,
+ * without a call into the runtime each read.
  */
 export declare class BatchMaker {
     #private;
     /**
-     * A batch from the binding: `size` bytes at `base` in `buffer`, its peer
-     * tuples as the binding made them (for JS alone): {@link freeze} before a
-     * receive callback sees one.
+     * A batch from the binding: payloads `size` bytes at `base` in `buffer`,
+     * header words at the start of `headers`, its peer tuples as the binding
+     * made them (for JS alone): {@link freeze} before a receive callback sees one.
      */
-    make(buffer: ArrayBuffer, base: number, size: number, count: number, peers: (Address4 | Address6)[], locals: readonly string[] | null): Batch;
-    /** `batch` (made here) outlives its read: it gets a copy of its words of its own. */
+    make(buffer: ArrayBuffer, base: number, size: number, count: number, peers: (Address4 | Address6)[], locals: readonly string[] | null, headers: ArrayBuffer): Batch;
+    /**
+     * `batch` (made here) is kept past its read: it gets a copy of its words
+     * when they are in the buffer the next read may write over.
+     */
     keep(batch: Batch): void;
-    /** The last batch made is delivered or kept: its words' array may be reused. */
-    done(): void;
     /**
      * Freezes `batch`'s peer tuples in place, so that one callback cannot
      * change the address another datagram reports; the last peers array

@@ -18,13 +18,13 @@ export interface PacketInfo {
 
 /** Datagrams read in one go, delivered from `next` on. */
 export interface Batch {
-  // The read's memory: `size` bytes at `base` in `buffer` (a slice of a
+  // The payloads: `size` bytes at `base` in `buffer` (on 'uv' a slice of a
   // pool the binding shares between a handle's reads, or all of it).
   buffer: ArrayBuffer
   base: number
   size: number
-  // The header words, copied out of `buffer` (see BatchMaker.make):
-  // datagram i's are HEADER_WORDS from words[i * HEADER_WORDS].
+  // The header words, in memory no receive callback reaches: datagram i's
+  // are HEADER_WORDS from words[i * HEADER_WORDS].
   words: Uint32Array
   count: number
   peers: readonly (Address4 | Address6)[]
@@ -46,47 +46,34 @@ export interface Batch {
 export const TURN_BUDGET_MS = 1
 /** Datagrams JS may hold for later delivery (stop_recv mid-batch, or over the turn's budget). */
 export const HELD_DATAGRAMS = 16384
-/** Bytes JS may hold likewise. */
+/** Payload bytes JS may hold likewise. */
 export const HELD_BYTES = 16 << 20
-
-/** Header words copied one by one (up to 4 datagrams); more are copied with one `set`. */
-const LOOP_COPY_WORDS = 4 * HEADER_WORDS
 
 /**
  * Makes one handle's batches from the binding's reads, reusing what
- * consecutive reads share. The 'uv' driver carves small reads from one
- * pool ArrayBuffer per handle, so the header words of all of them are read
- * through one view of the whole pool, made when the pool changes: a view
- * per read (a typed array allocated, and collected) cost about 400
- * instructions. And a read from the one peer of the handle's previous read
- * brings that read's peers array again (the binding's peer cache), its
- * tuples frozen already if a callback saw them: {@link BatchMaker.freeze}
- * knows it by identity, without a call into the runtime each read.
- *
- * The header words are copied out of the read's memory before any
- * callback runs. That memory is what `data.buffer` reaches: a callback
- * that writes past its own bytes (a hostile or careless one) could
- * otherwise change a later datagram's length, sender or flags in the same
- * read, and an out-of-range length threw out of delivery. The copy goes to
- * one array the maker reuses ({@link BatchMaker.done} gives it back); a
- * batch kept past its read gets its own ({@link BatchMaker.keep}).
+ * consecutive reads share. The binding hands each read's header words in
+ * an ArrayBuffer apart from the payloads (so that a callback writing
+ * through `data.buffer` cannot change another datagram's length or
+ * sender): on 'uv' one area per handle that every read writes over, viewed
+ * once here (a view per read, a typed array allocated and collected, cost
+ * about 400 instructions); on the reactor a buffer per batch. A batch kept
+ * past its read gets a copy of its words ({@link BatchMaker.keep}). And a
+ * read from the one peer of the handle's previous read brings that read's
+ * peers array again (the binding's peer cache), its tuples frozen already
+ * if a callback saw them: {@link BatchMaker.freeze} knows it by identity,
+ * without a call into the runtime each read.
  */
 export class BatchMaker {
-  // The buffer of the last read whose words were viewed whole, and that view.
-  #buffer: ArrayBuffer | null = null
+  // The last header buffer viewed, and that view.
+  #headers: ArrayBuffer | null = null
   #words: Uint32Array | null = null
   // The last peers array whose tuples were frozen here.
   #frozen: readonly (Address4 | Address6)[] | null = null
-  // Where the words of the read being delivered are copied, grown as
-  // reads need; and how many batches made over it are not yet done (a
-  // make while one is out copies into an array of its own).
-  #copy = new Uint32Array(64 * HEADER_WORDS)
-  #lent = 0
 
   /**
-   * A batch from the binding: `size` bytes at `base` in `buffer`, its peer
-   * tuples as the binding made them (for JS alone): {@link freeze} before a
-   * receive callback sees one.
+   * A batch from the binding: payloads `size` bytes at `base` in `buffer`,
+   * header words at the start of `headers`, its peer tuples as the binding
+   * made them (for JS alone): {@link freeze} before a receive callback sees one.
    */
   make(
     buffer: ArrayBuffer,
@@ -95,46 +82,23 @@ export class BatchMaker {
     count: number,
     peers: (Address4 | Address6)[],
     locals: readonly string[] | null,
+    headers: ArrayBuffer,
   ): Batch {
-    const n = count * HEADER_WORDS
-    let words: Uint32Array
-    let at = 0
-    if (buffer === this.#buffer && this.#words !== null) {
-      words = this.#words
-      at = base / 4
-    } else if (buffer.byteLength > size && base % 4 === 0 && buffer.byteLength % 4 === 0) {
-      // A slice of a pool (aligned: the binding starts each read on an
-      // 8-byte boundary): the whole pool, for this read and the next ones
-      // from it. A buffer of one read's own is not kept past it.
-      words = new Uint32Array(buffer)
-      at = base / 4
-      this.#buffer = buffer
+    let words = this.#words
+    if (headers !== this.#headers || words === null) {
+      words = new Uint32Array(headers, 0, headers.byteLength >>> 2)
+      this.#headers = headers
       this.#words = words
-    } else if (base % 4 === 0) {
-      words = new Uint32Array(buffer, base, n)
-    } else {
-      // Unaligned (not from the binding).
-      words = new Uint32Array(buffer.slice(base, base + n * 4))
     }
-    let copy = this.#copy
-    if (this.#lent > 0) copy = new Uint32Array(n)
-    else if (copy.length < n) copy = this.#copy = new Uint32Array(Math.max(n, copy.length * 2))
-    this.#lent++
-    // A loop costs about 30 instructions a word, a set from a subarray
-    // about 650 in all (the subarray allocated): the loop for a few datagrams.
-    if (n <= LOOP_COPY_WORDS) for (let i = 0; i < n; i++) copy[i] = words[at + i]
-    else copy.set(at === 0 && words.length === n ? words : words.subarray(at, at + n))
-    return { buffer, base, size, words: copy, count, peers, locals, next: 0, offset: n * 4 }
+    return { buffer, base, size, words, count, peers, locals, next: 0, offset: 0 }
   }
 
-  /** `batch` (made here) outlives its read: it gets a copy of its words of its own. */
+  /**
+   * `batch` (made here) is kept past its read: it gets a copy of its words
+   * when they are in the buffer the next read may write over.
+   */
   keep(batch: Batch): void {
-    if (batch.words === this.#copy) batch.words = batch.words.slice(0, batch.count * HEADER_WORDS)
-  }
-
-  /** The last batch made is delivered or kept: its words' array may be reused. */
-  done(): void {
-    if (this.#lent > 0) this.#lent--
+    if (batch.words === this.#words) batch.words = batch.words.slice(0, batch.count * HEADER_WORDS)
   }
 
   /**

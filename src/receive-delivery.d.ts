@@ -35,6 +35,6 @@ export declare class ReceiveDelivery<H extends FlushingHandle> {
     stop(): void;
     /** The handle closes: nothing is delivered any more, nothing held. */
     close(): void;
-    /** The binding's event: a read, a read's error, or sends completed. */
-    onEvent(kind: number, memory: ArrayBuffer | null, count: number, peers: (Address4 | Address6)[] | null, locals: string[] | null, offset: number, size: number): void;
+    /** The binding's event: a read (payloads, then header words apart), a read's error, or sends completed. */
+    onEvent(kind: number, memory: ArrayBuffer | null, count: number, peers: (Address4 | Address6)[] | null, locals: string[] | null, offset: number, size: number, headers: ArrayBuffer | null | undefined): void;
 }

@@ -117,7 +117,7 @@ export class ReceiveDelivery<H extends FlushingHandle> {
     this.#heldBytes = 0
   }
 
-  /** The binding's event: a read, a read's error, or sends completed. */
+  /** The binding's event: a read (payloads, then header words apart), a read's error, or sends completed. */
   onEvent(
     kind: number,
     memory: ArrayBuffer | null,
@@ -126,11 +126,12 @@ export class ReceiveDelivery<H extends FlushingHandle> {
     locals: string[] | null,
     offset: number,
     size: number,
+    headers: ArrayBuffer | null | undefined,
   ): void {
     if (this.#closed) return
-    if (kind === RECEIVED && memory !== null && peers !== null) {
+    if (kind === RECEIVED && memory !== null && peers !== null && headers != null) {
       this.#loop._flushSends()
-      const batch = this.#batches.make(memory, offset, size, count, peers, locals)
+      const batch = this.#batches.make(memory, offset, size, count, peers, locals, headers)
       // The tuples a callback sees are frozen; a sink's are not (see
       // BatchMaker.freeze, and `start` for a sink that goes mid-batch).
       if (this.#sink === null) this.#batches.freeze(batch)
@@ -142,7 +143,6 @@ export class ReceiveDelivery<H extends FlushingHandle> {
       this.#delivering = null
       if (delivered) this.#release(batch)
       else this.#hold(batch)
-      this.#batches.done()
     } else if (kind === RECV_ERROR) {
       this.#loop._flushSends()
       const onRecv = this.#onRecv

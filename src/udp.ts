@@ -71,9 +71,9 @@ export class UDP {
     // threadsafe function without one (and must not keep the handle alive).
     const self = new WeakRef<UDP>(this)
     try {
-      this.#native = new NativeUdp(family, this, function (this: unknown, kind, data, count, peers, locals, offset, size) {
+      this.#native = new NativeUdp(family, this, function (this: unknown, kind, data, count, peers, locals, offset, size, headers) {
         const udp = typeof this === 'object' && this !== null && #receiver in this ? this : self.deref()
-        if (udp !== undefined) udp.#receiver.onEvent(kind, data, count, peers, locals, offset, size)
+        if (udp !== undefined) udp.#receiver.onEvent(kind, data, count, peers, locals, offset, size, headers)
       })
     } catch (error) {
       throw fromNative(error)

@@ -1,12 +1,16 @@
 //! Datagrams read in one go, laid out for one hand-over to JavaScript.
 //!
-//! Layout of [`RecvBatch::bytes`]: `count` headers of five native-endian
-//! `u32` (`length`, `flags`, `peer index`, `local index`, `interface
-//! index`), then the payloads back to back in the same order. `peer index`
-//! points into [`RecvBatch::peers`], which holds each distinct sender of the
-//! batch once, so that a burst from one peer makes one address object on the
-//! JS side, not one per datagram; `local index` likewise into
-//! [`RecvBatch::locals`] (the destination address, with `pktinfo` only).
+//! Layout: [`RecvBatch::headers`] holds `count` headers of five
+//! native-endian `u32` (`length`, `flags`, `peer index`, `local index`,
+//! `interface index`); [`RecvBatch::bytes`] the payloads back to back in the
+//! same order. The two are kept apart so that JS can hand out views of the
+//! payloads without the memory they view holding any header: a receive
+//! callback that writes through `data.buffer` reaches payloads only, never
+//! the lengths and senders of the other datagrams. `peer index` points into
+//! [`RecvBatch::peers`], which holds each distinct sender of the batch once,
+//! so that a burst from one peer makes one address object on the JS side,
+//! not one per datagram; `local index` likewise into [`RecvBatch::locals`]
+//! (the destination address, with `pktinfo` only).
 //!
 //! With UDP GRO on (Linux, [`set_gro`]), the kernel may hand one message
 //! holding several datagrams of one flow back to back, with their segment
@@ -70,7 +74,9 @@ pub struct Header {
 /// Datagrams read in one go; see the module docs for the layout.
 #[derive(Debug)]
 pub struct RecvBatch {
-    /// Headers, then payloads.
+    /// The headers, [`HEADER_BYTES`] each.
+    pub headers: Vec<u8>,
+    /// The payloads.
     pub bytes: Vec<u8>,
     /// How many datagrams.
     pub count: usize,
@@ -83,17 +89,26 @@ pub struct RecvBatch {
 }
 
 impl RecvBatch {
-    /// Bytes a batch of these datagrams takes.
+    /// Payload bytes of these datagrams.
     pub fn size_of(metas: &[RecvMeta]) -> usize {
-        metas.iter().map(|m| HEADER_BYTES + m.len).sum()
+        metas.iter().map(|m| m.len).sum()
     }
 
     /// Packs `metas`, each found at `slots[meta.offset..]`.
     pub(crate) fn pack(slots: &[u8], metas: &[RecvMeta], slot: Option<QueueSlot>) -> RecvBatch {
+        let mut headers = vec![0u8; metas.len() * HEADER_BYTES];
         let mut bytes = vec![0u8; Self::size_of(metas)];
         let (mut peers, mut locals) = (Vec::new(), Vec::new());
-        write_layout(slots, metas, &mut bytes, &mut peers, &mut locals);
+        write_layout(
+            slots,
+            metas,
+            &mut headers,
+            &mut bytes,
+            &mut peers,
+            &mut locals,
+        );
         RecvBatch {
+            headers,
             bytes,
             count: metas.len(),
             peers,
@@ -113,7 +128,7 @@ impl RecvBatch {
         let word = |w: usize| {
             let at = (i * HEADER_WORDS + w) * 4;
             let mut b = [0u8; 4];
-            b.copy_from_slice(&self.bytes[at..at + 4]);
+            b.copy_from_slice(&self.headers[at..at + 4]);
             u32::from_ne_bytes(b)
         };
         Header {
@@ -126,15 +141,18 @@ impl RecvBatch {
     }
 }
 
-/// Writes `metas` (each found at `slots[meta.offset..]`) into `out`
-/// in the batch layout (see the module docs); `out` must be
-/// [`RecvBatch::size_of`] bytes. Fills `peers` and `locals` (cleared
-/// first) with the distinct peers and local addresses the headers index. The one writer of the layout: the reactor's
-/// batches and the `'uv'` driver's JS buffers both come from here.
+/// Writes `metas` (each found at `slots[meta.offset..]`) in the batch
+/// layout (see the module docs): their headers into `headers` (exactly
+/// `metas.len() * HEADER_BYTES` bytes), their payloads into `payloads`
+/// (exactly [`RecvBatch::size_of`] bytes). Fills `peers` and `locals`
+/// (cleared first) with the distinct peers and local addresses the headers
+/// index. The one writer of the layout: the reactor's batches and the
+/// `'uv'` driver's JS buffers both come from here.
 fn write_layout(
     slots: &[u8],
     metas: &[RecvMeta],
-    out: &mut [u8],
+    headers: &mut [u8],
+    payloads: &mut [u8],
     peers: &mut Vec<SocketAddr>,
     locals: &mut Vec<IpAddr>,
 ) {
@@ -145,12 +163,13 @@ fn write_layout(
         let peer = intern(peers, meta.peer);
         let local = intern(locals, meta.local);
         for word in [meta.len as u32, meta.flags, peer, local, meta.ifindex] {
-            out[at..at + 4].copy_from_slice(&word.to_ne_bytes());
+            headers[at..at + 4].copy_from_slice(&word.to_ne_bytes());
             at += 4;
         }
     }
+    let mut at = 0;
     for meta in metas {
-        out[at..at + meta.len].copy_from_slice(&slots[meta.offset..meta.offset + meta.len]);
+        payloads[at..at + meta.len].copy_from_slice(&slots[meta.offset..meta.offset + meta.len]);
         at += meta.len;
     }
 }
@@ -275,18 +294,31 @@ impl Reader {
         &self.metas[..n.min(self.metas.len())]
     }
 
-    /// Bytes the last read's `n` datagrams take in the batch layout.
+    /// Payload bytes of the last read's `n` datagrams.
     pub fn size(&self, n: usize) -> usize {
         RecvBatch::size_of(self.metas(n))
     }
 
-    /// Writes the last read's `n` datagrams into `out` (of [`Reader::size`]
-    /// bytes) in the batch layout; returns the distinct peers and local
-    /// addresses the headers index. The `'uv'` driver writes straight into
-    /// a JS-owned Buffer with it: one copy per read.
-    pub fn write(&mut self, n: usize, out: &mut [u8]) -> (&[SocketAddr], &[IpAddr]) {
+    /// Writes the last read's `n` datagrams in the batch layout: their
+    /// headers into `headers` (`n * HEADER_BYTES` bytes), their payloads
+    /// into `payloads` (of [`Reader::size`] bytes); returns the distinct
+    /// peers and local addresses the headers index. The `'uv'` driver
+    /// writes straight into JS-owned memory with it: one copy per read.
+    pub fn write(
+        &mut self,
+        n: usize,
+        headers: &mut [u8],
+        payloads: &mut [u8],
+    ) -> (&[SocketAddr], &[IpAddr]) {
         let metas = &self.metas[..n.min(self.metas.len())];
-        write_layout(&self.slots, metas, out, &mut self.peers, &mut self.locals);
+        write_layout(
+            &self.slots,
+            metas,
+            headers,
+            payloads,
+            &mut self.peers,
+            &mut self.locals,
+        );
         (&self.peers, &self.locals)
     }
 
@@ -719,7 +751,8 @@ mod tests {
         assert_eq!(batch.header(0), header(3, 0, 0, 0, 1));
         assert_eq!(batch.header(1), header(2, UV_UDP_PARTIAL, 1, NO_PEER, 0));
         assert_eq!(batch.header(2), header(0, 0, 0, 0, 1));
-        assert_eq!(&batch.bytes[3 * HEADER_BYTES..], b"onetw");
+        assert_eq!(batch.headers.len(), 3 * HEADER_BYTES);
+        assert_eq!(&batch.bytes[..], b"onetw");
         assert_eq!(batch.bytes.len(), RecvBatch::size_of(&metas));
     }
 

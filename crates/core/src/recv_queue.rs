@@ -8,13 +8,14 @@
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use crate::recv_batch::{RecvMeta, HEADER_BYTES};
+use crate::recv_batch::RecvMeta;
 
 /// Datagrams that may wait for the owner at once. Counted in datagrams, not
 /// batches: a slow owner makes the reactor read one datagram at a time, and
 /// a bound on batches would then drop a burst that fits easily in memory.
 pub const MAX_DATAGRAMS: usize = 8192;
-/// Bytes that may wait for the owner at once.
+/// Payload bytes that may wait for the owner at once (each datagram's
+/// header, 20 bytes, comes on top: at most 160 KiB with [`MAX_DATAGRAMS`]).
 pub const MAX_BYTES: usize = 16 << 20;
 
 /// Counts what waits for the owner and what was dropped for lack of room.
@@ -55,7 +56,7 @@ impl ReceiveQueue {
     }
 
     /// Takes room for the longest prefix of `metas` that fits (each takes
-    /// its payload and its header in the batch layout) and counts the rest
+    /// one datagram and its payload's bytes) and counts the rest
     /// as dropped: how many fit, and their slot; `None` when none does. A
     /// read that GRO made large (up to [`crate::recv_batch::BATCH`] messages
     /// of 128 datagrams) then loses only what does not fit.
@@ -69,7 +70,7 @@ impl ReceiveQueue {
         let mut bytes = 0;
         let mut fit = 0;
         for meta in metas.iter().take(room) {
-            let size = HEADER_BYTES + meta.len;
+            let size = meta.len;
             if bytes + size > free {
                 break;
             }
@@ -183,13 +184,13 @@ mod tests {
         let metas = [meta(10), meta(10), meta(10), meta(10), meta(10)];
         let (fit, slot) = queue.reserve_prefix(&metas).expect("three fit");
         assert_eq!(fit, 3);
-        assert_eq!(slot.into_counts(), (3, 3 * (HEADER_BYTES + 10)));
+        assert_eq!(slot.into_counts(), (3, 3 * 10));
         assert_eq!(queue.dropped(), 2);
         // The three took the last room: nothing fits now, all counted.
         assert!(queue.reserve_prefix(&metas[..1]).is_none());
         assert_eq!(queue.dropped(), 3);
         drop(most);
-        queue.release(3, 3 * (HEADER_BYTES + 10));
+        queue.release(3, 3 * 10);
         // Room again: its slot gives it back when dropped.
         let (fit, slot) = queue.reserve_prefix(&metas).expect("room");
         assert_eq!(fit, 5);
@@ -197,9 +198,7 @@ mod tests {
         assert!(queue.reserve(1, MAX_DATAGRAMS).is_some());
         // Bytes bound it too: a payload that would pass MAX_BYTES stops the prefix.
         let fresh = Arc::new(ReceiveQueue::default());
-        let _bytes = fresh
-            .reserve(MAX_BYTES - 2 * (HEADER_BYTES + 10), 1)
-            .expect("room");
+        let _bytes = fresh.reserve(MAX_BYTES - 2 * 10, 1).expect("room");
         let (fit, _slot) = fresh
             .reserve_prefix(&[meta(10), meta(10), meta(11), meta(1)])
             .expect("two fit");

@@ -39,7 +39,7 @@ fn datagrams(rx: &Receiver<Event>, n: usize) -> Vec<(Vec<u8>, SocketAddr)> {
             .expect("an event within 5 s")
         {
             Event::Received(batch) => {
-                let mut offset = batch.count * uv_udp_core::recv_batch::HEADER_BYTES;
+                let mut offset = 0;
                 for i in 0..batch.count {
                     let header = batch.header(i);
                     let (len, peer) = (header.len as usize, header.peer);

@@ -81,13 +81,17 @@ impl From<&SocketAddr> for SocketAddress {
 }
 
 /// Event kind: datagrams read in one go. Arguments after the kind: an
-/// ArrayBuffer holding the batch (`HEADER_WORDS` u32 per datagram, then the
-/// payloads) at a byte offset, the count, the distinct peers as address
-/// tuples, the distinct local addresses (with pktinfo) or null, then the
-/// batch's offset (a multiple of 4) and size in the ArrayBuffer. On the
-/// `'uv'` driver a small read is a slice of a pool shared by the handle's
-/// reads: JS never writes there, and the binding never writes a slice again
-/// once JS has it.
+/// ArrayBuffer holding the payloads back to back, the count, the distinct
+/// peers as address tuples, the distinct local addresses (with pktinfo) or
+/// null, the payloads' offset and size in the ArrayBuffer, then an
+/// ArrayBuffer whose first `count * HEADER_WORDS` u32 are the datagrams'
+/// headers. The headers are never in the payloads' ArrayBuffer, which a
+/// receive callback reaches (`data.buffer`); that ArrayBuffer is never
+/// empty (JS takes length 0 for detached by a callback). On the `'uv'` driver a small
+/// read's payloads are a slice of a pool shared by the handle's reads (JS
+/// never writes there, and the binding never writes a slice again once JS
+/// has it), and the headers are in one area per handle that the next read
+/// writes over: JS copies them out to keep a read past the call.
 #[napi]
 pub const RECEIVED: u32 = 0;
 /// Event kind: a read failed; the third argument is the negative libuv code.

@@ -168,6 +168,7 @@ impl Handle {
                 sys::napi_async_destroy(self.env, context);
                 poll.peers.release(self.env);
                 poll.pool.release(self.env);
+                poll.headers.release(self.env);
             }
         }
     }

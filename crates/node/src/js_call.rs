@@ -8,10 +8,11 @@ use std::ptr;
 
 use napi::sys;
 use uv_udp_core::address::{format_address, AddressTuple};
-use uv_udp_core::recv_batch::Reader;
+use uv_udp_core::recv_batch::{Reader, HEADER_BYTES};
 
 use crate::contract::RECEIVED;
 use crate::peer_cache::PeerCache;
+use crate::recv_headers::HeaderArea;
 use crate::recv_pool::{RecvPool, Slice};
 
 /// A handle scope, closed on drop.
@@ -104,7 +105,7 @@ fn own_buffer<'a>(env: sys::napi_env, size: usize) -> Option<Slice<'a>> {
     // owned by the new ArrayBuffer and returns their address in `data`.
     let buffer = out(|v| unsafe { sys::napi_create_arraybuffer(env, size, &mut data, v) })?;
     if data.is_null() {
-        // Every datagram has a header, so `size` > 0: null means no memory.
+        // Only reads over POOLED_MAX come here, so `size` > 0: null means no memory.
         return None;
     }
     // SAFETY: napi gave `size` writable bytes at `data`, owned by the
@@ -120,24 +121,31 @@ fn own_buffer<'a>(env: sys::napi_env, size: usize) -> Option<Slice<'a>> {
 
 /// The last read of `reader` (`n` datagrams) as a `RECEIVED` event (kind
 /// and arguments), in the layout of `uv_udp_core::recv_batch` (written by
-/// the core, copied once, straight from the reader's memory): a small read
-/// in a slice of `pool`'s current ArrayBuffer, a larger one in an
-/// ArrayBuffer of its own. A read from the one peer of the previous read
-/// reuses that read's peers array (`cache`).
+/// the core, copied once, straight from the reader's memory): the payloads
+/// of a small read in a slice of `pool`'s current ArrayBuffer, of a larger
+/// one in an ArrayBuffer of their own; the header words in the handle's
+/// header area (`headers`), the event's last argument. A read from the one
+/// peer of the previous read reuses that read's peers array (`cache`).
 pub(crate) fn received(
     env: sys::napi_env,
     reader: &mut Reader,
     n: usize,
     cache: &PeerCache,
     pool: &RecvPool,
-) -> Option<[sys::napi_value; 7]> {
+    headers: &HeaderArea,
+) -> Option<[sys::napi_value; 8]> {
     let total = reader.size(n);
+    let Slice {
+        buffer: area,
+        bytes: words,
+        ..
+    } = headers.take(env, n * HEADER_BYTES)?;
     let Slice {
         buffer,
         offset,
         bytes,
     } = pool.carve(env, total).or_else(|| own_buffer(env, total))?;
-    let (peers, locals) = reader.write(n, bytes);
+    let (peers, locals) = reader.write(n, words, bytes);
     let peers = match cache.get(env, peers) {
         Some(cached) => cached,
         None => {
@@ -167,6 +175,7 @@ pub(crate) fn received(
         locals,
         number(env, offset as f64)?,
         number(env, total as f64)?,
+        area,
     ])
 }
 

@@ -114,7 +114,7 @@ impl NativeUdp {
         family: i32,
         owner: Object<'_>,
         #[napi(
-            ts_arg_type = "(kind: number, data: ArrayBuffer | null, count: number, peers: Array<[string, number] | [string, number, number, number]> | null, locals: string[] | null, offset: number, size: number) => void"
+            ts_arg_type = "(kind: number, data: ArrayBuffer | null, count: number, peers: Array<[string, number] | [string, number, number, number]> | null, locals: string[] | null, offset: number, size: number, headers?: ArrayBuffer | null) => void"
         )]
         on_event: Function<'_, (), ()>,
     ) -> Result<Self> {

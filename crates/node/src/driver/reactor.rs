@@ -41,6 +41,7 @@ type EventArgs = FnArgs<(
     Option<Vec<String>>,
     u32,
     u32,
+    Option<JsOwnedBytes>,
 )>;
 
 /// The handle's threadsafe function.
@@ -69,8 +70,14 @@ fn to_js(event: Event) -> EventArgs {
             if let Some(slot) = batch.take_slot() {
                 let _ = slot.into_counts();
             }
-            let bytes = std::mem::take(&mut batch.bytes);
+            let mut bytes = std::mem::take(&mut batch.bytes);
+            let headers = std::mem::take(&mut batch.headers);
             let size = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+            if bytes.is_empty() {
+                // Empty datagrams only: one byte all the same, so that JS
+                // can tell a buffer a callback detached (length 0).
+                bytes.push(0);
+            }
             let locals = (!batch.locals.is_empty())
                 .then(|| batch.locals.iter().map(|ip| ip.to_string()).collect());
             (
@@ -81,11 +88,22 @@ fn to_js(event: Event) -> EventArgs {
                 locals,
                 0,
                 size,
+                Some(JsOwnedBytes(headers)),
             )
                 .into()
         }
-        Event::RecvError(err) => (RECV_ERROR, None, i64::from(err.code), None, None, 0, 0).into(),
-        Event::SendsDone(count) => (SENDS_DONE, None, count as i64, None, None, 0, 0).into(),
+        Event::RecvError(err) => (
+            RECV_ERROR,
+            None,
+            i64::from(err.code),
+            None,
+            None,
+            0,
+            0,
+            None,
+        )
+            .into(),
+        Event::SendsDone(count) => (SENDS_DONE, None, count as i64, None, None, 0, 0, None).into(),
     }
 }
 

@@ -30,6 +30,7 @@ use crate::env_cleanup;
 use crate::handle::Handle;
 use crate::js_call::{self, Scope};
 use crate::peer_cache::PeerCache;
+use crate::recv_headers::HeaderArea;
 use crate::recv_pool::RecvPool;
 use crate::uv_sys::{UvApi, UV_READABLE, UV_WRITABLE};
 
@@ -61,6 +62,7 @@ pub(crate) struct UvPoll {
     pub(crate) scheduled: Cell<bool>,
     pub(crate) peers: PeerCache,
     pub(crate) pool: RecvPool,
+    pub(crate) headers: HeaderArea,
 }
 
 impl UvPoll {
@@ -84,6 +86,7 @@ impl UvPoll {
             scheduled: Cell::new(false),
             peers: PeerCache::new(),
             pool: RecvPool::new(),
+            headers: HeaderArea::new(),
         }
     }
 
@@ -283,7 +286,7 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
             Ok::<_, std::io::Error>((
                 n,
                 reader.messages(),
-                js_call::received(env, reader, n, &driver.peers, &driver.pool),
+                js_call::received(env, reader, n, &driver.peers, &driver.pool, &driver.headers),
             ))
         });
         let (n, messages, args) = match read {
