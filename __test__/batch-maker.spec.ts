@@ -41,7 +41,7 @@ const area = () => new ArrayBuffer(64 * HEADER_WORDS * 4)
 const peers = (): (Address4 | Address6)[] => [['127.0.0.1', 4000]]
 
 test('reads carved from one pool at different offsets, their words in one area, each read back their own datagrams', (t) => {
-  const maker = new BatchMaker()
+  const maker = new BatchMaker(true)
   const pool = new ArrayBuffer(4096)
   const headers = area()
   const reads: [number, string[]][] = [
@@ -58,7 +58,7 @@ test('reads carved from one pool at different offsets, their words in one area, 
 })
 
 test('a read in buffers of its own (payloads and words, as on the reactor), between reads of a pool and an area, reads back its datagrams', (t) => {
-  const maker = new BatchMaker()
+  const maker = new BatchMaker(true)
   const pool = new ArrayBuffer(4096)
   const headers = area()
   let size = writeRead(pool, 8, ['from the pool'], headers)
@@ -73,7 +73,7 @@ test('a read in buffers of its own (payloads and words, as on the reactor), betw
 })
 
 test('make leaves the peer tuples as they came; freeze freezes every tuple of a peers array, also those of a later read', (t) => {
-  const maker = new BatchMaker()
+  const maker = new BatchMaker(true)
   const pool = new ArrayBuffer(1024)
   const headers = area()
   const first: (Address4 | Address6)[] = [['127.0.0.1', 4000], ['::1', 4001, 0, 0]]
@@ -98,7 +98,7 @@ test('make leaves the peer tuples as they came; freeze freezes every tuple of a 
 })
 
 test('a batch whose memory was transferred away is detached; one whose memory is whole is not', (t) => {
-  const maker = new BatchMaker()
+  const maker = new BatchMaker(true)
   const memory = new ArrayBuffer(256)
   const headers = area()
   const size = writeRead(memory, 0, ['gone'], headers)
@@ -111,7 +111,7 @@ test('a batch whose memory was transferred away is detached; one whose memory is
 })
 
 test("writing over a read's payload memory, all of it, changes no datagram's length or sender", (t) => {
-  const maker = new BatchMaker()
+  const maker = new BatchMaker(true)
   const pool = new ArrayBuffer(8192)
   const headers = area()
   const payloads = Array.from({ length: 40 }, (_, i) => 'p'.repeat(i + 1))
@@ -125,33 +125,35 @@ test("writing over a read's payload memory, all of it, changes no datagram's len
   t.deepEqual(peerOf(batch), ['127.0.0.1', 4000])
 })
 
-test('a batch kept past its read keeps its words while later reads write over the area; a batch of words of its own is kept as it is', (t) => {
-  const maker = new BatchMaker()
+test("a batch kept past its read keeps its words while later reads write over the 'uv' area", (t) => {
+  const maker = new BatchMaker(true)
   const pool = new ArrayBuffer(8192)
   const headers = area()
   let size = writeRead(pool, 0, ['kept', 'x'], headers)
   const kept = maker.make(pool, 0, size, 2, peers(), null, headers)
   maker.keep(kept)
+  t.not(kept.words.buffer, headers)
   for (let base = 1024; base < 8192; base += 1024) {
     size = writeRead(pool, base, ['a later read of more datagrams', 'b', 'c', 'd'], headers)
     t.deepEqual(payloadsOf(maker.make(pool, base, size, 4, peers(), null, headers)), ['a later read of more datagrams', 'b', 'c', 'd'])
   }
   t.deepEqual(lengthsOf(kept), [4, 1])
-  // Reactor batches: each has its words' buffer; keeping one copies nothing.
+})
+
+test("on the reactor each batch's words are its own: keeping one copies nothing", (t) => {
+  const maker = new BatchMaker(false)
+  const pool = new ArrayBuffer(256)
   const own = new ArrayBuffer(HEADER_WORDS * 4)
-  size = writeRead(pool, 0, ['mine'], own)
-  const reactor = maker.make(pool, 0, size, 1, peers(), null, own)
-  const next = new ArrayBuffer(HEADER_WORDS * 4)
-  size = writeRead(pool, 64, ['next!'], next)
-  maker.make(pool, 64, size, 1, peers(), null, next)
-  const words = reactor.words
-  maker.keep(reactor)
-  t.is(reactor.words, words)
-  t.deepEqual(lengthsOf(reactor), [4])
+  const size = writeRead(pool, 0, ['mine'], own)
+  const batch = maker.make(pool, 0, size, 1, peers(), null, own)
+  const words = batch.words
+  maker.keep(batch)
+  t.is(batch.words, words)
+  t.deepEqual(lengthsOf(batch), [4])
 })
 
 test('an area replaced by a larger one (a read of more datagrams) is viewed afresh; reads from it and after it read back', (t) => {
-  const maker = new BatchMaker()
+  const maker = new BatchMaker(true)
   const memory = new ArrayBuffer(8192)
   const small = area()
   let size = writeRead(memory, 0, ['small'], small)

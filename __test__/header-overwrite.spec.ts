@@ -1,13 +1,14 @@
 /**
  * A receive callback can write anywhere in `data.buffer`, the memory its
- * whole read came in (the binding's header words for every datagram of
- * the read, then the payloads). Writing outside its own bytes may change
- * the other payloads of that read, as with any pooled Buffer, but never what
+ * payload came in with the other payloads of its read (and on 'uv', of
+ * earlier reads from the same pool). Writing outside its own bytes may
+ * change those other payloads, as with any pooled Buffer, but never what
  * the handle reports of them: each later datagram keeps its length, its
  * sender and its flags, nothing throws, and the handle goes on receiving.
- * (Before the header words were copied out of that memory, a fill of 0xff
- * made the next length out of range and delivery threw; a fill of small
- * words gave wrong lengths and senders in silence.) Both drivers run these.
+ * (When the read's header words lay in that memory, before the payloads, a
+ * fill of 0xff made the next length out of range and delivery threw; a
+ * fill of small words gave wrong lengths and senders in silence. The
+ * binding now hands them apart.) Both drivers run these.
  */
 import { createRequire } from 'node:module'
 
@@ -29,8 +30,8 @@ interface Seen {
 /**
  * Writes `value` over every byte of `data.buffer` but `data`'s own (as
  * bytes, or as whole u32 words where they align): before them lie the
- * read's header words and the payloads already delivered, after them the
- * later payloads.
+ * payloads already delivered (and, before the binding handed the header
+ * words apart, the read's header words), after them the later payloads.
  */
 function scribble(data: Buffer, value: number, as: 'bytes' | 'words'): void {
   const memory = data.buffer as ArrayBuffer

@@ -4,6 +4,9 @@
 // resumed), and the bounds on what is held. The driver is the one this
 // process chose (`UV_UDP_BACKEND=reactor` for the other; run the file under
 // both). No socket: every read is made here.
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
+
 import test from 'ava'
 
 import { HEADER_WORDS, NO_PEER, RECEIVED, RECV_ERROR, SENDS_DONE, type NativeUdp } from '../binding.js'
@@ -405,4 +408,25 @@ test.serial('the bytes of held reads delivered no longer count: after a held run
   t.is(delivery.dropped, 0)
   delivery.start(record, false)
   await until(() => calls.length === 6, 5000, 'the second held run')
+})
+
+test.serial('a callback that closes the handle mid-read leaves nothing of that read held: its memory can be collected', async (t) => {
+  setFlagsFromString('--expose-gc')
+  const gc = runInNewContext('gc') as () => void
+  const { delivery, calls, record } = setup()
+  delivery.start((...args: unknown[]) => {
+    record(...args)
+    delivery.close()
+  }, false)
+  const memory = ((): WeakRef<ArrayBuffer> => {
+    const r = read(5, [1, 2, 3])
+    deliverRead(delivery, r)
+    return new WeakRef(r.memory)
+  })()
+  t.is(calls.length, 1)
+  for (let i = 0; i < 5 && memory.deref() !== undefined; i++) {
+    await new Promise((resolve) => setImmediate(resolve))
+    gc()
+  }
+  t.is(memory.deref(), undefined)
 })

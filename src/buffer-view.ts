@@ -8,9 +8,8 @@
  * argument checks, among them `isAnyArrayBuffer`, a call into C++ (about
  * 17 ns of some 50 per payload on this project's machine, Node 20-26;
  * docs/design-notes.md). The receive path has already checked that the
- * memory is an attached ArrayBuffer; a range outside it (header words a
- * callback overwrote through `data.buffer`) throws a RangeError here where
- * Buffer.from threw ERR_BUFFER_OUT_OF_BOUNDS. Deno's `node:buffer` has the
+ * memory is an attached ArrayBuffer and the range inside it (the binding's
+ * header words, which no callback reaches, give each length). Deno's `node:buffer` has the
  * same species class and takes this path too. Where the species is
  * `Buffer` itself (Bun, whose `new Buffer` is slower than its
  * `Buffer.from`), or is not a class that makes a correct view (replaced

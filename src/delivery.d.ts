@@ -53,6 +53,8 @@ export declare const HELD_BYTES: number;
  */
 export declare class BatchMaker {
     #private;
+    /** `reused`: whether the binding reuses the words' buffer from read to read (the 'uv' driver). */
+    constructor(reused?: boolean);
     /**
      * A batch from the binding: payloads `size` bytes at `base` in `buffer`,
      * header words at the start of `headers`, its peer tuples as the binding
@@ -61,7 +63,7 @@ export declare class BatchMaker {
     make(buffer: ArrayBuffer, base: number, size: number, count: number, peers: (Address4 | Address6)[], locals: readonly string[] | null, headers: ArrayBuffer): Batch;
     /**
      * `batch` (made here) is kept past its read: it gets a copy of its words
-     * when they are in the buffer the next read may write over.
+     * when they are in the buffer the next read writes over.
      */
     keep(batch: Batch): void;
     /**

@@ -64,11 +64,19 @@ export const HELD_BYTES = 16 << 20
  * without a call into the runtime each read.
  */
 export class BatchMaker {
+  // True when the binding writes every read's words into the same buffer
+  // (the 'uv' driver's header area), which the next read writes over.
+  readonly #reused: boolean
   // The last header buffer viewed, and that view.
   #headers: ArrayBuffer | null = null
   #words: Uint32Array | null = null
   // The last peers array whose tuples were frozen here.
   #frozen: readonly (Address4 | Address6)[] | null = null
+
+  /** `reused`: whether the binding reuses the words' buffer from read to read (the 'uv' driver). */
+  constructor(reused: boolean = backend === 'uv') {
+    this.#reused = reused
+  }
 
   /**
    * A batch from the binding: payloads `size` bytes at `base` in `buffer`,
@@ -95,10 +103,10 @@ export class BatchMaker {
 
   /**
    * `batch` (made here) is kept past its read: it gets a copy of its words
-   * when they are in the buffer the next read may write over.
+   * when they are in the buffer the next read writes over.
    */
   keep(batch: Batch): void {
-    if (batch.words === this.#words) batch.words = batch.words.slice(0, batch.count * HEADER_WORDS)
+    if (this.#reused && batch.words === this.#words) batch.words = batch.words.slice(0, batch.count * HEADER_WORDS)
   }
 
   /**

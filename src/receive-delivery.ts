@@ -203,6 +203,8 @@ export class ReceiveDelivery<H extends FlushingHandle> {
   // Keeps a batch for later delivery; the first one always (it may be cut
   // short mid-batch), the rest while the held set is within its bounds.
   #hold(batch: Batch): void {
+    // Closed by a callback of this batch: nothing is held any more.
+    if (this.#closed) return
     const datagrams = batch.count - batch.next
     const bytes = batch.size
     if (this.#held.length > 0 && (this.#heldDatagrams + datagrams > HELD_DATAGRAMS || this.#heldBytes + bytes > HELD_BYTES)) {

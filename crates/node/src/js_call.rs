@@ -98,19 +98,23 @@ pub(crate) fn address(env: sys::napi_env, addr: &SocketAddr) -> Option<sys::napi
     }
 }
 
-/// An ArrayBuffer of `size` bytes for one read, as a slice of it all.
+/// An ArrayBuffer for one read's `size` bytes of payloads (a read over
+/// POOLED_MAX, or any read when the pool cannot be had), as a slice of it
+/// all. Never empty, as the contract says (JS takes length 0 for detached):
+/// a read of empty datagrams only gets one byte more than it needs.
 fn own_buffer<'a>(env: sys::napi_env, size: usize) -> Option<Slice<'a>> {
     let mut data: *mut c_void = ptr::null_mut();
-    // SAFETY: a live env inside a handle scope; napi allocates `size` bytes
+    let len = size.max(1);
+    // SAFETY: a live env inside a handle scope; napi allocates `len` bytes
     // owned by the new ArrayBuffer and returns their address in `data`.
-    let buffer = out(|v| unsafe { sys::napi_create_arraybuffer(env, size, &mut data, v) })?;
+    let buffer = out(|v| unsafe { sys::napi_create_arraybuffer(env, len, &mut data, v) })?;
     if data.is_null() {
-        // Only reads over POOLED_MAX come here, so `size` > 0: null means no memory.
+        // `len` > 0: null means no memory.
         return None;
     }
-    // SAFETY: napi gave `size` writable bytes at `data`, owned by the
-    // ArrayBuffer, which the caller's scope keeps alive; nothing else sees
-    // them yet.
+    // SAFETY: napi gave `len` >= `size` writable bytes at `data`, owned by
+    // the ArrayBuffer, which the caller's scope keeps alive; nothing else
+    // sees them yet.
     let bytes = unsafe { std::slice::from_raw_parts_mut(data.cast::<u8>(), size) };
     Some(Slice {
         buffer,

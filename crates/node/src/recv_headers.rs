@@ -46,7 +46,9 @@ impl HeaderArea {
         let (buffer, area) = match found {
             Some(found) => found,
             None => {
-                let len = size.max(FIRST_BYTES).max(held.map_or(0, |a| a.len() * 2));
+                // Doubled when too small; the same size again when only detached.
+                let grown = held.map_or(0, |a| if a.len() < size { a.len() * 2 } else { a.len() });
+                let len = size.max(FIRST_BYTES).max(grown);
                 let made = HeldBuffer::create(env, len)?;
                 self.release(env);
                 self.current.set(Some(made.1));
