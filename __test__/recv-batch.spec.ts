@@ -155,16 +155,22 @@ test('with { pktinfo: true }, datagrams read in one go each report the address t
   )
 })
 
-test('a read of empty datagrams only delivers each of them, as empty Buffers, none counted dropped', async (t) => {
+/** A receiver with `count` empty datagrams waiting in the kernel (read in one go once it starts). */
+async function emptyDatagramsQueued(t: Parameters<typeof handle>[0], count: number): Promise<{ rx: UDP; tx: UDP }> {
   const loop = new Loop()
   const rx = handle(t, loop)
   rx.bind(['127.0.0.1', 0])
   const tx = handle(t, loop)
   tx.bind(['127.0.0.1', 0])
   let sent = 0
-  for (let i = 0; i < 8; i++) tx.send(rx.getsockname(), Buffer.alloc(0), () => sent++)
-  await until(() => sent === 8, 3000, 'the sends')
+  for (let i = 0; i < count; i++) tx.send(rx.getsockname(), Buffer.alloc(0), () => sent++)
+  await until(() => sent === count, 3000, 'the sends')
   await sleep(20)
+  return { rx, tx }
+}
+
+test('a read of empty datagrams only delivers each of them, as empty Buffers, none counted dropped', async (t) => {
+  const { rx } = await emptyDatagramsQueued(t, 8)
   const got: number[] = []
   rx.start_recv((_h, _peer, _flags, data) => {
     if (data !== null) got.push(data.length)
@@ -176,15 +182,7 @@ test('a read of empty datagrams only delivers each of them, as empty Buffers, no
 })
 
 test("a callback that detaches an empty datagram's memory loses only the rest of that read, counted dropped; nothing throws", async (t) => {
-  const loop = new Loop()
-  const rx = handle(t, loop)
-  rx.bind(['127.0.0.1', 0])
-  const tx = handle(t, loop)
-  tx.bind(['127.0.0.1', 0])
-  let sent = 0
-  for (let i = 0; i < 4; i++) tx.send(rx.getsockname(), Buffer.alloc(0), () => sent++)
-  await until(() => sent === 4, 3000, 'the sends')
-  await sleep(20)
+  const { rx, tx } = await emptyDatagramsQueued(t, 4)
   const uncaught: unknown[] = []
   const onUncaught = (error: unknown) => uncaught.push(error)
   process.on('uncaughtException', onUncaught)
