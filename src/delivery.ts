@@ -69,7 +69,7 @@ export class BatchMaker {
   readonly #reused: boolean
   // The last header buffer viewed, and that view.
   #headers: ArrayBuffer | null = null
-  #words: Uint32Array | null = null
+  #words = new Uint32Array(0)
   // The last peers array whose tuples were frozen here.
   #frozen: readonly (Address4 | Address6)[] | null = null
 
@@ -92,12 +92,11 @@ export class BatchMaker {
     locals: readonly string[] | null,
     headers: ArrayBuffer,
   ): Batch {
-    let words = this.#words
-    if (headers !== this.#headers || words === null) {
-      words = new Uint32Array(headers, 0, headers.byteLength >>> 2)
+    if (headers !== this.#headers) {
       this.#headers = headers
-      this.#words = words
+      this.#words = new Uint32Array(headers, 0, headers.byteLength >>> 2)
     }
+    const words = this.#words
     return { buffer, base, size, words, count, peers, locals, next: 0, offset: 0 }
   }
 
