@@ -37,7 +37,7 @@ const TS = {
   'src/checks.ts': ['bind', 'send', 'send-many', 'recv', 'multicast', 'bad-input'],
   'src/constants.ts': ['contract'],
   'src/data.ts': ['contract', 'send', 'send-many', 'bad-input'],
-  'src/delivery.ts': ['batch-maker', 'contract', 'recv', 'lifecycle', 'close-and-run', 'recv-batch', 'header-overwrite'],
+  'src/delivery.ts': ['batch-maker', 'contract', 'recv', 'lifecycle', 'close-and-run', 'recv-batch', 'header-overwrite', 'hostile-receive'],
   'src/delivery-budget.ts': ['delivery-budget', 'gro', 'flood-lateness', 'recv'],
   'src/errno.ts': ['contract', 'errors'],
   'src/errors.ts': ['boundary', 'contract', 'errors', 'bind'],
@@ -45,7 +45,7 @@ const TS = {
   'src/loop.ts': ['lifecycle', 'close-and-run', 'recv', 'loop'],
   // dgram/message: the facade's sink (datagrams to one function, not to the
   // pyuv callback) is reached only through uv-udp/dgram.
-  'src/receive-delivery.ts': ['receive-delivery', 'recv-batch', 'udp-paths', 'recv', 'delivery-budget', 'gro', 'lifecycle', 'close-and-run', 'dgram/message', 'header-overwrite'],
+  'src/receive-delivery.ts': ['receive-delivery', 'recv-batch', 'udp-paths', 'recv', 'delivery-budget', 'gro', 'lifecycle', 'close-and-run', 'dgram/message', 'header-overwrite', 'hostile-receive'],
   'src/run-callback.ts': ['loop', 'lifecycle', 'recv'],
   'src/send-completions.ts': ['udp-paths', 'send', 'lifecycle', 'close-and-run', 'loop'],
   'src/send-many.ts': ['send-many', 'runtimes-send-many', 'close-in-getter', 'bad-input', 'dgram/extras'],
