@@ -92,7 +92,7 @@ export declare class UDP {
     get send_queue_size(): number;
     /** Sends whose callback has not run (libuv's `send_queue_count`); readable after close. */
     get send_queue_count(): number;
-    /** Datagrams uv-udp dropped because JS fell behind its bounded receive queue. */
+    /** Datagrams uv-udp dropped: JS fell behind its bounded receive queue, or a callback detached the memory of their read before they were delivered. */
     get recv_dropped(): number;
     /** `AF_INET` or `AF_INET6`. */
     get family(): number;

@@ -297,7 +297,7 @@ export class UDP {
     return this.#native.sendQueueCount() + this.#completions.takenCount
   }
 
-  /** Datagrams uv-udp dropped because JS fell behind its bounded receive queue. */
+  /** Datagrams uv-udp dropped: JS fell behind its bounded receive queue, or a callback detached the memory of their read before they were delivered. */
   get recv_dropped(): number {
     return this.#open().recvDropped() + this.#receiver.dropped
   }
