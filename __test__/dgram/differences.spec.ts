@@ -6,7 +6,7 @@
  */
 import { backend } from '../../index.js'
 
-import { both, listening, receiver, shape, sleep, socket, until } from './support.js'
+import { both, bound, listening, receiver, shape, sleep, socket, until } from './support.js'
 
 const nodeMajor = Number(process.versions.node.split('.')[0])
 const nodeMinor = Number(process.versions.node.split('.')[1])
@@ -43,16 +43,10 @@ both('on a closed socket, the calls Node makes without its health check', async 
 })
 
 both('msg is its own ArrayBuffer in Node, a view of its read batch in uv-udp', async (t, lib, impl) => {
-  const rx = await (async () => {
-    const s = socket(t, lib)
-    s.bind(0, '127.0.0.1')
-    return listening(s)
-  })()
+  const rx = await bound(t, lib)
   const kept: Buffer[] = []
   rx.on('message', (msg) => kept.push(msg))
-  const tx = socket(t, lib)
-  tx.bind(0, '127.0.0.1')
-  await listening(tx)
+  const tx = await bound(t, lib)
   for (let i = 0; i < 2; i++) tx.send(Buffer.alloc(10, i), rx.address().port, '127.0.0.1')
   await until(() => kept.length === 2, 3000, 'two datagrams')
   if (impl.name === 'node:dgram') {
@@ -71,11 +65,7 @@ both('msg is its own ArrayBuffer in Node, a view of its read batch in uv-udp', a
 })
 
 both("transferring msg.buffer (as to a worker): Node loses nothing; uv-udp/dgram takes the read's memory, other messages from it and the rest of the read with it", async (t, lib, impl) => {
-  const rx = await (async () => {
-    const s = socket(t, lib)
-    s.bind(0, '127.0.0.1')
-    return listening(s)
-  })()
+  const rx = await bound(t, lib)
   const kept: Buffer[] = []
   const moved: ArrayBuffer[] = []
   rx.on('message', (msg) => {
@@ -85,9 +75,7 @@ both("transferring msg.buffer (as to a worker): Node loses nothing; uv-udp/dgram
       moved.push(structuredClone(memory, { transfer: [memory] }))
     }
   })
-  const tx = socket(t, lib)
-  tx.bind(0, '127.0.0.1')
-  await listening(tx)
+  const tx = await bound(t, lib)
   // Sent in one turn: uv-udp/dgram reads them in one go.
   for (let i = 0; i < 4; i++) tx.send(Buffer.alloc(10, i + 1), rx.address().port, '127.0.0.1')
   await sleep(100)

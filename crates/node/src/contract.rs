@@ -94,6 +94,18 @@ impl From<&SocketAddr> for SocketAddress {
 /// writes over: JS copies them out to keep a read past the call.
 #[napi]
 pub const RECEIVED: u32 = 0;
+/// Bytes of the ArrayBuffer that carries `size` bytes of a `RECEIVED`
+/// event's payloads: never 0, so that JS can take length 0 for an
+/// ArrayBuffer a callback detached (a read of empty datagrams only gets
+/// one byte it does not use). Both drivers size the buffer with it.
+pub(crate) const fn payload_buffer_len(size: usize) -> usize {
+    if size == 0 {
+        1
+    } else {
+        size
+    }
+}
+
 /// Event kind: a read failed; the third argument is the negative libuv code.
 #[napi]
 pub const RECV_ERROR: u32 = 1;

@@ -10,7 +10,7 @@ use napi::sys;
 use uv_udp_core::address::{format_address, AddressTuple};
 use uv_udp_core::recv_batch::{Reader, HEADER_BYTES};
 
-use crate::contract::RECEIVED;
+use crate::contract::{payload_buffer_len, RECEIVED};
 use crate::peer_cache::PeerCache;
 use crate::recv_headers::HeaderArea;
 use crate::recv_pool::{RecvPool, Slice};
@@ -100,11 +100,10 @@ pub(crate) fn address(env: sys::napi_env, addr: &SocketAddr) -> Option<sys::napi
 
 /// An ArrayBuffer for one read's `size` bytes of payloads (a read over
 /// POOLED_MAX, or any read when the pool cannot be had), as a slice of it
-/// all. Never empty, as the contract says (JS takes length 0 for detached):
-/// a read of empty datagrams only gets one byte more than it needs.
+/// all, of [`payload_buffer_len`] bytes (never empty).
 fn own_buffer<'a>(env: sys::napi_env, size: usize) -> Option<Slice<'a>> {
     let mut data: *mut c_void = ptr::null_mut();
-    let len = size.max(1);
+    let len = payload_buffer_len(size);
     // SAFETY: a live env inside a handle scope; napi allocates `len` bytes
     // owned by the new ArrayBuffer and returns their address in `data`.
     let buffer = out(|v| unsafe { sys::napi_create_arraybuffer(env, len, &mut data, v) })?;

@@ -12,7 +12,7 @@ use napi::{sys, Status};
 use uv_udp_core::address::{format_address, AddressTuple};
 use uv_udp_core::{Event, EventSink};
 
-use crate::contract::{RECEIVED, RECV_ERROR, SENDS_DONE};
+use crate::contract::{payload_buffer_len, RECEIVED, RECV_ERROR, SENDS_DONE};
 use crate::js_buffer::JsOwnedBytes;
 
 /// A received batch's peer as JS sees it: `[ip, port]` or
@@ -73,11 +73,7 @@ fn to_js(event: Event) -> EventArgs {
             let mut bytes = std::mem::take(&mut batch.bytes);
             let headers = std::mem::take(&mut batch.headers);
             let size = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
-            if bytes.is_empty() {
-                // Empty datagrams only: one byte all the same, so that JS
-                // can tell a buffer a callback detached (length 0).
-                bytes.push(0);
-            }
+            bytes.resize(payload_buffer_len(bytes.len()), 0);
             let locals = (!batch.locals.is_empty())
                 .then(|| batch.locals.iter().map(|ip| ip.to_string()).collect());
             (
