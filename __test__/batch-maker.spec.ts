@@ -40,6 +40,12 @@ const area = () => new ArrayBuffer(64 * HEADER_WORDS * 4)
 
 const peers = (): (Address4 | Address6)[] => [['127.0.0.1', 4000]]
 
+/** A read of `payloads` written as the binding writes it (see writeRead), made into a batch by `maker`. */
+function made(maker: BatchMaker, memory: ArrayBuffer, base: number, payloads: string[], headers: ArrayBuffer, from = peers()): Batch {
+  const size = writeRead(memory, base, payloads, headers)
+  return maker.make(memory, base, size, payloads.length, from, null, headers)
+}
+
 test('reads carved from one pool at different offsets, their words in one area, each read back their own datagrams', (t) => {
   const maker = new BatchMaker(true)
   const pool = new ArrayBuffer(4096)
@@ -51,8 +57,7 @@ test('reads carved from one pool at different offsets, their words in one area, 
     [41, ['again at a lower, odd offset']],
   ]
   for (const [base, payloads] of reads) {
-    const size = writeRead(pool, base, payloads, headers)
-    const batch = maker.make(pool, base, size, payloads.length, peers(), null, headers)
+    const batch = made(maker, pool, base, payloads, headers)
     t.deepEqual(payloadsOf(batch), payloads, `the read at ${base}`)
   }
 })
@@ -63,15 +68,12 @@ test("the 'uv' area is viewed once: reads from it share one view, a read with wo
   const maker = new BatchMaker(true)
   const pool = new ArrayBuffer(1024)
   const headers = area()
-  let size = writeRead(pool, 0, ['one'], headers)
-  const first = maker.make(pool, 0, size, 1, peers(), null, headers)
-  size = writeRead(pool, 8, ['two'], headers)
-  const second = maker.make(pool, 8, size, 1, peers(), null, headers)
+  const first = made(maker, pool, 0, ['one'], headers)
+  const second = made(maker, pool, 8, ['two'], headers)
   t.is(second.words, first.words)
   t.is(first.words.buffer, headers)
   const own = new ArrayBuffer(HEADER_WORDS * 4)
-  size = writeRead(pool, 16, ['own'], own)
-  const third = maker.make(pool, 16, size, 1, peers(), null, own)
+  const third = made(maker, pool, 16, ['own'], own)
   t.not(third.words, first.words)
   t.deepEqual(payloadsOf(third), ['own'])
 })
@@ -80,15 +82,13 @@ test('a read in buffers of its own (payloads and words, as on the reactor), betw
   const maker = new BatchMaker(true)
   const pool = new ArrayBuffer(4096)
   const headers = area()
-  let size = writeRead(pool, 8, ['from the pool'], headers)
-  t.deepEqual(payloadsOf(maker.make(pool, 8, size, 1, peers(), null, headers)), ['from the pool'])
+  t.deepEqual(payloadsOf(made(maker, pool, 8, ['from the pool'], headers)), ['from the pool'])
   const own = new ArrayBuffer(3)
   const ownHeaders = new ArrayBuffer(HEADER_WORDS * 4)
-  size = writeRead(own, 0, ['own'], ownHeaders)
+  const size = writeRead(own, 0, ['own'], ownHeaders)
   t.is(size, own.byteLength)
   t.deepEqual(payloadsOf(maker.make(own, 0, size, 1, peers(), null, ownHeaders)), ['own'])
-  size = writeRead(pool, 512, ['pool again', 'and more'], headers)
-  t.deepEqual(payloadsOf(maker.make(pool, 512, size, 2, peers(), null, headers)), ['pool again', 'and more'])
+  t.deepEqual(payloadsOf(made(maker, pool, 512, ['pool again', 'and more'], headers)), ['pool again', 'and more'])
 })
 
 test('make leaves the peer tuples as they came; freeze freezes every tuple of a peers array, also those of a later read', (t) => {
@@ -96,18 +96,17 @@ test('make leaves the peer tuples as they came; freeze freezes every tuple of a 
   const pool = new ArrayBuffer(1024)
   const headers = area()
   const first: (Address4 | Address6)[] = [['127.0.0.1', 4000], ['::1', 4001, 0, 0]]
-  const size = writeRead(pool, 0, ['a'], headers)
-  const batch = maker.make(pool, 0, size, 1, first, null, headers)
+  const batch = made(maker, pool, 0, ['a'], headers, first)
   t.false(first.some((tuple) => Object.isFrozen(tuple)))
   maker.freeze(batch)
   t.true(first.every((tuple) => Object.isFrozen(tuple)))
   t.deepEqual(peerOf(batch), ['127.0.0.1', 4000])
   // The same array again (the binding's peer cache): known by identity.
-  const again = maker.make(pool, 0, size, 1, first, null, headers)
+  const again = made(maker, pool, 0, ['a'], headers, first)
   maker.freeze(again)
   t.true(again.peers.every((tuple) => Object.isFrozen(tuple)))
   const second: (Address4 | Address6)[] = [first[0], ['127.0.0.2', 4002]]
-  const later = maker.make(pool, 0, size, 1, second, null, headers)
+  const later = made(maker, pool, 0, ['a'], headers, second)
   t.false(Object.isFrozen(second[1]))
   maker.freeze(later)
   t.true(second.every((tuple) => Object.isFrozen(tuple)))
@@ -120,8 +119,7 @@ test('a batch whose memory was transferred away is detached; one whose memory is
   const maker = new BatchMaker(true)
   const memory = new ArrayBuffer(256)
   const headers = area()
-  const size = writeRead(memory, 0, ['gone'], headers)
-  const batch = maker.make(memory, 0, size, 1, peers(), null, headers)
+  const batch = made(maker, memory, 0, ['gone'], headers)
   t.false(isDetached(batch))
   structuredClone(memory, { transfer: [memory] })
   t.true(isDetached(batch))
@@ -134,8 +132,7 @@ test("writing over a read's payload memory, all of it, changes no datagram's len
   const pool = new ArrayBuffer(8192)
   const headers = area()
   const payloads = Array.from({ length: 40 }, (_, i) => 'p'.repeat(i + 1))
-  const size = writeRead(pool, 64, payloads, headers)
-  const batch = maker.make(pool, 64, size, payloads.length, peers(), null, headers)
+  const batch = made(maker, pool, 64, payloads, headers)
   new Uint8Array(pool).fill(0xff)
   t.deepEqual(
     lengthsOf(batch),
@@ -148,13 +145,11 @@ test("a batch kept past its read keeps its words while later reads write over th
   const maker = new BatchMaker(true)
   const pool = new ArrayBuffer(8192)
   const headers = area()
-  let size = writeRead(pool, 0, ['kept', 'x'], headers)
-  const kept = maker.make(pool, 0, size, 2, peers(), null, headers)
+  const kept = made(maker, pool, 0, ['kept', 'x'], headers)
   maker.keep(kept)
   t.not(kept.words.buffer, headers)
   for (let base = 1024; base < 8192; base += 1024) {
-    size = writeRead(pool, base, ['a later read of more datagrams', 'b', 'c', 'd'], headers)
-    t.deepEqual(payloadsOf(maker.make(pool, base, size, 4, peers(), null, headers)), ['a later read of more datagrams', 'b', 'c', 'd'])
+    t.deepEqual(payloadsOf(made(maker, pool, base, ['a later read of more datagrams', 'b', 'c', 'd'], headers)), ['a later read of more datagrams', 'b', 'c', 'd'])
   }
   t.deepEqual(lengthsOf(kept), [4, 1])
 })
@@ -163,8 +158,7 @@ test("on the reactor each batch's words are its own: keeping one copies nothing"
   const maker = new BatchMaker(false)
   const pool = new ArrayBuffer(256)
   const own = new ArrayBuffer(HEADER_WORDS * 4)
-  const size = writeRead(pool, 0, ['mine'], own)
-  const batch = maker.make(pool, 0, size, 1, peers(), null, own)
+  const batch = made(maker, pool, 0, ['mine'], own)
   const words = batch.words
   maker.keep(batch)
   t.is(batch.words, words)
@@ -175,12 +169,9 @@ test('an area replaced by a larger one (a read of more datagrams) is viewed afre
   const maker = new BatchMaker(true)
   const memory = new ArrayBuffer(8192)
   const small = area()
-  let size = writeRead(memory, 0, ['small'], small)
-  t.deepEqual(payloadsOf(maker.make(memory, 0, size, 1, peers(), null, small)), ['small'])
+  t.deepEqual(payloadsOf(made(maker, memory, 0, ['small'], small)), ['small'])
   const payloads = Array.from({ length: 300 }, (_, i) => String(i))
   const large = new ArrayBuffer(300 * HEADER_WORDS * 4)
-  size = writeRead(memory, 8, payloads, large)
-  t.deepEqual(payloadsOf(maker.make(memory, 8, size, payloads.length, peers(), null, large)), payloads)
-  size = writeRead(memory, 8, ['after'], large)
-  t.deepEqual(payloadsOf(maker.make(memory, 8, size, 1, peers(), null, large)), ['after'])
+  t.deepEqual(payloadsOf(made(maker, memory, 8, payloads, large)), payloads)
+  t.deepEqual(payloadsOf(made(maker, memory, 8, ['after'], large)), ['after'])
 })
