@@ -1,6 +1,8 @@
+import dgram from 'node:dgram'
+
 import test from 'ava'
 
-import { Loop, UDP, UDPError, errno, type Address } from '../index.js'
+import { Loop, UDP, UDPError, backend, errno, type Address } from '../index.js'
 
 test('the close callback sees the handle still in its loop; the handle leaves it once the callback returned', async (t) => {
   const loop = new Loop()
@@ -90,4 +92,33 @@ test('open() refuses a descriptor another live handle owns with UV_EEXIST', (t) 
   const error = t.throws(() => other.open(owner.fileno()), { instanceOf: UDPError })
   t.is(error?.errno, errno.UV_EEXIST)
   t.deepEqual(owner.getsockname()[0], '127.0.0.1', 'the owner is untouched')
+})
+
+// libuv's uv_udp_open refuses a descriptor its loop already watches
+// (uv__fd_exists); the 'uv' driver's poll handle is made on that loop
+// before the handle takes the descriptor, so it refuses the same way. The
+// reactor polls on a loop of its own and cannot see Node's watchers.
+const onNodeLoop = backend === 'uv'
+;(onNodeLoop ? test : test.skip)(`open() refuses a descriptor a node:dgram socket watches on the same loop with UV_EEXIST, and leaves it working${onNodeLoop ? '' : " ('uv' driver only)"}`, async (t) => {
+  const socket = dgram.createSocket('udp4')
+  t.teardown(() => socket.close())
+  const got: string[] = []
+  socket.on('message', (msg) => got.push(String(msg)))
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
+  const fd = (socket as unknown as { _handle: { fd: number } })._handle.fd
+  t.true(fd > 2)
+  const udp = new UDP(Loop.default_loop())
+  t.teardown(() => udp.close())
+  const error = t.throws(() => udp.open(fd), { instanceOf: UDPError })
+  t.is(error?.errno, errno.UV_EEXIST)
+  t.throws(() => udp.getsockname(), { instanceOf: UDPError }, 'the handle did not take it')
+  // The socket still has its descriptor and still receives.
+  const sender = dgram.createSocket('udp4')
+  t.teardown(() => sender.close())
+  const deadline = Date.now() + 3000
+  while (got.length === 0 && Date.now() < deadline) {
+    sender.send('still here', socket.address().port, '127.0.0.1')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  t.is(got[0], 'still here')
 })

@@ -1,11 +1,14 @@
 /** bind in all its forms, 'listening', host names, the lookup option, bind errors, fd. */
 import { execFileSync, spawn } from 'node:child_process'
+import nodeDgram from 'node:dgram'
 import { closeSync, constants, openSync, unlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-import { both, listening, nextEvent, shape, socket, thrown, until } from './support.js'
+import { backend as uvBackend } from '../../index.js'
+
+import { bound, both, listening, nextEvent, shape, socket, thrown, until } from './support.js'
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const FD_FIXTURE = fileURLToPath(new URL('fixtures/bind-fd.cjs', import.meta.url))
@@ -220,6 +223,30 @@ both('bind({ fd }) of a file throws ERR_INVALID_FD_TYPE', (t, dgram) => {
   t.teardown(() => closeSync(fd))
   const s = socket(t, dgram)
   t.deepEqual(thrown(t, () => s.bind({ fd })), { name: 'TypeError', code: 'ERR_INVALID_FD_TYPE', message: 'Unsupported fd type: FILE' })
+})
+
+// Node adopts `fd` only when it is an int32 above 0 (isInt32): any other
+// value is no descriptor, and the socket binds its address and port.
+both('bind({ fd }) with an fd that is no int32 (1.5, "1", true, 2 ** 31, [1]) ignores it and binds the port', async (t, dgram) => {
+  for (const fd of [1.5, '1', true, 2 ** 31, [1]]) {
+    const s = socket(t, dgram)
+    s.bind({ fd: fd as unknown as number, port: 0, address: '127.0.0.1' })
+    await listening(s)
+    t.is(s.address().address, '127.0.0.1', String(fd))
+    s.close()
+  }
+})
+
+// A descriptor the loop already watches for another socket: Node's handle
+// open fails with EEXIST (libuv's uv_udp_open), thrown, and the socket
+// stays unusable; the other socket keeps its descriptor.
+both.skipUnless(uvBackend === 'uv', "'uv' driver only: the reactor cannot see Node's loop", 'bind({ fd }) of a descriptor another socket of this loop watches throws open EEXIST', async (t, dgram) => {
+  const owner = await bound(t, nodeDgram)
+  const fd = (owner as unknown as { _handle: { fd: number } })._handle.fd
+  const s = socket(t, dgram)
+  t.deepEqual(thrown(t, () => s.bind({ fd })), { name: 'Error', code: 'EEXIST', errno: -17, syscall: 'open', message: 'open EEXIST' })
+  t.deepEqual(thrown(t, () => s.address()), { name: 'Error', code: 'EBADF', errno: -9, syscall: 'getsockname', message: 'getsockname EBADF' })
+  t.is(owner.address().address, '127.0.0.1')
 })
 
 both('bind after close throws ERR_SOCKET_DGRAM_NOT_RUNNING', (t, dgram) => {

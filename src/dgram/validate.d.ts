@@ -5,5 +5,9 @@ export declare function validateNumber(value: unknown, name: string): asserts va
 export declare function validateFunction(value: unknown, name: string): asserts value is (...args: never[]) => unknown;
 export declare function validateUint32(value: unknown, name: string): asserts value is number;
 export declare function validateAbortSignal(value: unknown, name: string): asserts value is AbortSignal | undefined;
-/** Node's `isInt32`. */
+/**
+ * Node's `isInt32`: `value === (value | 0)`. The cast is parenthesised:
+ * written `value as number | 0` it is a type (`number | 0`), and the
+ * emitted test was `value === value`, true for any fd but NaN.
+ */
 export declare function isInt32(value: unknown): value is number;

@@ -40,7 +40,11 @@ export function validateAbortSignal(value: unknown, name: string): asserts value
   }
 }
 
-/** Node's `isInt32`. */
+/**
+ * Node's `isInt32`: `value === (value | 0)`. The cast is parenthesised:
+ * written `value as number | 0` it is a type (`number | 0`), and the
+ * emitted test was `value === value`, true for any fd but NaN.
+ */
 export function isInt32(value: unknown): value is number {
-  return value === (value as number | 0)
+  return value === ((value as number) | 0)
 }

@@ -302,9 +302,22 @@ impl Udp {
 
     /// Adopts an open datagram socket; the handle owns it from then on.
     /// Not a socket: `UV_ENOTSOCK`; not open: `UV_EBADF`; not a datagram
-    /// socket: `UV_EINVAL`; the handle already has a socket: `UV_EBUSY`.
-    #[cfg(unix)]
+    /// socket: `UV_EINVAL`; the handle already has a socket: `UV_EBUSY`;
+    /// another handle owns the descriptor: `UV_EEXIST`.
     pub fn open(&mut self, fd: i32) -> Result<(), UvError> {
+        self.open_checked(fd, |_| Ok(()))
+    }
+
+    /// [`Udp::open`], with `claim` asked after every check of the
+    /// descriptor and before anything changes it: an error from it (a
+    /// driver's "another watcher has this descriptor", `UV_EEXIST`) fails
+    /// the open and leaves the descriptor to its owner as it was.
+    #[cfg(unix)]
+    pub fn open_checked(
+        &mut self,
+        fd: i32,
+        claim: impl FnOnce(i32) -> Result<(), UvError>,
+    ) -> Result<(), UvError> {
         use std::os::fd::{BorrowedFd, FromRawFd};
         if self.closed {
             return Err(EBADF);
@@ -334,6 +347,7 @@ impl Udp {
         if owned_fds::contains(i64::from(fd)) {
             return Err(EEXIST);
         }
+        claim(fd)?;
         // Everything that can fail is done before ownership is taken, so a
         // failed open() leaves the caller's descriptor open and theirs.
         probe.set_nonblocking(true)?;
@@ -353,7 +367,11 @@ impl Udp {
     /// `UV_EBADF`; an unbound socket is fine (`getsockname` fails on it,
     /// which only means "not bound").
     #[cfg(windows)]
-    pub fn open(&mut self, fd: i32) -> Result<(), UvError> {
+    pub fn open_checked(
+        &mut self,
+        fd: i32,
+        claim: impl FnOnce(i32) -> Result<(), UvError>,
+    ) -> Result<(), UvError> {
         use std::os::windows::io::{BorrowedSocket, FromRawSocket, RawSocket};
         if self.closed {
             return Err(EBADF);
@@ -379,6 +397,7 @@ impl Udp {
         if owned_fds::contains(raw as i64) {
             return Err(EEXIST);
         }
+        claim(fd)?;
         // As on Unix: everything that can fail comes before ownership is taken.
         probe.set_nonblocking(true)?;
         probe.set_reuse_address(true)?;

@@ -365,6 +365,45 @@ fn open_refuses_a_descriptor_another_handle_owns_and_keeps_a_connected_socket_co
     assert_eq!(adopted.try_send(None, b"connected"), Ok(9));
 }
 
+#[cfg(unix)]
+#[test]
+fn open_checked_asks_its_claim_after_the_checks_and_a_refusal_leaves_the_descriptor_as_it_was() {
+    use std::os::fd::AsRawFd;
+    use uv_udp_core::error::EEXIST;
+    let std_socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let fd = std_socket.as_raw_fd();
+    // SAFETY: F_GETFL only reads the open descriptor's flags.
+    let flags = || unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    let before = flags();
+    assert_eq!(before & libc::O_NONBLOCK, 0);
+
+    let (mut refused, _) = handle(AF_UNSPEC);
+    let mut asked = None;
+    let outcome = refused.open_checked(fd, |claimed| {
+        asked = Some(claimed);
+        Err(EEXIST)
+    });
+    assert_eq!(outcome.map_err(|e| e.name), Err("EEXIST"));
+    assert_eq!(asked, Some(fd));
+    assert_eq!(flags(), before, "not made non-blocking");
+    assert_eq!(refused.fileno().map_err(|e| e.name), Err("EBADF"));
+    drop(refused);
+    assert!(
+        std_socket.local_addr().is_ok(),
+        "still open, still its owner's"
+    );
+
+    // A descriptor that fails a check never reaches the claim.
+    let (mut other, _) = handle(AF_UNSPEC);
+    let mut reached = false;
+    let outcome = other.open_checked(-1, |_| {
+        reached = true;
+        Ok(())
+    });
+    assert_eq!(outcome.map_err(|e| e.name), Err("EBADF"));
+    assert!(!reached);
+}
+
 #[test]
 fn a_socket_made_but_not_bound_reports_the_wildcard_and_stays_unbound_as_libuv() {
     let (mut v4, _) = handle(AF_INET);

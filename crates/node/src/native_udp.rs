@@ -158,10 +158,23 @@ impl NativeUdp {
         self.udp().bind(addr, flags).or_throw(env)
     }
 
-    /// Adopts a datagram socket by descriptor.
+    /// Adopts a datagram socket by descriptor. On the `'uv'` driver the
+    /// poll handle is made first: a descriptor the loop already watches for
+    /// another handle is `UV_EEXIST`, as in libuv.
     #[napi(catch_unwind)]
     pub fn open(&self, env: &Env, fd: i32) -> Result<()> {
-        self.udp().open(fd).or_throw(env)
+        let handle = &self.handle;
+        let adopted = match &handle.driver {
+            Driver::Uv(poll) => {
+                let adopted = self.udp().open_checked(fd, |fd| poll.claim(handle, fd));
+                if adopted.is_err() {
+                    poll.close();
+                }
+                adopted
+            }
+            Driver::Reactor(_) => self.udp().open(fd),
+        };
+        adopted.or_throw(env)
     }
 
     /// The bound address.

@@ -146,6 +146,18 @@ impl UvPoll {
     fn open(&self, handle: &Rc<Handle>) -> Result<(), UvError> {
         let fd = handle.udp.borrow().fileno()?;
         let fd = c_int::try_from(fd).map_err(|_| uv_udp_core::error::EBADF)?;
+        self.claim(handle, fd)
+    }
+
+    /// Makes the poll handle for `fd` now, as the handle is about to adopt
+    /// it (`open(fd)`): `UV_EEXIST` when the loop already watches `fd` for
+    /// another handle (a node:dgram socket's, say), as libuv's
+    /// `uv_udp_open` refuses it. Until the handle owns `fd`, a failed adopt
+    /// must [`UvPoll::close`] it.
+    pub(crate) fn claim(&self, handle: &Rc<Handle>, fd: c_int) -> Result<(), UvError> {
+        if !self.poll.get().is_null() {
+            return Err(uv_udp_core::error::EBUSY);
+        }
         // SAFETY: malloc of the size libuv reports for a uv_poll_t; checked for null.
         let poll = unsafe { libc::malloc(self.api.poll_size) };
         if poll.is_null() {
