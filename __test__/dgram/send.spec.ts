@@ -172,6 +172,29 @@ both('a lookup error goes to the callback, or is emitted as error without one', 
   t.is(args[0], failure)
 })
 
+// Node tests a lookup's error with `if (err)`: undefined (or any falsy
+// value) is success, for the bind, a send and a connect alike.
+both('a lookup option answering cb(undefined, ip) succeeds: bind, send and connect', async (t, dgram) => {
+  const rx = await receiver(t, dgram)
+  const lookup = (_host: string, _family: unknown, cb: (err: undefined, address: string, family: number) => void) =>
+    process.nextTick(cb, undefined, '127.0.0.1', 4)
+  const s = socket(t, dgram, { type: 'udp4', lookup: lookup as never })
+  const errors: unknown[] = []
+  s.on('error', (error) => errors.push(error))
+  s.bind(0, 'peer.example')
+  await listening(s)
+  const { callback, done } = sent()
+  s.send('to peer', rx.port, 'peer.example', callback)
+  t.deepEqual(await done, [null, 7])
+  s.send('no callback', rx.port, 'peer.example')
+  const connected = new Promise<unknown[]>((resolve) => s.connect(rx.port, 'peer.example', (...args: unknown[]) => resolve(args)))
+  t.deepEqual(await connected, [])
+  t.is(s.remoteAddress().port, rx.port)
+  await until(() => rx.got.length === 2, 3000, 'both datagrams')
+  t.deepEqual(rx.got.map((d) => d.text).sort(), ['no callback', 'to peer'])
+  t.deepEqual(errors, [])
+})
+
 both('an IPv6 destination on a udp4 socket is EINVAL, to the callback', async (t, dgram) => {
   const tx = socket(t, dgram)
   tx.bind(0, '127.0.0.1')

@@ -13,6 +13,10 @@ export declare class Resolver {
      * tick, so the caller may batch such sends on one tick instead.
      */
     literal(address: string | null | undefined): string | null;
-    /** Resolves `address` as Node's `lookup4` / `lookup6` do; `callback` runs later. */
+    /**
+     * Resolves `address` as Node's `lookup4` / `lookup6` do; `callback` runs
+     * later. Any falsy error (a `lookup` option that answers
+     * `cb(undefined, ip)`) is success, as Node tests `if (err)`.
+     */
     resolve(address: string | null | undefined, callback: LookupCallback): void;
 }

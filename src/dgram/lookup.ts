@@ -45,10 +45,14 @@ export class Resolver {
     return address
   }
 
-  /** Resolves `address` as Node's `lookup4` / `lookup6` do; `callback` runs later. */
+  /**
+   * Resolves `address` as Node's `lookup4` / `lookup6` do; `callback` runs
+   * later. Any falsy error (a `lookup` option that answers
+   * `cb(undefined, ip)`) is success, as Node tests `if (err)`.
+   */
   resolve(address: string | null | undefined, callback: LookupCallback): void {
     const host = address || this.#loopback
-    const done = (err: Error | null, ip: string) => callback(err, ip)
+    const done = (err: Error | null | undefined, ip: string) => callback(err || null, ip)
     if (this.#lookup !== null) this.#lookup(host, this.#family, done)
     else dns.lookup(host, this.#family, done)
   }
