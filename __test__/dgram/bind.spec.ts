@@ -12,6 +12,7 @@ import { bound, both, listening, nextEvent, shape, socket, thrown, until } from 
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const FD_FIXTURE = fileURLToPath(new URL('fixtures/bind-fd.cjs', import.meta.url))
+const BIND_PORT_FIXTURE = fileURLToPath(new URL('fixtures/bind-port-throws.cjs', import.meta.url))
 
 both('bind(port, address, callback): listening, then the callback, with the bound address', async (t, dgram) => {
   const s = socket(t, dgram)
@@ -247,6 +248,16 @@ both.skipUnless(uvBackend === 'uv', "'uv' driver only: the reactor cannot see No
   t.deepEqual(thrown(t, () => s.bind({ fd })), { name: 'Error', code: 'EEXIST', errno: -17, syscall: 'open', message: 'open EEXIST' })
   t.deepEqual(thrown(t, () => s.address()), { name: 'Error', code: 'EBADF', errno: -9, syscall: 'getsockname', message: 'getsockname EBADF' })
   t.is(owner.address().address, '127.0.0.1')
+})
+
+// Node's binding reads the port as a uint32 (ToNumber): a BigInt or a
+// Symbol throws from the bind's lookup callback, uncaught, and nothing binds.
+both('bind(port) with a BigInt or a Symbol port: TypeError uncaught from the lookup callback, no listening', (t, _dgram, impl) => {
+  for (const kind of ['bigint', 'symbol']) {
+    const out = execFileSync(process.execPath, [BIND_PORT_FIXTURE, impl.name, kind], { cwd: REPO, encoding: 'utf8', timeout: 10_000 })
+    const name = kind === 'bigint' ? 'BigInt' : 'Symbol'
+    t.deepEqual(JSON.parse(out), { uncaught: `TypeError: Cannot convert a ${name} value to a number`, listening: false }, kind)
+  }
 })
 
 both('bind after close throws ERR_SOCKET_DGRAM_NOT_RUNNING', (t, dgram) => {

@@ -367,3 +367,51 @@ both('a send dropped with a failed bind stays dropped when the socket binds agai
   await sleep(50)
   t.deepEqual(first.got.map((d) => d.text), ['sent'])
 })
+
+// Node's fixBufferList reads the list's length once: a part's getter that
+// grows the list adds nothing to the datagram, one that shrinks it leaves
+// an undefined part, ERR_INVALID_ARG_TYPE thrown by send() itself, bound
+// or not (on an unbound socket the send would otherwise wait for the bind).
+both('a list is read as Node reads it: its length once, a part that becomes undefined throws at once', async (t, dgram) => {
+  const rx = await receiver(t, dgram)
+  for (const bindFirst of [true, false]) {
+    const tx = socket(t, dgram)
+    if (bindFirst) await listening(tx.bind(0, '127.0.0.1'))
+    const growing = ['a']
+    Object.defineProperty(growing, 0, { get: () => (growing.push('zz'), 'a'), enumerable: true })
+    const { callback, done } = sent()
+    tx.send(growing, rx.port, '127.0.0.1', callback)
+    t.deepEqual(await done, [null, 1], `growing, bound first: ${bindFirst}`)
+    const shrinking = ['a', 'b', 'c']
+    Object.defineProperty(shrinking, 0, { get: () => ((shrinking.length = 1), 'a'), enumerable: true, configurable: true })
+    t.like(thrown(t, () => tx.send(shrinking, rx.port, '127.0.0.1')), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }, `shrinking, bound first: ${bindFirst}`)
+  }
+  await until(() => rx.got.length === 2, 3000, 'the two datagrams of the growing lists')
+  t.deepEqual(rx.got.map((d) => d.text), ['a', 'a'])
+  await sleep(50)
+  t.is(rx.got.length, 2)
+})
+
+// The list holds views of its parts' memory; a part detached after send()
+// returned (before the send's tick) reads as 0 bytes when it is sent.
+both('a list part detached after send() returned is sent as 0 bytes', async (t, dgram) => {
+  const rx = await receiver(t, dgram)
+  const tx = socket(t, dgram)
+  await listening(tx.bind(0, '127.0.0.1'))
+  const part = new Uint8Array([65, 66])
+  const { callback, done } = sent()
+  tx.send([part, 'x'], rx.port, '127.0.0.1', callback)
+  structuredClone(part.buffer, { transfer: [part.buffer] })
+  t.deepEqual(await done, [null, 1])
+  await until(() => rx.got.length === 1, 3000, 'the datagram')
+  t.is(rx.got[0].text, 'x')
+})
+
+// Node converts offset and length with `x >>> 0`: a BigInt throws V8's TypeError.
+both('an offset or length that is a BigInt throws TypeError (no code)', (t, dgram) => {
+  const tx = socket(t, dgram)
+  for (const [offset, length] of [[1n, 2], [1, 2n]]) {
+    const error = thrown(t, () => tx.send(Buffer.from('abcd'), offset as unknown as number, length as unknown as number, 1234, '127.0.0.1'))
+    t.deepEqual(error, { name: 'TypeError', message: 'Cannot mix BigInt and other types, use explicit conversions' })
+  }
+})

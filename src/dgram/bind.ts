@@ -75,8 +75,11 @@ export function bindFlags(reuseAddr: boolean, ipv6Only: boolean, reusePort: bool
  */
 export function bindHandle(udp: UDP, family: 4 | 6, ip: string, port: unknown, flags: number): number {
   if (familyOf(ip) !== family) return errno.UV_EINVAL
+  // Node's binding reads `port || 0` as a uint32: ToNumber, which throws
+  // (a BigInt, a Symbol) out of bind's lookup callback, as there.
+  const number = (+((port as number) || 0) >>> 0) & 0xffff
   try {
-    udp.bind([ip, (Number(port) >>> 0) & 0xffff], flags)
+    udp.bind([ip, number], flags)
     return 0
   } catch (error) {
     return codeOf(error)

@@ -18,5 +18,11 @@ export declare function sendable(view: Uint8Array): Uint8Array;
 export declare function toData(buffer: unknown): Uint8Array | Uint8Array[];
 /** Bytes of a datagram: what a successful send reports. */
 export declare function dataLength(data: Uint8Array | readonly Uint8Array[]): number;
+/**
+ * The parts of a list as they are sent: a part whose buffer was detached
+ * after `send()` returned is 0 bytes, as node:dgram reads it when it
+ * sends (the handle refuses a detached view, and `Buffer.concat` throws).
+ */
+export declare function sendableParts(parts: readonly Uint8Array[]): Uint8Array[];
 /** One buffer of the datagram, for the synchronous sends (a list is copied into one). */
 export declare function joinData(data: Uint8Array | Uint8Array[]): Uint8Array;

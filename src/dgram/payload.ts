@@ -14,8 +14,9 @@ export function sliceBuffer(buffer: unknown, offset: unknown, length: unknown): 
   if (typeof buffer === 'string') view = Buffer.from(buffer)
   else if (!ArrayBuffer.isView(buffer)) throw invalidArgType('buffer', EXPECTED, buffer)
   else view = buffer
-  const start = Number(offset) >>> 0
-  const count = Number(length) >>> 0
+  // `x >>> 0` as Node writes it: a BigInt throws V8's TypeError.
+  const start = (offset as number) >>> 0
+  const count = (length as number) >>> 0
   if (start > view.byteLength) throw bufferOutOfBounds('offset')
   if (start + count > view.byteLength) throw bufferOutOfBounds('length')
   return new Uint8Array(view.buffer, view.byteOffset + start, count)
@@ -47,9 +48,13 @@ export function toData(buffer: unknown): Uint8Array | Uint8Array[] {
     if (!ArrayBuffer.isView(buffer)) throw invalidArgType('buffer', EXPECTED, buffer)
     return bytesOf(buffer)
   }
-  if (buffer.length === 0) return [Buffer.alloc(0)]
-  const parts = new Array<Uint8Array>(buffer.length)
-  for (let i = 0; i < buffer.length; i++) {
+  // The length read once, as Node's fixBufferList reads it: a part's
+  // getter that grows the list adds nothing, one that shrinks it leaves an
+  // undefined part, which throws here.
+  const length = buffer.length
+  if (length === 0) return [Buffer.alloc(0)]
+  const parts = new Array<Uint8Array>(length)
+  for (let i = 0; i < length; i++) {
     const part: unknown = buffer[i]
     if (typeof part === 'string') parts[i] = Buffer.from(part)
     // A view of each part, as Node's fixBufferList makes (a detached one
@@ -68,7 +73,17 @@ export function dataLength(data: Uint8Array | readonly Uint8Array[]): number {
   return total
 }
 
+/**
+ * The parts of a list as they are sent: a part whose buffer was detached
+ * after `send()` returned is 0 bytes, as node:dgram reads it when it
+ * sends (the handle refuses a detached view, and `Buffer.concat` throws).
+ */
+export function sendableParts(parts: readonly Uint8Array[]): Uint8Array[] {
+  return parts.map(sendable)
+}
+
 /** One buffer of the datagram, for the synchronous sends (a list is copied into one). */
 export function joinData(data: Uint8Array | Uint8Array[]): Uint8Array {
-  return Array.isArray(data) ? (data.length === 1 ? data[0] : Buffer.concat(data)) : data
+  if (!Array.isArray(data)) return data
+  return data.length === 1 ? sendable(data[0]) : Buffer.concat(sendableParts(data))
 }

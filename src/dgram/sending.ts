@@ -20,7 +20,7 @@ import { AwaitingSends } from './awaiting-sends'
 import { familyOf } from './bind'
 import { codeOf, exceptionWithHostPort, socketIsConnected } from './errors'
 import type { Resolver } from './lookup'
-import { type SendPayload, dataLength, joinData, sendable, toData } from './payload'
+import { type SendPayload, dataLength, joinData, sendable, sendableParts, toData } from './payload'
 import type { SendArguments, SendCallback } from './send-arguments'
 import { handles } from './socket-handles'
 import { validatePort, validateString } from './validate'
@@ -226,7 +226,7 @@ export class Sender {
       }
     }
     try {
-      udp.send(destination, Array.isArray(data) ? data : sendable(data), this.#onSent)
+      udp.send(destination, Array.isArray(data) ? sendableParts(data) : sendable(data), this.#onSent)
     } catch (error) {
       // Only a callback hears of a refused send (as in node:dgram), and
       // codeOf, which rethrows an error without an errno, runs only then.

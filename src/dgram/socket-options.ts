@@ -73,7 +73,8 @@ export function setSourceMembership(udp: UDP, syscall: string, source: unknown, 
 
 /** SO_RCVBUF (`receive`) or SO_SNDBUF: sets `size`, or reads it when 0; `handle()` is the running handle. */
 export function bufferSize(size: unknown, receive: boolean, handle: () => UDP): number {
-  if (typeof size !== 'number' || size >>> 0 !== size) throw socketBadBufferSize()
+  // Node's test, as written: a BigInt throws V8's TypeError, an object's valueOf runs.
+  if ((size as number) >>> 0 !== size) throw socketBadBufferSize()
   const udp = handle()
   try {
     if (receive) {
