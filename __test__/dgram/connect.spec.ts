@@ -1,5 +1,5 @@
 /** connect / disconnect / remoteAddress, sends on a connected socket, connect errors. */
-import { both, listening, nextEvent, receiver, shape, sleep, socket, thrown, until } from './support.js'
+import { bound, both, listening, nextEvent, receiver, shape, sleep, socket, thrown, until } from './support.js'
 
 both('connect(port, address, callback): binds first, then connect; remoteAddress is the peer', async (t, dgram) => {
   const rx = await receiver(t, dgram)
@@ -155,4 +155,25 @@ both('a connected socket only hears its peer', async (t, dgram) => {
   await until(() => got.length >= 1, 3000, "the peer's datagram")
   await sleep(30)
   t.deepEqual(got, ['peer'])
+})
+
+// Node hands any truthy callback to once('connect', ...), after it marked
+// the socket connecting: one that is no function throws there, nothing
+// connects, and the socket stays connecting.
+both('connect(port, address, 5) on a bound socket throws ERR_INVALID_ARG_TYPE; nothing connects, the socket stays connecting', async (t, dgram) => {
+  const s = await bound(t, dgram)
+  const error = thrown(t, () => s.connect(9, '127.0.0.1', 5 as unknown as () => void))
+  t.like(error, { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: 'The "listener" argument must be of type function. Received type number (5)' })
+  await sleep(50)
+  t.like(thrown(t, () => s.remoteAddress()), { code: 'ERR_SOCKET_DGRAM_NOT_CONNECTED' })
+  t.like(thrown(t, () => s.connect(9, '127.0.0.1')), { code: 'ERR_SOCKET_DGRAM_IS_CONNECTED' })
+})
+
+// Node marks the socket connecting before its implicit bind, which throws
+// on a closed socket: a second connect() finds it connecting.
+both('connect() on a closed socket never bound: ERR_SOCKET_DGRAM_NOT_RUNNING, then ERR_SOCKET_DGRAM_IS_CONNECTED', (t, dgram) => {
+  const s = dgram.createSocket('udp4')
+  s.close()
+  t.like(thrown(t, () => s.connect(9, '127.0.0.1')), { code: 'ERR_SOCKET_DGRAM_NOT_RUNNING' })
+  t.like(thrown(t, () => s.connect(9, '127.0.0.1')), { code: 'ERR_SOCKET_DGRAM_IS_CONNECTED' })
 })

@@ -1,11 +1,15 @@
 import type { UDP } from '../udp';
 /** `connect`'s callback: called once connected, or with the error. */
 export type ConnectCallback = (error?: Error) => void;
-/** `connect(port, address?, callback?)` or `connect(port, callback)`, checked as Node checks them. */
+/**
+ * `connect(port, address?, callback?)` or `connect(port, callback)`, checked
+ * as Node checks them. The callback is as given: Node hands any truthy one
+ * to `once('connect', ...)`, which throws when it is no function.
+ */
 export declare function connectArguments(port: unknown, address: unknown, callback: unknown): {
     port: number;
     address: string;
-    callback: ConnectCallback | undefined;
+    callback: unknown;
 };
 /** Connects `udp` to `ip` (the lookup's answer for `address`) unless the lookup failed; returns the error, if any. */
 export declare function connectHandle(udp: UDP, family: 4 | 6, ex: Error | null, ip: string, address: string, port: number): Error | null;

@@ -15,8 +15,12 @@ import { validatePort, validateString } from './validate'
 /** `connect`'s callback: called once connected, or with the error. */
 export type ConnectCallback = (error?: Error) => void
 
-/** `connect(port, address?, callback?)` or `connect(port, callback)`, checked as Node checks them. */
-export function connectArguments(port: unknown, address: unknown, callback: unknown): { port: number; address: string; callback: ConnectCallback | undefined } {
+/**
+ * `connect(port, address?, callback?)` or `connect(port, callback)`, checked
+ * as Node checks them. The callback is as given: Node hands any truthy one
+ * to `once('connect', ...)`, which throws when it is no function.
+ */
+export function connectArguments(port: unknown, address: unknown, callback: unknown): { port: number; address: string; callback: unknown } {
   const checkedPort = validatePort(port, 'Port', false)
   let host: unknown = address
   let cb: unknown = callback
@@ -27,7 +31,7 @@ export function connectArguments(port: unknown, address: unknown, callback: unkn
     host = ''
   }
   validateString(host, 'address')
-  return { port: checkedPort, address: host, callback: typeof cb === 'function' ? (cb as ConnectCallback) : undefined }
+  return { port: checkedPort, address: host, callback: cb }
 }
 
 /** Connects `udp` to `ip` (the lookup's answer for `address`) unless the lookup failed; returns the error, if any. */

@@ -203,10 +203,13 @@ export class Socket extends EventEmitter {
   connect(port: unknown, address?: unknown, callback?: unknown): void {
     const target = connectArguments(port, address, callback)
     if (this.#connectState !== DISCONNECTED) throw socketIsConnected()
-    // Node reads its null handle here (a TypeError) and stays connecting;
-    // the error it would have given, and nothing left half done.
-    this.#running()
+    // Closed after its bind: Node reads its null handle here (a TypeError)
+    // and stays connecting; the error it would have given, and nothing
+    // left half done (README, differences).
+    if (this.#bindState === BOUND) this.#running()
     this.#connectState = CONNECTING
+    // As Node: unbound, it binds first (closed, that bind throws
+    // ERR_SOCKET_DGRAM_NOT_RUNNING, and the socket stays connecting).
     if (this.#bindState === UNBOUND) this.bind({ port: 0, exclusive: true })
     if (this.#bindState !== BOUND) {
       this.#queue.push(() => this.#connect(target.port, target.address, target.callback))
@@ -215,8 +218,12 @@ export class Socket extends EventEmitter {
     this.#connect(target.port, target.address, target.callback)
   }
 
-  #connect(port: number, address: string, callback: ConnectCallback | undefined): void {
-    if (callback) this.once('connect', callback)
+  #connect(port: number, address: string, given: unknown): void {
+    // As Node: any truthy callback becomes a 'connect' listener (once()
+    // throws ERR_INVALID_ARG_TYPE for one that is no function, and the
+    // socket stays connecting).
+    if (given) this.once('connect', given as ConnectCallback)
+    const callback = given ? (given as ConnectCallback) : undefined
     // Sends waiting for their tick go before the connect takes effect, later ones after.
     this.#sender.barrier()
     this.#resolver.resolve(address, (ex, ip) => {
