@@ -73,6 +73,30 @@ both('Symbol.asyncDispose closes and resolves on close; a second dispose resolve
   t.like(thrown(t, () => s.address()), { code: 'ERR_SOCKET_DGRAM_NOT_RUNNING' })
 })
 
+// Node's is an anonymous async function awaiting the close: it settles one
+// microtask after the 'close' event's first, and reads as an AsyncFunction named ''.
+both('Symbol.asyncDispose is an anonymous async function, settling on the same microtask as Node\'s', async (t, dgram) => {
+  const s = dgram.createSocket('udp4') as ReturnType<typeof dgram.createSocket> & { [Symbol.asyncDispose](): Promise<void> }
+  const dispose = s[Symbol.asyncDispose]
+  t.is(dispose.constructor.name, 'AsyncFunction')
+  t.is(dispose.name, '')
+  await listening(s.bind(0, '127.0.0.1'))
+  const order: string[] = []
+  const settled = s[Symbol.asyncDispose]().then(() => order.push('disposed'))
+  s.once('close', () => {
+    // Microtasks counted from the 'close' event on.
+    let tick = 0
+    const next = (): void => {
+      order.push(`microtask ${tick}`)
+      if (++tick < 4) queueMicrotask(next)
+    }
+    queueMicrotask(next)
+  })
+  await settled
+  await new Promise((resolve) => setImmediate(resolve))
+  t.deepEqual(order, ['microtask 0', 'disposed', 'microtask 1', 'microtask 2', 'microtask 3'])
+})
+
 both('ref and unref return the socket', (t, dgram) => {
   const s = socket(t, dgram)
   t.is(s.unref(), s)

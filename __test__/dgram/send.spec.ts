@@ -415,3 +415,18 @@ both('an offset or length that is a BigInt throws TypeError (no code)', (t, dgra
     t.deepEqual(error, { name: 'TypeError', message: 'Cannot mix BigInt and other types, use explicit conversions' })
   }
 })
+
+// Node's legacy sendto: offset, length and port must be numbers, the
+// address a string (ERR_INVALID_ARG_TYPE), then it is send().
+both('sendto(buffer, offset, length, port, address, callback): its arguments checked, then sent', async (t, dgram) => {
+  const rx = await receiver(t, dgram)
+  const tx = socket(t, dgram) as ReturnType<typeof dgram.createSocket> & { sendto(...args: unknown[]): void }
+  t.like(thrown(t, () => tx.sendto(Buffer.from('abc'), 0, 3, String(rx.port), '127.0.0.1')), { code: 'ERR_INVALID_ARG_TYPE', message: `The "port" argument must be of type number. Received type string ('${rx.port}')` })
+  t.like(thrown(t, () => tx.sendto(Buffer.from('abc'), '0', 3, rx.port, '127.0.0.1')), { code: 'ERR_INVALID_ARG_TYPE', message: `The "offset" argument must be of type number. Received type string ('0')` })
+  t.like(thrown(t, () => tx.sendto(Buffer.from('abc'), 0, 3, rx.port)), { code: 'ERR_INVALID_ARG_TYPE', message: 'The "address" argument must be of type string. Received undefined' })
+  const { callback, done } = sent()
+  tx.sendto(Buffer.from('abcdef'), 1, 3, rx.port, '127.0.0.1', callback)
+  t.deepEqual(await done, [null, 3])
+  await until(() => rx.got.length === 1, 3000, 'the datagram')
+  t.is(rx.got[0].text, 'bcd')
+})

@@ -33,3 +33,11 @@ export declare function copyMethods(target: {
 }, methods: {
     prototype: object;
 }): void;
+/**
+ * Makes the methods of `target.prototype` enumerable, as Node's are (it
+ * assigns them to its prototype; a class defines them non-enumerable), so
+ * that `for...in` and `Object.keys(Socket.prototype)` list them as there.
+ */
+export declare function enumerableMethods(target: {
+    prototype: object;
+}): void;

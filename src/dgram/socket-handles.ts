@@ -39,3 +39,15 @@ export function copyMethods(target: { prototype: object }, methods: { prototype:
     if (key !== 'constructor') Object.defineProperty(target.prototype, key, Object.getOwnPropertyDescriptor(methods.prototype, key) as PropertyDescriptor)
   }
 }
+
+/**
+ * Makes the methods of `target.prototype` enumerable, as Node's are (it
+ * assigns them to its prototype; a class defines them non-enumerable), so
+ * that `for...in` and `Object.keys(Socket.prototype)` list them as there.
+ */
+export function enumerableMethods(target: { prototype: object }): void {
+  for (const key of Reflect.ownKeys(target.prototype)) {
+    const descriptor = Reflect.getOwnPropertyDescriptor(target.prototype, key)
+    if (key !== 'constructor' && typeof descriptor?.value === 'function') Object.defineProperty(target.prototype, key, { enumerable: true })
+  }
+}

@@ -72,6 +72,12 @@ export declare class Socket extends EventEmitter {
     /** Undoes `connect`; `ERR_SOCKET_DGRAM_NOT_CONNECTED` when not connected. */
     disconnect(): void;
     /**
+     * Node's legacy `sendto(buffer, offset, length, port, address, callback)`
+     * (undocumented, kept by Node): its arguments checked as there, then `send`.
+     * @deprecated Use `send`.
+     */
+    sendto(buffer: SendData, offset: number, length: number, port: number, address: string, callback?: SendCallback): void;
+    /**
      * Sends one datagram: a string, a `Buffer`, TypedArray or DataView (from
      * `offset`, `length` bytes), or a list of them gathered into one. Host
      * names are resolved first. An unbound socket binds to a random port.
@@ -85,6 +91,11 @@ export declare class Socket extends EventEmitter {
     send(msg: SendData, offset: number, length: number, callback?: SendCallback): void;
     /** Closes the socket; `'close'` (and `callback`) on the next tick. Sends not yet made are dropped. */
     close(callback?: () => void): this;
-    /** Closes the socket; resolves on `'close'` (`await using socket = createSocket('udp4')`). */
+    /**
+     * Closes the socket; resolves on `'close'` (`await using socket =
+     * createSocket('udp4')`). An async function awaiting the close, as
+     * Node's, so that it settles on the same microtask (and, as Node's,
+     * its name is empty: see the static block below).
+     */
     [Symbol.asyncDispose](): Promise<void>;
 }

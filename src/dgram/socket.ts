@@ -26,8 +26,9 @@ import type { SendPayload, SendData } from './payload'
 import { type SendArguments, type SendCallback, sendArguments } from './send-arguments'
 import { ImmediateSendMethods, Sender } from './sending'
 import { type SocketOptions, type SocketType, checkOptions, closeOnAbort } from './options'
-import { copyMethods, reachHandles } from './socket-handles'
+import { copyMethods, enumerableMethods, reachHandles } from './socket-handles'
 import { SocketOptionMethods, bufferSize } from './socket-options'
+import { validateNumber, validateString } from './validate'
 
 export type { BindOptions } from './bind'
 export type { SendCallback } from './send-arguments'
@@ -146,13 +147,15 @@ export class Socket extends EventEmitter {
   bind(port?: number, callback?: () => void): this
   bind(callback?: () => void): this
   bind(options: BindOptions, callback?: () => void): this
-  bind(...args: unknown[]): this {
+  // Two named parameters, as Node's `bind(port_, address_ /* , callback */)`
+  // (its `length`); the callback is the last argument given.
+  bind(port_?: unknown, address_?: unknown, ...rest: unknown[]): this {
     this.#healthCheck()
     if (this.#bindState !== UNBOUND) throw socketAlreadyBound()
     this.#bindState = BINDING
-    const cb: unknown = args[args.length - 1]
+    const cb: unknown = rest.length > 0 ? rest[rest.length - 1] : arguments.length === 2 ? address_ : arguments.length === 1 ? port_ : undefined
     if (typeof cb === 'function') onceListening(this, cb as () => void)
-    const target = bindTarget(args[0], args[1], this.type)
+    const target = bindTarget(port_, address_, this.type)
     if (target.fd !== undefined) {
       openHandle(this.#udp as UDP, target.fd)
       this.#startListening()
@@ -250,6 +253,19 @@ export class Socket extends EventEmitter {
   // ---- sending --------------------------------------------------------------
 
   /**
+   * Node's legacy `sendto(buffer, offset, length, port, address, callback)`
+   * (undocumented, kept by Node): its arguments checked as there, then `send`.
+   * @deprecated Use `send`.
+   */
+  sendto(buffer: SendData, offset: number, length: number, port: number, address: string, callback?: SendCallback): void {
+    validateNumber(offset, 'offset')
+    validateNumber(length, 'length')
+    validateNumber(port, 'port')
+    validateString(address, 'address')
+    this.send(buffer, offset, length, port, address, callback)
+  }
+
+  /**
    * Sends one datagram: a string, a `Buffer`, TypedArray or DataView (from
    * `offset`, `length` bytes), or a list of them gathered into one. Host
    * names are resolved first. An unbound socket binds to a random port.
@@ -314,10 +330,15 @@ export class Socket extends EventEmitter {
     return this
   }
 
-  /** Closes the socket; resolves on `'close'` (`await using socket = createSocket('udp4')`). */
-  [Symbol.asyncDispose](): Promise<void> {
-    if (this.#udp === null) return Promise.resolve()
-    return new Promise((resolve) => {
+  /**
+   * Closes the socket; resolves on `'close'` (`await using socket =
+   * createSocket('udp4')`). An async function awaiting the close, as
+   * Node's, so that it settles on the same microtask (and, as Node's,
+   * its name is empty: see the static block below).
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#udp === null) return
+    await new Promise<void>((resolve) => {
       this.close(() => resolve())
     })
   }
@@ -329,6 +350,8 @@ export class Socket extends EventEmitter {
   }
 
   static {
+    // Node assigns an anonymous async function to the prototype.
+    Object.defineProperty(Socket.prototype[Symbol.asyncDispose], 'name', { value: '' })
     reachHandles({
       running: (socket) => (socket as Socket).#running(),
       handle: (socket) => (socket as Socket).#handle,
@@ -359,3 +382,4 @@ export class Socket extends EventEmitter {
 
 copyMethods(Socket, SocketOptionMethods)
 copyMethods(Socket, ImmediateSendMethods)
+enumerableMethods(Socket)
