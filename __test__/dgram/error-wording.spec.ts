@@ -7,6 +7,7 @@
 import test from 'ava'
 
 import { createRequire } from 'node:module'
+import { inspect } from 'node:util'
 
 import { IMPLEMENTATIONS, shape, uvDgram } from './support.js'
 
@@ -142,4 +143,22 @@ test("uv-udp/dgram's trySend and sendMany: an address that is not an IP literal 
   const expected = { name: 'Error', message: 'send EINVAL ::1%:9', code: 'EINVAL', errno: -22, syscall: 'send', address: '::1%', port: 9 }
   t.deepEqual(error(() => s.trySend('x', 9, '::1%')), expected)
   t.deepEqual(error(() => s.sendMany([['x', 9, '::1%']])), expected)
+})
+
+// Node writes `Name [CODE]` into its errors' stack header, which is what an
+// uncaught error's report, console.log and util.inspect show.
+test("errors thrown by calls read as node:dgram's in their stack's first line and in util.inspect's", (t) => {
+  const firstLines = (call: () => unknown): [string, string] | null => {
+    try {
+      call()
+    } catch (e) {
+      return [String((e as Error).stack).split('\n')[0], inspect(e).split('\n')[0]]
+    }
+    return null
+  }
+  for (const [what, call] of THROWING) {
+    const [node, uv] = IMPLEMENTATIONS.map((impl) => firstLines(() => call(impl.dgram)))
+    t.not(node, null, what)
+    t.deepEqual(uv, node, what)
+  }
 })

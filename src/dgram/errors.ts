@@ -16,8 +16,24 @@ export interface NodeError extends Error {
 
 type ErrorBase = ErrorConstructor | TypeErrorConstructor | RangeErrorConstructor
 
+/**
+ * Writes `Name [CODE]` into the error's stack header, as Node's own errors
+ * read there (and so in an uncaught error's report, `console.log` and
+ * `util.inspect`): V8 formats the stack when it is first read, with the
+ * name of that moment (Node's addCodeToName). Then the name is the
+ * class's again, or `name` as an own property.
+ */
+function addCodeToName(error: Error, name: string, code: string, ownName: boolean): void {
+  error.name = `${name} [${code}]`
+  // Read for its side effect: the stack is formatted now, with that name.
+  void error.stack
+  if (ownName) Object.defineProperty(error, 'name', { value: name, enumerable: false, writable: true, configurable: true })
+  else delete (error as { name?: string }).name
+}
+
 function nodeError(Base: ErrorBase, code: string, message: string): NodeError {
   const error = new Base(message) as Error & { code: string }
+  addCodeToName(error, Base.name, code, false)
   error.code = code
   Object.defineProperty(error, 'toString', {
     value(this: Error) {
@@ -200,9 +216,9 @@ export function socketBufferSize(err: number, syscall: string): NodeError & { in
   const error = new Error(
     `Could not get or set buffer size: ${syscall} returned ${context.code} (${context.message})`,
   ) as Error & { code: string; info: BufferSizeContext; errno: number; syscall: string }
+  addCodeToName(error, 'SystemError', 'ERR_SOCKET_BUFFER_SIZE', true)
   error.code = 'ERR_SOCKET_BUFFER_SIZE'
   Object.defineProperties(error, {
-    name: { value: 'SystemError', enumerable: false, writable: true, configurable: true },
     info: { value: context, enumerable: true, configurable: true, writable: false },
     errno: {
       get: () => context.errno,
