@@ -430,3 +430,18 @@ both('sendto(buffer, offset, length, port, address, callback): its arguments che
   await until(() => rx.got.length === 1, 3000, 'the datagram')
   t.is(rx.got[0].text, 'bcd')
 })
+
+// validatePort lets a string that reads as 0 through ('0' is not 0), and
+// Node hands its handle the address only `if (port)`: the send goes as if
+// connected, EDESTADDRREQ on a socket that is not.
+both("send(msg, '0' | '-0' | '0.0', address, callback) on an unconnected socket: EDESTADDRREQ to the callback", async (t, dgram) => {
+  const tx = socket(t, dgram)
+  await listening(tx.bind(0, '127.0.0.1'))
+  for (const port of ['0', '-0', '0.0']) {
+    const { callback, done } = sent()
+    tx.send('x', port as unknown as number, '127.0.0.1', callback)
+    const [error, bytes] = await done
+    t.deepEqual(shape(error), { name: 'Error', message: 'send EDESTADDRREQ 127.0.0.1', code: 'EDESTADDRREQ', errno: -89, syscall: 'send', address: '127.0.0.1' }, port)
+    t.is(bytes, undefined)
+  }
+})

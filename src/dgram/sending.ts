@@ -167,7 +167,7 @@ export class Sender {
     const batch: [Address4 | Address6, Uint8Array][] = []
     for (const send of sends) {
       const { ip, data } = send
-      if (ip === null || Array.isArray(data)) break
+      if (ip === null || send.port === 0 || Array.isArray(data)) break
       const destination = this.#destination(ip, send.port)
       if (destination === null) break
       batch.push([destination, sendable(data)])
@@ -197,7 +197,10 @@ export class Sender {
     if (udp === null) return
     const { ip, data } = send
     let destination: Address4 | Address6 | null = null
-    if (ip !== null) {
+    // Node gives its handle the address only `if (port)`: port 0 (a '0'
+    // that validatePort let through) sends as if connected, EDESTADDRREQ
+    // on a socket that is not.
+    if (ip !== null && send.port !== 0) {
       destination = this.#destination(ip, send.port)
       if (destination === null) {
         if (callback) callBackSoon(send, exceptionWithHostPort(errno.UV_EINVAL, 'send', send.address, send.port))
