@@ -442,6 +442,6 @@ both("send(msg, '0' | '-0' | '0.0', address, callback) on an unconnected socket:
     tx.send('x', port as unknown as number, '127.0.0.1', callback)
     const [error, bytes] = await done
     t.deepEqual(shape(error), { name: 'Error', message: 'send EDESTADDRREQ 127.0.0.1', code: 'EDESTADDRREQ', errno: -89, syscall: 'send', address: '127.0.0.1' }, port)
-    t.is(bytes, undefined)
+    t.is(bytes as number | undefined, undefined)
   }
 })
