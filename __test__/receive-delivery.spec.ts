@@ -14,6 +14,7 @@ import { type Loop, backend } from '../index.js'
 import { HELD_BYTES, HELD_DATAGRAMS } from '../src/delivery.js'
 import { ReceiveDelivery } from '../src/receive-delivery.js'
 import { until } from './support/handles.js'
+import { detach } from './support/detach.js'
 
 const reactor = backend === 'reactor'
 
@@ -379,7 +380,7 @@ test.serial("after a callback detached its read's memory, the next read is deliv
     if (calls.length === 1) {
       const data = args[3] as Buffer
       const memory = data.buffer as ArrayBuffer
-      structuredClone(memory, { transfer: [memory] })
+      detach(memory)
     }
   }, false)
   deliverRead(delivery, read(6, [1, 1, 1]))

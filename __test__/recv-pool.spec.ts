@@ -10,6 +10,7 @@ import test from 'ava'
 import { Loop, UDP } from '../index.js'
 
 import { handle, until } from './support/handles.js'
+import { detach } from './support/detach.js'
 
 const deadline = 10_000
 
@@ -73,7 +74,7 @@ test('a callback that detaches its datagram\'s memory loses only the rest of tha
     got.push(text)
     if (text === 'detach') {
       const memory = data.buffer as ArrayBuffer
-      structuredClone(memory, { transfer: [memory] })
+      detach(memory)
       detached = data.byteLength === 0
     }
   })
@@ -116,4 +117,39 @@ test('a handle closed while its pool is in use leaves delivered payloads readabl
     kept.map(String),
     Array.from({ length: 10 }, (_, i) => `p${i}`),
   )
+})
+
+// Received payloads share memory (on 'uv' the pool of several reads, on
+// the reactor a batch's), marked untransferable as Node marks its own
+// Buffer pool: transferring data.buffer (postMessage, structuredClone)
+// copies it on Node 20 and throws DataCloneError from Node 22 on, so no
+// Buffer delivered before, kept by the program, loses its bytes.
+test('a received Buffer\'s memory is untransferable: a transfer copies it (Node 20) or throws DataCloneError (22+); every kept Buffer keeps its bytes', async (t) => {
+  const loop = Loop.default_loop()
+  const rx = handle(t, loop)
+  rx.bind(['127.0.0.1', 0])
+  const tx = handle(t, loop)
+  const kept: Buffer[] = []
+  const outcome: string[] = []
+  rx.start_recv((_udp, _peer, _flags, data) => {
+    if (data === null) return
+    kept.push(data)
+    if (kept.length === 3) {
+      const memory = data.buffer as ArrayBuffer
+      try {
+        const copy = structuredClone(memory, { transfer: [memory] })
+        outcome.push(memory.byteLength > 0 ? 'copied' : 'moved', new Uint8Array(copy, data.byteOffset, data.byteLength).toString() === new Uint8Array(Buffer.from('third')).toString() ? 'with its bytes' : 'without them')
+      } catch (error) {
+        outcome.push((error as Error).name)
+      }
+    }
+  })
+  // Three reads apart in time (on 'uv' all three in one pool).
+  for (const text of ['first', 'second', 'third', 'fourth']) {
+    tx.send(rx.getsockname(), Buffer.from(text))
+    await until(() => kept.length > 0 && kept.at(-1)?.toString() === text, 3000, text)
+  }
+  const major = Number(process.versions.node.split('.')[0])
+  t.deepEqual(outcome, major >= 22 ? ['DataCloneError'] : ['copied', 'with its bytes'])
+  t.deepEqual(kept.map(String), ['first', 'second', 'third', 'fourth'])
 })

@@ -25,6 +25,7 @@ import { RECEIVED, RECV_ERROR, SENDS_DONE } from './hot-exports'
 import type { Loop } from './loop'
 import { runCallback } from './run-callback'
 import type { FlushingHandle } from './send-completions'
+import { untransferable } from './untransferable'
 
 /** The receive callback, for a handle of type `H`. */
 export type DeliveryCallback<H> = (
@@ -130,6 +131,9 @@ export class ReceiveDelivery<H extends FlushingHandle> {
   ): void {
     if (this.#closed) return
     if (kind === RECEIVED && memory !== null && peers !== null && headers != null) {
+      // A fresh ArrayBuffer starts at offset 0 (a new receive pool, a
+      // read's own memory, a reactor batch): marked once, when it comes.
+      if (offset === 0) untransferable(memory)
       this.#loop._flushSends()
       const batch = this.#batches.make(memory, offset, size, count, peers, locals, headers)
       // The tuples a callback sees are frozen; a sink's are not (see

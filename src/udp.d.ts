@@ -92,7 +92,13 @@ export declare class UDP {
     get send_queue_size(): number;
     /** Sends whose callback has not run (libuv's `send_queue_count`); readable after close. */
     get send_queue_count(): number;
-    /** Datagrams uv-udp dropped: JS fell behind its bounded receive queue, or a callback detached the memory of their read before they were delivered. */
+    /**
+     * Datagrams uv-udp dropped: JS fell behind its bounded receive queue, or
+     * a callback detached the memory of their read before they were
+     * delivered (native code, or Node 22's `data.buffer.transfer()`; the
+     * memory is untransferable, so `postMessage` and `structuredClone` copy
+     * it or refuse).
+     */
     get recv_dropped(): number;
     /** `AF_INET` or `AF_INET6`. */
     get family(): number;

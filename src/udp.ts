@@ -297,7 +297,13 @@ export class UDP {
     return this.#native.sendQueueCount() + this.#completions.takenCount
   }
 
-  /** Datagrams uv-udp dropped: JS fell behind its bounded receive queue, or a callback detached the memory of their read before they were delivered. */
+  /**
+   * Datagrams uv-udp dropped: JS fell behind its bounded receive queue, or
+   * a callback detached the memory of their read before they were
+   * delivered (native code, or Node 22's `data.buffer.transfer()`; the
+   * memory is untransferable, so `postMessage` and `structuredClone` copy
+   * it or refuse).
+   */
   get recv_dropped(): number {
     return this.#open().recvDropped() + this.#receiver.dropped
   }

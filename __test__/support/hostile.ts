@@ -1,4 +1,5 @@
 /** What the hostile-callback specs share: a seeded generator and datagram lengths that identify a datagram. */
+import { detach } from './detach.js'
 
 /** A small seeded generator (mulberry32), so that a failing draw can be replayed. */
 export function seeded(seed: number): () => number {
@@ -33,7 +34,7 @@ export interface Actions {
 /**
  * One draw of what a hostile receive callback does with `data`: 10% write
  * one random byte over all of `data.buffer` but `data`'s own bytes, 3%
- * detach `data.buffer` (transfer it), 5% `leave()` (stop receiving, to come
+ * detach `data.buffer` (support/detach.ts), 5% `leave()` (stop receiving, to come
  * back later; the caller says how), else nothing.
  */
 export function act(data: Buffer, next: () => number, actions: Actions, leave: () => void): void {
@@ -46,7 +47,9 @@ export function act(data: Buffer, next: () => number, actions: Actions, leave: (
     new Uint8Array(memory, data.byteOffset + data.byteLength).fill(value)
   } else if (roll < 0.13) {
     actions.detach++
-    structuredClone(memory, { transfer: [memory] })
+    // Received memory is untransferable: detached as native code (or
+    // Node 22's transfer()) would.
+    detach(memory)
   } else if (roll < 0.18) {
     actions.leave++
     leave()

@@ -73,3 +73,25 @@ pub fn test_busy_polling() -> napi::Result<bool> {
     }
     Ok(crate::driver::spin::polling())
 }
+
+/// Detaches `buffer` (`napi_detach_arraybuffer`, with `UV_UDP_TEST_HOOKS=1`):
+/// received memory is marked untransferable, as Node marks its own Buffer
+/// pool, so no transfer detaches it; native code (or Node 22's
+/// `ArrayBuffer.prototype.transfer`) still can, and the suite reaches the
+/// paths that take a detached read this way on every Node.
+#[napi(js_name = "__testDetach")]
+pub fn test_detach(env: &napi::Env, buffer: napi::Unknown<'_>) -> napi::Result<()> {
+    if !enabled() {
+        return Err(napi::Error::from_reason(
+            "test hooks are off (set UV_UDP_TEST_HOOKS=1)",
+        ));
+    }
+    // SAFETY: a live env on its thread and a value of this call; napi
+    // checks that it is a detachable ArrayBuffer and fails otherwise.
+    let status =
+        unsafe { napi::sys::napi_detach_arraybuffer(env.raw(), napi::JsValue::raw(&buffer)) };
+    if status != napi::sys::Status::napi_ok {
+        return Err(napi::Error::from_reason("not a detachable ArrayBuffer"));
+    }
+    Ok(())
+}
