@@ -218,6 +218,33 @@ for (const [host, family] of [
   })
 }
 
+// An AF_UNIX datagram socket (python3 makes the pair): libuv adopts one,
+// and so does open(). It reports its own family, and try_send_many keeps
+// each message its own datagram (UDP GSO, which the kernel ignores there,
+// once joined a run into one).
+const UNIX_PAIR = fileURLToPath(new URL('fixtures/unix-datagram-pair.py', import.meta.url))
+const UNIX_CHILD = `
+const { Loop, UDP } = require(${JSON.stringify(INDEX)})
+const udp = new UDP(new Loop())
+udp.open(Number(process.argv[1]))
+const out = { family: udp.family }
+out.sent = udp.try_send_many(['a1', 'a2', 'a3', 'a4'].map((text) => [null, Buffer.from(text)]))
+udp.close()
+process.stdout.write(JSON.stringify(out))
+`
+
+posixTest('open(fd) of an AF_UNIX datagram socket: its own family; try_send_many sends each message as its own datagram', async (t) => {
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile('python3', [UNIX_PAIR, process.execPath, UNIX_CHILD], { timeout: 20_000 }, (error, out, err) =>
+      error ? reject(new Error(`${error.message}\n${out}\n${err}`)) : resolve(out),
+    )
+  })
+  const { child, peer } = JSON.parse(stdout)
+  t.is(child.family, 1, 'AF_UNIX')
+  t.is(child.sent, 4)
+  t.deepEqual(peer, ['a1', 'a2', 'a3', 'a4'])
+})
+
 posixTest('open() on a non-socket fd throws UDPError UV_ENOTSOCK and leaves the fd open', (t) => {
   const udp = handle(t, new Loop())
   const fd = fs.openSync('/dev/null', 'r')

@@ -1,7 +1,8 @@
-// A getter in a send's arguments (an address element, a message of
-// try_send_many) runs while the call checks them, and can close the handle
-// before the send: the call then throws HandleClosedError, as any call
-// after close() does, and no socket is made for the closed handle.
+// A getter in a call's arguments (an address element of a send, a bind or
+// a connect, a message of try_send_many) runs while the call checks them,
+// and can close the handle before the call: it then throws
+// HandleClosedError, as any call after close() does, and no socket is made
+// for the closed handle.
 import { readdirSync } from 'node:fs'
 
 import test from 'ava'
@@ -38,6 +39,8 @@ const calls: Record<string, (udp: UDP) => unknown> = {
     })
     return udp.try_send_many(messages)
   },
+  bind: (udp) => udp.bind(closingAddress(udp)),
+  connect: (udp) => udp.connect(closingAddress(udp)),
 }
 
 for (const [name, call] of Object.entries(calls)) {

@@ -173,3 +173,21 @@ test('try_send_many sends a view that a shrunk resizable buffer left out of boun
   t.is(sender.try_send_many([[address, Buffer.from('before')], [address, outOfBounds]]), 2)
   t.deepEqual((await done).map(String), ['', 'before', ''])
 })
+
+// API.md: "sends in order until one would block; returns how many were
+// sent. If not even the first could be sent, throws its error". A message
+// whose address the handle cannot send to (an IPv6 address on an IPv4
+// handle) ends the run as a refused send does: those before it go out.
+test('try_send_many sends the messages before one it cannot address and returns their count; throws only when that one is first', async (t) => {
+  const loop = new Loop()
+  const { address, done } = receiver(loop, '127.0.0.1', 2)
+  const udp = new UDP(loop)
+  t.teardown(() => { if (!udp.closed) udp.close() })
+  udp.bind(['127.0.0.1', 0])
+  const v6: Address = ['::1', address[1], 0, 0]
+  t.is(udp.try_send_many([[address, Buffer.from('first')], [v6, Buffer.from('v6')], [address, Buffer.from('after')]]), 1)
+  const error = t.throws(() => udp.try_send_many([[v6, Buffer.from('v6')], [address, Buffer.from('not sent')]]), { instanceOf: UDPError })
+  t.is(error?.errno, errno.UV_EAFNOSUPPORT)
+  t.is(udp.try_send_many([[address, Buffer.from('last')]]), 1)
+  t.deepEqual((await done).map(String), ['first', 'last'])
+})

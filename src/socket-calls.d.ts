@@ -16,7 +16,7 @@ export declare function setRef(native: NativeUdp, value: unknown): void;
 /** `bind`: to `address`, with `flags` (`UV_UDP_IPV6ONLY | UV_UDP_REUSEADDR | UV_UDP_REUSEPORT`). */
 export declare function bind(native: NativeUdp, address: unknown, flags: unknown): void;
 /** `open`: adopts the datagram socket `fd`. */
-export declare function open(native: NativeUdp, fd: unknown): void;
+export declare function open(native: NativeUdp, fd: unknown, ipOnly?: boolean): void;
 /** `connect`: to `address`; `null` disconnects. */
 export declare function connect(native: NativeUdp, address: unknown): void;
 /**

@@ -39,10 +39,10 @@ export function bind(native: NativeUdp, address: unknown, flags: unknown): void 
 }
 
 /** `open`: adopts the datagram socket `fd`. */
-export function open(native: NativeUdp, fd: unknown): void {
+export function open(native: NativeUdp, fd: unknown, ipOnly = false): void {
   const checked = checkInteger(fd, 'fd', -0x80000000, 0x7fffffff)
   try {
-    native.open(checked)
+    native.open(checked, ipOnly)
   } catch (error) {
     throw fromNative(error)
   }

@@ -112,12 +112,26 @@ export class UDP {
 
   /** Binds to `address`; `flags` are `UV_UDP_IPV6ONLY | UV_UDP_REUSEADDR | UV_UDP_REUSEPORT`. */
   bind(address: Address, flags = 0): void {
-    socket.bind(this.#open(), address, flags)
+    const native = this.#open()
+    try {
+      socket.bind(native, address, flags)
+    } catch (error) {
+      throw this.#closedMeanwhile(error)
+    }
   }
 
   /** Adopts an open datagram socket; the handle closes it on `close()`. */
   open(fd: number): void {
     socket.open(this.#open(), fd)
+  }
+
+  /**
+   * @internal `open` for uv-udp/dgram's `bind({ fd })`: an IPv4 or IPv6
+   * datagram socket only (another family is `UV_EAFNOSUPPORT`, the
+   * descriptor left as it was), as Node's handle types a descriptor.
+   */
+  _openIp(fd: number): void {
+    socket.open(this.#open(), fd, true)
   }
 
   /** The bound address. */
@@ -171,7 +185,12 @@ export class UDP {
 
   /** Connects to `address` (libuv's `uv_udp_connect`); `null` disconnects. */
   connect(address: Address | null): void {
-    socket.connect(this.#open(), address)
+    const native = this.#open()
+    try {
+      socket.connect(native, address)
+    } catch (error) {
+      throw this.#closedMeanwhile(error)
+    }
   }
 
   /** The connected peer; `UV_ENOTCONN` when not connected. */
@@ -359,6 +378,13 @@ export class UDP {
   #open(): NativeUdp {
     if (this.#closed) throw new HandleClosedError()
     return this.#native
+  }
+
+  // What a call that failed throws: HandleClosedError when a getter of its
+  // arguments closed the handle meanwhile (the socket's EBADF is then only
+  // the closed handle's), as for any call after close(); else `error`.
+  #closedMeanwhile(error: unknown): unknown {
+    return this.#closed ? new HandleClosedError() : error
   }
 
   // Tells the loop that this handle's activity (or ref) may have changed

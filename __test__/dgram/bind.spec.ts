@@ -1,5 +1,5 @@
 /** bind in all its forms, 'listening', host names, the lookup option, bind errors, fd. */
-import { execFileSync, spawn } from 'node:child_process'
+import { execFile, execFileSync, spawn } from 'node:child_process'
 import nodeDgram from 'node:dgram'
 import { closeSync, constants, openSync, unlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -258,6 +258,32 @@ both('bind(port) with a BigInt or a Symbol port: TypeError uncaught from the loo
     const name = kind === 'bigint' ? 'BigInt' : 'Symbol'
     t.deepEqual(JSON.parse(out), { uncaught: `TypeError: Cannot convert a ${name} value to a number`, listening: false }, kind)
   }
+})
+
+// libuv's uv_guess_handle types a datagram socket that is not IP (AF_UNIX)
+// UNKNOWN, and Node refuses it before opening it; the descriptor stays its
+// owner's (python3 makes the pair and reads what the child sends after).
+const UNIX_PAIR = fileURLToPath(new URL('../fixtures/unix-datagram-pair.py', import.meta.url))
+both('bind({ fd }) of an AF_UNIX datagram socket throws ERR_INVALID_FD_TYPE UNKNOWN and leaves the descriptor working', async (t, _dgram, impl) => {
+  const child = `
+const { createRequire } = require('node:module')
+const dgram = createRequire(require('node:path').join(process.cwd(), 'noop.js'))(${JSON.stringify(impl.name)})
+const fd = Number(process.argv[1])
+const s = dgram.createSocket('udp4')
+let thrown = null
+try { s.bind({ fd }) } catch (e) { thrown = { name: e.name, code: e.code, message: e.message } }
+require('node:fs').writeSync(fd, 'still mine')
+process.stdout.write(JSON.stringify({ thrown }))
+process.exit(0)
+`
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile('python3', [UNIX_PAIR, process.execPath, child], { cwd: REPO, timeout: 20_000 }, (error, out, err) =>
+      error ? reject(new Error(`${error.message}\n${out}\n${err}`)) : resolve(out),
+    )
+  })
+  const out = JSON.parse(stdout)
+  t.deepEqual(out.child.thrown, { name: 'TypeError', code: 'ERR_INVALID_FD_TYPE', message: 'Unsupported fd type: UNKNOWN' })
+  t.deepEqual(out.peer, ['still mine'])
 })
 
 both('bind after close throws ERR_SOCKET_DGRAM_NOT_RUNNING', (t, dgram) => {

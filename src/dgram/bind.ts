@@ -91,11 +91,14 @@ export function openHandle(udp: UDP, fd: number): void {
   const kind = descriptorKind(fd)
   if (kind !== 'SOCKET') throw invalidFdType(kind)
   try {
-    udp.open(fd)
+    udp._openIp(fd)
   } catch (error) {
     const code = codeOf(error)
-    // Node refuses a socket that is not UDP before opening it.
+    // Node refuses a socket that is not UDP before opening it: a stream
+    // socket (README: always 'TCP' here), or a datagram socket that is not
+    // IP (AF_UNIX), which libuv's uv_guess_handle calls UNKNOWN.
     if (code === errno.UV_EINVAL) throw invalidFdType('TCP')
+    if (code === errno.UV_EAFNOSUPPORT) throw invalidFdType('UNKNOWN')
     throw errnoException(code, 'open')
   }
 }

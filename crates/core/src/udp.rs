@@ -92,6 +92,16 @@ impl std::fmt::Debug for Udp {
     }
 }
 
+/// The family of a socket's address: `AF_INET`, `AF_INET6`, or another's
+/// own (`AF_UNIX`).
+fn family_of_sockaddr(addr: &SockAddr) -> i32 {
+    match addr.as_socket() {
+        Some(SocketAddr::V6(_)) => AF_INET6,
+        Some(SocketAddr::V4(_)) => AF_INET,
+        None => i32::from(addr.family()),
+    }
+}
+
 fn domain_of(family: i32) -> Result<Domain, UvError> {
     match family {
         AF_INET => Ok(Domain::IPV4),
@@ -236,11 +246,18 @@ impl Udp {
 
     /// Takes an adopted socket, learning its family from its local address.
     fn adopt(&mut self, io: Arc<Socket>, bound: bool) {
-        // An unbound socket still reports its family (address all zero).
-        self.family = match io.local_addr().ok().and_then(|a| a.as_socket()) {
-            Some(SocketAddr::V6(_)) => AF_INET6,
-            _ => AF_INET,
-        };
+        // An unbound socket still reports its family (address all zero). A
+        // datagram socket of another family (AF_UNIX, which libuv adopts
+        // too) reports its own, and sends without UDP GSO: the kernel would
+        // ignore the segment size there and join a run into one datagram.
+        self.family = io
+            .local_addr()
+            .ok()
+            .as_ref()
+            .map_or(AF_INET, family_of_sockaddr);
+        if self.family != AF_INET && self.family != AF_INET6 {
+            self.gso = Gso::off();
+        }
         // A connected socket stays connected (libuv: UV_HANDLE_UDP_CONNECTED).
         self.connected = io.peer_addr().is_ok();
         self.io = Some(io);
@@ -305,18 +322,20 @@ impl Udp {
     /// socket: `UV_EINVAL`; the handle already has a socket: `UV_EBUSY`;
     /// another handle owns the descriptor: `UV_EEXIST`.
     pub fn open(&mut self, fd: i32) -> Result<(), UvError> {
-        self.open_checked(fd, |_| Ok(()))
+        self.open_checked(fd, |_, _| Ok(()))
     }
 
-    /// [`Udp::open`], with `claim` asked after every check of the
-    /// descriptor and before anything changes it: an error from it (a
-    /// driver's "another watcher has this descriptor", `UV_EEXIST`) fails
-    /// the open and leaves the descriptor to its owner as it was.
+    /// [`Udp::open`], with `claim(fd, family)` asked after every check of
+    /// the descriptor and before anything changes it (`family` is the
+    /// socket's: `AF_INET`, `AF_INET6`, or another, such as `AF_UNIX`): an
+    /// error from it (a driver's "another watcher has this descriptor",
+    /// `UV_EEXIST`; a caller's "IP sockets only") fails the open and leaves
+    /// the descriptor to its owner as it was.
     #[cfg(unix)]
     pub fn open_checked(
         &mut self,
         fd: i32,
-        claim: impl FnOnce(i32) -> Result<(), UvError>,
+        claim: impl FnOnce(i32, i32) -> Result<(), UvError>,
     ) -> Result<(), UvError> {
         use std::os::fd::{BorrowedFd, FromRawFd};
         if self.closed {
@@ -347,7 +366,7 @@ impl Udp {
         if owned_fds::contains(i64::from(fd)) {
             return Err(EEXIST);
         }
-        claim(fd)?;
+        claim(fd, family_of_sockaddr(&local))?;
         // Everything that can fail is done before ownership is taken, so a
         // failed open() leaves the caller's descriptor open and theirs.
         probe.set_nonblocking(true)?;
@@ -370,7 +389,7 @@ impl Udp {
     pub fn open_checked(
         &mut self,
         fd: i32,
-        claim: impl FnOnce(i32) -> Result<(), UvError>,
+        claim: impl FnOnce(i32, i32) -> Result<(), UvError>,
     ) -> Result<(), UvError> {
         use std::os::windows::io::{BorrowedSocket, FromRawSocket, RawSocket};
         if self.closed {
@@ -389,15 +408,17 @@ impl Udp {
         if kind != Type::DGRAM {
             return Err(EINVAL);
         }
-        let bound = probe
-            .local_addr()
-            .ok()
+        let local = probe.local_addr().ok();
+        let bound = local
+            .as_ref()
             .and_then(|local| local.as_socket())
             .is_some_and(|a| a.port() != 0);
         if owned_fds::contains(raw as i64) {
             return Err(EEXIST);
         }
-        claim(fd)?;
+        // Unbound, Winsock reports no address: IP datagram sockets are the
+        // only ones there, the family read once bound.
+        claim(fd, local.as_ref().map_or(AF_INET, family_of_sockaddr))?;
         // As on Unix: everything that can fail comes before ownership is taken.
         probe.set_nonblocking(true)?;
         probe.set_reuse_address(true)?;
@@ -490,16 +511,28 @@ impl Udp {
     /// Sends `messages` in order until one would block (sendmmsg where the OS
     /// has it); returns how many were sent. When not even the first could be
     /// sent, its error (`UV_EAGAIN` when it would block, or while sends are
-    /// queued). Each address is checked (and the handle bound) first.
+    /// queued). Each address is checked (and the handle bound) first; a
+    /// message whose address cannot be sent to (`UV_EAFNOSUPPORT`,
+    /// `UV_EISCONN`, `UV_EDESTADDRREQ`) ends the run before it, as a
+    /// message the kernel refuses does: the ones before it are sent, and
+    /// its error is thrown only when it is the first.
     pub fn try_send_many(&mut self, messages: &mut [Message<'_>]) -> Result<usize, UvError> {
         // A run of messages to one destination (the usual burst) checks it
         // once: after the first check binds the handle, the answer for an
         // address does not change within the call.
         let mut last: Option<(Option<SocketAddr>, Option<SocketAddr>)> = None;
-        for (dest, _) in messages.iter_mut() {
+        let mut usable = messages.len();
+        for (i, (dest, _)) in messages.iter_mut().enumerate() {
             let checked = match last {
                 Some((given, checked)) if given == *dest => checked,
-                _ => self.destination(*dest)?,
+                _ => match self.destination(*dest) {
+                    Ok(checked) => checked,
+                    Err(error) if i == 0 => return Err(error),
+                    Err(_) => {
+                        usable = i;
+                        break;
+                    }
+                },
             };
             last = Some((*dest, checked));
             *dest = checked;
@@ -507,13 +540,13 @@ impl Udp {
         if self.requests.count() > 0 {
             return Err(crate::error::EAGAIN);
         }
-        if messages.is_empty() {
+        if usable == 0 {
             return Ok(0);
         }
         let io = Arc::clone(self.io()?);
         Ok(send_many(
             &SockRef::from(io.as_ref()),
-            messages,
+            &messages[..usable],
             &mut self.gso,
             &mut self.send_scratch,
         )?)

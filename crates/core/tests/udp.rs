@@ -379,7 +379,8 @@ fn open_checked_asks_its_claim_after_the_checks_and_a_refusal_leaves_the_descrip
 
     let (mut refused, _) = handle(AF_UNSPEC);
     let mut asked = None;
-    let outcome = refused.open_checked(fd, |claimed| {
+    let outcome = refused.open_checked(fd, |claimed, family| {
+        assert_eq!(family, AF_INET);
         asked = Some(claimed);
         Err(EEXIST)
     });
@@ -396,12 +397,67 @@ fn open_checked_asks_its_claim_after_the_checks_and_a_refusal_leaves_the_descrip
     // A descriptor that fails a check never reaches the claim.
     let (mut other, _) = handle(AF_UNSPEC);
     let mut reached = false;
-    let outcome = other.open_checked(-1, |_| {
+    let outcome = other.open_checked(-1, |_, _| {
         reached = true;
         Ok(())
     });
     assert_eq!(outcome.map_err(|e| e.name), Err("EBADF"));
     assert!(!reached);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_adopted_unix_datagram_socket_reports_its_family_and_try_send_many_keeps_its_datagrams_apart()
+{
+    use std::os::fd::IntoRawFd;
+    use std::os::unix::net::UnixDatagram;
+    let (ours, peer) = UnixDatagram::pair().expect("socketpair");
+    peer.set_read_timeout(Some(Duration::from_secs(2)))
+        .expect("timeout");
+    let (mut udp, _) = handle(AF_UNSPEC);
+    udp.open(ours.into_raw_fd()).expect("open");
+    assert_eq!(udp.family(), Ok(libc::AF_UNIX));
+    let mut messages = [(None, &b"a1"[..]), (None, &b"a2"[..]), (None, &b"a3"[..])];
+    assert_eq!(udp.try_send_many(&mut messages), Ok(3));
+    let mut buf = [0u8; 16];
+    for expected in [&b"a1"[..], b"a2", b"a3"] {
+        let n = peer.recv(&mut buf).expect("recv");
+        assert_eq!(
+            &buf[..n],
+            expected,
+            "one datagram each (no GSO on a unix socket)"
+        );
+    }
+}
+
+#[test]
+fn try_send_many_sends_the_messages_before_one_it_cannot_address_and_throws_only_for_the_first() {
+    use uv_udp_core::error::EAFNOSUPPORT;
+    let peer = std::net::UdpSocket::bind("127.0.0.1:0").expect("peer");
+    peer.set_read_timeout(Some(Duration::from_secs(2)))
+        .expect("timeout");
+    let to = peer.local_addr().expect("addr");
+    let (mut udp, _) = handle(AF_INET);
+    udp.bind(addr("127.0.0.1:0"), 0).expect("bind");
+    let v6 = addr("[::1]:9");
+    let mut messages = [
+        (Some(to), &b"first"[..]),
+        (Some(v6), &b"v6"[..]),
+        (Some(to), &b"after"[..]),
+    ];
+    assert_eq!(udp.try_send_many(&mut messages), Ok(1));
+    let mut buf = [0u8; 16];
+    let n = peer.recv(&mut buf).expect("recv");
+    assert_eq!(&buf[..n], b"first");
+    let mut first_bad = [(Some(v6), &b"v6"[..]), (Some(to), &b"x"[..])];
+    assert_eq!(
+        udp.try_send_many(&mut first_bad).map_err(|e| e.name),
+        Err(EAFNOSUPPORT.name)
+    );
+    // Nothing else went out.
+    peer.set_read_timeout(Some(Duration::from_millis(100)))
+        .expect("timeout");
+    assert!(peer.recv(&mut buf).is_err());
 }
 
 #[test]

@@ -8,6 +8,7 @@ use napi::bindgen_prelude::{Function, Int32Array, Object};
 use napi::{sys, Env, JsValue, Result};
 use napi_derive::napi;
 use uv_udp_core::address::parse_address;
+use uv_udp_core::flags::{AF_INET, AF_INET6};
 use uv_udp_core::Udp;
 
 use crate::contract::SocketAddress;
@@ -158,21 +159,37 @@ impl NativeUdp {
         self.udp().bind(addr, flags).or_throw(env)
     }
 
-    /// Adopts a datagram socket by descriptor. On the `'uv'` driver the
-    /// poll handle is made first: a descriptor the loop already watches for
-    /// another handle is `UV_EEXIST`, as in libuv.
+    /// Adopts a datagram socket by descriptor; with `ip_only`, only an
+    /// IPv4 or IPv6 one (another family, AF_UNIX, is `UV_EAFNOSUPPORT`,
+    /// left as it was: uv-udp/dgram's `bind({ fd })`, as Node's handle
+    /// types it). On the `'uv'` driver the poll handle is made first: a
+    /// descriptor the loop already watches for another handle is
+    /// `UV_EEXIST`, as in libuv.
     #[napi(catch_unwind)]
-    pub fn open(&self, env: &Env, fd: i32) -> Result<()> {
+    pub fn open(&self, env: &Env, fd: i32, ip_only: Option<bool>) -> Result<()> {
         let handle = &self.handle;
+        let ip_only = ip_only.unwrap_or(false);
+        let family_allowed = |family: i32| {
+            if ip_only && family != AF_INET && family != AF_INET6 {
+                Err(uv_udp_core::error::EAFNOSUPPORT)
+            } else {
+                Ok(())
+            }
+        };
         let adopted = match &handle.driver {
             Driver::Uv(poll) => {
-                let adopted = self.udp().open_checked(fd, |fd| poll.claim(handle, fd));
+                let adopted = self.udp().open_checked(fd, |fd, family| {
+                    family_allowed(family)?;
+                    poll.claim(handle, fd)
+                });
                 if adopted.is_err() {
                     poll.close();
                 }
                 adopted
             }
-            Driver::Reactor(_) => self.udp().open(fd),
+            Driver::Reactor(_) => self
+                .udp()
+                .open_checked(fd, |_, family| family_allowed(family)),
         };
         adopted.or_throw(env)
     }
