@@ -219,9 +219,10 @@ for (const [host, family] of [
 }
 
 // An AF_UNIX datagram socket (python3 makes the pair): libuv adopts one,
-// and so does open(). It reports its own family, and try_send_many keeps
-// each message its own datagram (UDP GSO, which the kernel ignores there,
-// once joined a run into one).
+// and so does open(). It reports its own family, try_send_many keeps each
+// message its own datagram (UDP GSO, which the kernel ignores there, once
+// joined a run into one), and it receives (no IP sender: address null; no
+// IP options to set, where start_recv threw ENOTSUP).
 const UNIX_PAIR = fileURLToPath(new URL('fixtures/unix-datagram-pair.py', import.meta.url))
 const UNIX_CHILD = `
 const { Loop, UDP } = require(${JSON.stringify(INDEX)})
@@ -229,11 +230,15 @@ const udp = new UDP(new Loop())
 udp.open(Number(process.argv[1]))
 const out = { family: udp.family }
 out.sent = udp.try_send_many(['a1', 'a2', 'a3', 'a4'].map((text) => [null, Buffer.from(text)]))
-udp.close()
-process.stdout.write(JSON.stringify(out))
+udp.start_recv((_h, address, flags, data, error) => {
+  out.received = [address, flags, String(data), error]
+  udp.close()
+  process.stdout.write(JSON.stringify(out))
+})
+setTimeout(() => { process.stdout.write(JSON.stringify(out)); process.exit(1) }, 5000).unref()
 `
 
-posixTest('open(fd) of an AF_UNIX datagram socket: its own family; try_send_many sends each message as its own datagram', async (t) => {
+posixTest('open(fd) of an AF_UNIX datagram socket: its own family; try_send_many sends each message as its own datagram; it receives', async (t) => {
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile('python3', [UNIX_PAIR, process.execPath, UNIX_CHILD], { timeout: 20_000 }, (error, out, err) =>
       error ? reject(new Error(`${error.message}\n${out}\n${err}`)) : resolve(out),
@@ -243,6 +248,7 @@ posixTest('open(fd) of an AF_UNIX datagram socket: its own family; try_send_many
   t.is(child.family, 1, 'AF_UNIX')
   t.is(child.sent, 4)
   t.deepEqual(peer, ['a1', 'a2', 'a3', 'a4'])
+  t.deepEqual(child.received, [null, 0, 'from peer', null])
 })
 
 posixTest('open() on a non-socket fd throws UDPError UV_ENOTSOCK and leaves the fd open', (t) => {

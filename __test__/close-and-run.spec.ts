@@ -122,3 +122,28 @@ const onNodeLoop = backend === 'uv'
   }
   t.is(got[0], 'still here')
 })
+
+// A failed open() leaves the handle as it was: on 'uv' only a poll handle
+// that the failed call itself made is closed, never the one a receiving
+// handle already has.
+test('open() on a handle that already has a socket throws UV_EBUSY (or UV_EBADF for -1) and the handle keeps receiving', async (t) => {
+  const loop = Loop.default_loop()
+  const udp = new UDP(loop)
+  t.teardown(() => udp.close())
+  udp.bind(['127.0.0.1', 0])
+  const got: string[] = []
+  udp.start_recv((_h, _peer, _flags, data) => {
+    if (data !== null) got.push(String(data))
+  })
+  const other = dgram.createSocket('udp4')
+  t.teardown(() => other.close())
+  await new Promise<void>((resolve) => other.bind(0, '127.0.0.1', resolve))
+  for (const fd of [-1, (other as unknown as { _handle: { fd: number } })._handle.fd]) {
+    const error = t.throws(() => udp.open(fd), { instanceOf: UDPError })
+    t.true(error?.errno === errno.UV_EBUSY || error?.errno === errno.UV_EBADF, String(error?.code))
+  }
+  other.send('still receiving', udp.getsockname()[1], '127.0.0.1')
+  const deadline = Date.now() + 3000
+  while (got.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+  t.deepEqual(got, ['still receiving'])
+})

@@ -621,9 +621,9 @@ pub(crate) fn set_packet_info(socket: &socket2::Socket, ipv6: bool, on: bool) ->
     set_int_option(socket, level, option, on.into())
 }
 
-/// Where the receive path cannot parse control messages: refused when asked
-/// for, a no-op otherwise. Compiled everywhere so it cannot rot on Linux.
-#[cfg_attr(target_os = "linux", allow(dead_code))]
+/// Where the receive path cannot parse control messages (or the socket is
+/// not IP: an adopted AF_UNIX one): refused when asked for, a no-op
+/// otherwise.
 pub(crate) fn set_packet_info_unsupported(
     _socket: &socket2::Socket,
     _ipv6: bool,

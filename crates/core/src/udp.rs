@@ -326,11 +326,14 @@ impl Udp {
     }
 
     /// [`Udp::open`], with `claim(fd, family)` asked after every check of
-    /// the descriptor and before anything changes it (`family` is the
+    /// the descriptor and before this handle changes it (`family` is the
     /// socket's: `AF_INET`, `AF_INET6`, or another, such as `AF_UNIX`): an
     /// error from it (a driver's "another watcher has this descriptor",
     /// `UV_EEXIST`; a caller's "IP sockets only") fails the open and leaves
-    /// the descriptor to its owner as it was.
+    /// the descriptor to its owner as it was, if the claim changed nothing
+    /// before refusing. A claim that succeeded may have changed it (the
+    /// `'uv'` driver's `uv_poll_init` makes it non-blocking, as the open
+    /// would), and must be undone by its caller if the open then fails.
     #[cfg(unix)]
     pub fn open_checked(
         &mut self,
@@ -727,9 +730,15 @@ impl Udp {
             return Err(EALREADY);
         }
         self.ensure_bound(AF_INET, 0)?;
-        let ipv6 = self.family()? == AF_INET6;
+        let family = self.family()?;
         let sock = self.sock_ref()?;
-        set_packet_info(&sock, ipv6, pktinfo).map_err(|e| UvError::from_io(&e))?;
+        if family == AF_INET || family == AF_INET6 {
+            set_packet_info(&sock, family == AF_INET6, pktinfo)
+        } else {
+            // An adopted AF_UNIX socket: no IP options; pktinfo refused.
+            crate::recv_batch::set_packet_info_unsupported(&sock, false, pktinfo)
+        }
+        .map_err(|e| UvError::from_io(&e))?;
         let io = Arc::clone(self.io()?);
         if self.reactor.is_some() {
             // The reactor's reads are delivered to JS within a time budget

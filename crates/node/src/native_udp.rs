@@ -178,11 +178,17 @@ impl NativeUdp {
         };
         let adopted = match &handle.driver {
             Driver::Uv(poll) => {
+                // Only a poll handle this call made goes if the open fails
+                // after it: a handle that already has a socket (EBUSY) keeps
+                // its own.
+                let mut claimed = false;
                 let adopted = self.udp().open_checked(fd, |fd, family| {
                     family_allowed(family)?;
-                    poll.claim(handle, fd)
+                    poll.claim(handle, fd)?;
+                    claimed = true;
+                    Ok(())
                 });
-                if adopted.is_err() {
+                if claimed && adopted.is_err() {
                     poll.close();
                 }
                 adopted
