@@ -137,3 +137,35 @@ both("Node's deprecated private members (DEP0112) are not there", (t, lib, impl)
   t.deepEqual(present, impl.name === 'node:dgram' ? privates : [])
   t.is('_createSocketHandle' in lib, impl.name === 'node:dgram')
 })
+
+// README: getters on bind's options object. Node also reads `recvStart`
+// (its cluster handle hook) and `exclusive`; the facade reads what it uses.
+both("bind's options object: Node reads recvStart, fd, address, exclusive, port; uv-udp/dgram reads fd, address, port", async (t, lib, impl) => {
+  const s = socket(t, lib)
+  const reads: string[] = []
+  const options = new Proxy({ port: 0, address: '127.0.0.1' }, {
+    get(target, key) {
+      reads.push(String(key))
+      return (target as Record<string | symbol, unknown>)[key]
+    },
+  })
+  s.bind(options)
+  await listening(s)
+  t.deepEqual(reads, impl.name === 'node:dgram' ? ['recvStart', 'fd', 'address', 'exclusive', 'port'] : ['fd', 'address', 'port'])
+})
+
+// README: ERR_SOCKET_BUFFER_SIZE's class. Node's SystemError is an
+// instance of its internal NodeError; the facade's is an Error with the
+// same name, code, message and fields (error-wording.spec compares them).
+both('ERR_SOCKET_BUFFER_SIZE: Node\'s is an instance of its internal NodeError class, uv-udp/dgram\'s an Error', (t, lib, impl) => {
+  const s = socket(t, lib)
+  let error: unknown
+  try {
+    s.getRecvBufferSize()
+  } catch (e) {
+    error = e
+  }
+  t.true(error instanceof Error)
+  t.like(error, { name: 'SystemError', code: 'ERR_SOCKET_BUFFER_SIZE' })
+  t.is((error as Error).constructor.name, impl.name === 'node:dgram' ? 'NodeError' : 'Error')
+})
