@@ -24,6 +24,7 @@ const execFileAsync = promisify(execFile)
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const FIXTURE = fileURLToPath(new URL('fixtures/multicast.cjs', import.meta.url))
 const LINK_LOCAL = fileURLToPath(new URL('fixtures/link-local.cjs', import.meta.url))
+const ZONES = fileURLToPath(new URL('fixtures/zones.cjs', import.meta.url))
 
 const netnsTest = needs(canUseNetns())
 
@@ -80,4 +81,19 @@ bothInNamespace('IPv6 link-local: rinfo and address() carry the zone (the peer\'
     sender: { address: 'fe80::a%va', family: 'IPv6', port: 0 },
     receiver: { address: 'fe80::b%vb', family: 'IPv6', port: 0 },
   })
+})
+
+// README, differences table (IPv6 zones): uv-udp/dgram reads every
+// address's zone as the pyuv API does (a name or an index; an unknown name
+// is ENODEV), where Node's handle refuses a numeric zone in bind and a
+// zone without an address in addMembership, and ignores an unknown one.
+bothInNamespace('IPv6 zones in bind and addMembership: read as the pyuv API reads them (README, differences)', async (t, _dgram, impl) => {
+  const ns = namespace(t)
+  const { stdout } = await execFileAsync('ip', ['netns', 'exec', ns, process.execPath, ZONES, impl.name], { cwd: REPO, timeout: 20_000 })
+  t.deepEqual(
+    JSON.parse(stdout.trim()),
+    impl.name === 'node:dgram'
+      ? { numericZoneBind: 'EINVAL', joinZoneOnly: 'EINVAL', joinUnknownZone: 'ok' }
+      : { numericZoneBind: 'fe80::b%vb', joinZoneOnly: 'ok', joinUnknownZone: 'ENODEV' },
+  )
 })
