@@ -8,7 +8,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use socket2::SockRef;
 
 use crate::address::{parse_ip, parse_ipv6_interface, AddressError};
-use crate::error::{EINVAL, ENODEV};
+use crate::error::{EINVAL, ENODEV, ENOPROTOOPT};
 use crate::flags::{AF_INET, AF_INET6, UV_JOIN_GROUP, UV_LEAVE_GROUP, UV_UDP_REUSEADDR};
 use crate::udp::Udp;
 use crate::UvError;
@@ -146,6 +146,12 @@ impl Udp {
         let literal = text.split_once('%').map_or(text, |(literal, _)| literal);
         if literal.parse::<Ipv6Addr>().is_err() {
             return Err(EINVAL);
+        }
+        // An IPv6 interface on an IPv4 socket: the kernel's answer to
+        // libuv's IPV6_MULTICAST_IF, whatever the zone names (libuv reads
+        // an unknown zone as scope 0 before asking).
+        if self.family()? == AF_INET {
+            return Err(ENOPROTOOPT);
         }
         let (_, zone) = parse_ip(text).map_err(uv_error)?;
         Ok(sock.set_multicast_if_v6(zone.unwrap_or(0))?)

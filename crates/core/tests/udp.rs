@@ -532,6 +532,11 @@ fn set_multicast_interface_takes_either_family_as_libuv_does() {
     v6.set_multicast_interface(None).expect("the default");
     let (v4, _) = handle(AF_INET);
     assert_eq!(v4.set_multicast_interface(Some("::1")), Err(ENOPROTOOPT));
+    // The family first, as libuv: its unknown zone is scope 0 there.
+    assert_eq!(
+        v4.set_multicast_interface(Some("::%nosuchif")),
+        Err(ENOPROTOOPT)
+    );
     for bad in ["", "%1", "not-an-ip", "<broadcast>"] {
         assert_eq!(
             v4.set_multicast_interface(Some(bad)),
