@@ -4,6 +4,8 @@
  * pins down both sides, so that the table stays true: if node:dgram changes,
  * or uv-udp/dgram, the test fails and the table must be revisited.
  */
+import { inspect } from 'node:util'
+
 import { backend } from '../../index.js'
 
 import { both, bound, listening, receiver, shape, sleep, socket, until } from './support.js'
@@ -168,4 +170,34 @@ both('ERR_SOCKET_BUFFER_SIZE: Node\'s is an instance of its internal NodeError c
   t.true(error instanceof Error)
   t.like(error, { name: 'SystemError', code: 'ERR_SOCKET_BUFFER_SIZE' })
   t.is((error as Error).constructor.name, impl.name === 'node:dgram' ? 'NodeError' : 'Error')
+  // util.inspect shows the errno getter's value in Node's, not in the facade's.
+  t.is(inspect(error).includes('errno: [Getter/Setter: -9]'), impl.name === 'node:dgram')
+  t.true(inspect(error).includes('errno: [Getter/Setter'))
+})
+
+// README: a getter of bind's options that closes the socket. Node reads its
+// null handle (a TypeError thrown out of bind); the facade's bind returns
+// and nothing is bound.
+both('a getter of bind\'s options that closes the socket: Node throws a TypeError, uv-udp/dgram\'s bind returns', async (t, lib, impl) => {
+  const s = lib.createSocket('udp4')
+  const events: string[] = []
+  s.on('listening', () => events.push('listening'))
+  const options = { port: 0 } as { port: number; address?: string }
+  Object.defineProperty(options, 'address', {
+    enumerable: true,
+    get() {
+      s.close()
+      return '127.0.0.1'
+    },
+  })
+  let outcome: string
+  try {
+    s.bind(options)
+    outcome = 'returned'
+  } catch (error) {
+    outcome = (error as Error).name
+  }
+  t.is(outcome, impl.name === 'node:dgram' ? 'TypeError' : 'returned')
+  await sleep(50)
+  t.deepEqual(events, [], 'nothing bound')
 })
