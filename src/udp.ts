@@ -112,12 +112,7 @@ export class UDP {
 
   /** Binds to `address`; `flags` are `UV_UDP_IPV6ONLY | UV_UDP_REUSEADDR | UV_UDP_REUSEPORT`. */
   bind(address: Address, flags = 0): void {
-    const native = this.#open()
-    try {
-      socket.bind(native, address, flags)
-    } catch (error) {
-      throw this.#closedMeanwhile(error)
-    }
+    socket.bind(this.#open(), address, flags)
   }
 
   /** Adopts an open datagram socket; the handle closes it on `close()`. */
@@ -185,12 +180,7 @@ export class UDP {
 
   /** Connects to `address` (libuv's `uv_udp_connect`); `null` disconnects. */
   connect(address: Address | null): void {
-    const native = this.#open()
-    try {
-      socket.connect(native, address)
-    } catch (error) {
-      throw this.#closedMeanwhile(error)
-    }
+    socket.connect(this.#open(), address)
   }
 
   /** The connected peer; `UV_ENOTCONN` when not connected. */
@@ -378,13 +368,6 @@ export class UDP {
   #open(): NativeUdp {
     if (this.#closed) throw new HandleClosedError()
     return this.#native
-  }
-
-  // What a call that failed throws: HandleClosedError when a getter of its
-  // arguments closed the handle meanwhile (the socket's EBADF is then only
-  // the closed handle's), as for any call after close(); else `error`.
-  #closedMeanwhile(error: unknown): unknown {
-    return this.#closed ? new HandleClosedError() : error
   }
 
   // Tells the loop that this handle's activity (or ref) may have changed

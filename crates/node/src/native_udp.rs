@@ -148,6 +148,18 @@ impl NativeUdp {
         self.handle.udp.borrow_mut()
     }
 
+    /// The socket for a call whose arguments JS read first (an address's
+    /// getters may have closed the handle meanwhile): closed, it is refused
+    /// as every call after close() is (`HandleClosedError`), as the sends
+    /// refuse it (`send_fns::open_handle`).
+    fn open_udp(&self, env: &Env) -> Result<std::cell::RefMut<'_, Udp>> {
+        let udp = self.udp();
+        if udp.is_closed() {
+            return Err(thrown::closed(env));
+        }
+        Ok(udp)
+    }
+
     fn refresh(&self, env: &Env) -> Result<()> {
         self.handle.refresh().or_throw(env)
     }
@@ -156,7 +168,7 @@ impl NativeUdp {
     #[napi(catch_unwind)]
     pub fn bind(&self, env: &Env, address: SocketAddress, flags: u32) -> Result<()> {
         let addr = address_of(env, &address)?;
-        self.udp().bind(addr, flags).or_throw(env)
+        self.open_udp(env)?.bind(addr, flags).or_throw(env)
     }
 
     /// Adopts a datagram socket by descriptor; with `ip_only`, only an
@@ -268,7 +280,7 @@ impl NativeUdp {
         let peer = address
             .map(|address| address_of(env, &address))
             .transpose()?;
-        self.udp().connect(peer).or_throw(env)
+        self.open_udp(env)?.connect(peer).or_throw(env)
     }
 
     /// The connected peer.
