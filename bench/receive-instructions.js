@@ -23,6 +23,13 @@
 // these rows past a longer warm-up (FEW_TURNS), since compiling what the
 // earlier sockets left polymorphic takes longer.
 //
+// The `…, after the other API` rows: the same four sockets, but the
+// earlier ones alternate with the other library (the other, this one, the
+// other, then this one measured), as in bench/run.js, whose receive turns
+// run the pyuv API and the facade in one process: the receive loop's code
+// (src/receive-delivery.ts) is shared, and V8 compiles it for what it has
+// seen from both.
+//
 // With `child <lib> <reads>` it is the process measured.
 'use strict'
 
@@ -34,6 +41,8 @@ const FEW_TURNS = 2000
 const MANY_TURNS = 5000
 const SOCKET_READS = 300
 const IN_TURN = ', 4 sockets in turn'
+const MIXED = ', after the other API'
+const OTHER = { 'uv-udp': 'uv-udp/dgram', 'uv-udp/dgram': 'uv-udp' }
 const COUNT = 64
 const SIZE = 64
 
@@ -54,10 +63,13 @@ async function child(spec, reads) {
     }
   }
   const { Loop, UDP } = require('..')
-  const lib = spec.endsWith(IN_TURN) ? spec.slice(0, -IN_TURN.length) : spec
-  const sockets = spec.endsWith(IN_TURN) ? 4 : 1
+  const suffix = [IN_TURN, MIXED].find((s) => spec.endsWith(s)) ?? ''
+  const measured = spec.slice(0, spec.length - suffix.length)
+  const sockets = suffix === '' ? 1 : 4
   for (let k = 0; k < sockets; k++) {
     const n = k === sockets - 1 ? reads : SOCKET_READS
+    // Mixed: the other library on the sockets an odd distance from the last.
+    const lib = suffix === MIXED && (sockets - 1 - k) % 2 === 1 ? OTHER[measured] : measured
     let received = 0
     let close
     if (lib === 'uv-udp') {
@@ -94,13 +106,17 @@ function main() {
   const results = { machine: machine(), few: FEW, many: MANY, few_in_turn: FEW_TURNS, many_in_turn: MANY_TURNS, datagrams_per_read: COUNT }
   for (const lib of ['uv-udp', 'uv-udp/dgram']) results[lib] = perUnit(__filename, lib, FEW, MANY, COUNT)
   for (const lib of ['uv-udp', 'uv-udp/dgram']) results[lib + IN_TURN] = perUnit(__filename, lib + IN_TURN, FEW_TURNS, MANY_TURNS, COUNT)
+  for (const lib of ['uv-udp', 'uv-udp/dgram']) results[lib + MIXED] = perUnit(__filename, lib + MIXED, FEW_TURNS, MANY_TURNS, COUNT)
   results.facade_kept = Number((results['uv-udp'] / results['uv-udp/dgram']).toFixed(3))
   results.facade_kept_in_turn = Number((results['uv-udp' + IN_TURN] / results['uv-udp/dgram' + IN_TURN]).toFixed(3))
+  results.facade_kept_mixed = Number((results['uv-udp' + MIXED] / results['uv-udp/dgram' + MIXED]).toFixed(3))
   console.log('library                            instructions per datagram')
   console.log(`uv-udp                             ${results['uv-udp'].toLocaleString('en-US')}`)
   console.log(`uv-udp/dgram                       ${results['uv-udp/dgram'].toLocaleString('en-US')}   (pyuv API / facade: ${results.facade_kept})`)
   console.log(`uv-udp${IN_TURN}          ${results['uv-udp' + IN_TURN].toLocaleString('en-US')}`)
   console.log(`uv-udp/dgram${IN_TURN}    ${results['uv-udp/dgram' + IN_TURN].toLocaleString('en-US')}   (pyuv API / facade: ${results.facade_kept_in_turn})`)
+  console.log(`uv-udp${MIXED}         ${results['uv-udp' + MIXED].toLocaleString('en-US')}`)
+  console.log(`uv-udp/dgram${MIXED}   ${results['uv-udp/dgram' + MIXED].toLocaleString('en-US')}   (pyuv API / facade: ${results.facade_kept_mixed})`)
   console.log(JSON.stringify(results))
 }
 

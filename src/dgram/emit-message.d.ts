@@ -48,6 +48,10 @@ export declare class MessageEmitter {
      * The handle's message sink (UDP._startMessages). Kept small, IPv4
      * without pktinfo inline, so that the receive loop can inline it: each
      * datagram's cost here is what the facade loses against the pyuv API.
+     * That rinfo is an object literal: V8 allocates it with its final shape
+     * (a constructor setting the same four properties was 13-16
+     * instructions a datagram dearer with several sockets in one process,
+     * and the same with one; docs/design-notes.md).
      */
     readonly onMessage: (data: Buffer, peer: Address4 | Address6 | null, info: PacketInfo | undefined) => void;
     /**

@@ -77,25 +77,6 @@ export function capturesRejections(emitter: EventEmitter): boolean {
   return kCapture === undefined || Reflect.get(emitter, kCapture) !== false
 }
 
-/**
- * The rinfo of an IPv4 sender without pktinfo, the common case, made by a
- * constructor rather than an object literal (~25 instructions less per
- * datagram under callgrind, docs/design-notes.md). Its prototype is
- * Object.prototype and its keys are in the literal's order, so the object
- * is the plain `{ address, family, port, size }` dgram hands out (to
- * `deepStrictEqual`, `util.inspect` and `Object.keys` alike).
- */
-interface RemoteInfo4Constructor {
-  new (address: string, port: number, size: number): RemoteInfo
-}
-const RemoteInfo4 = function (this: RemoteInfo, address: string, port: number, size: number): void {
-  this.address = address
-  this.family = 'IPv4'
-  this.port = port
-  this.size = size
-} as unknown as RemoteInfo4Constructor
-RemoteInfo4.prototype = Object.prototype
-
 /** The receive path of one socket: rinfo, then 'message'. */
 export class MessageEmitter {
   readonly #emitter: EventEmitter
@@ -125,12 +106,16 @@ export class MessageEmitter {
    * The handle's message sink (UDP._startMessages). Kept small, IPv4
    * without pktinfo inline, so that the receive loop can inline it: each
    * datagram's cost here is what the facade loses against the pyuv API.
+   * That rinfo is an object literal: V8 allocates it with its final shape
+   * (a constructor setting the same four properties was 13-16
+   * instructions a datagram dearer with several sockets in one process,
+   * and the same with one; docs/design-notes.md).
    */
   readonly onMessage = (data: Buffer, peer: Address4 | Address6 | null, info: PacketInfo | undefined): void => {
     if (peer === null) return
     const rinfo: RemoteInfo =
       peer.length === 2 && info === undefined
-        ? new RemoteInfo4(peer[0], peer[1], data.length)
+        ? { address: peer[0], family: 'IPv4', port: peer[1], size: data.length }
         : this.#remoteInfo(peer, data.length, info)
     this.emit(data, rinfo)
   }
