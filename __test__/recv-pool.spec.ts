@@ -7,10 +7,11 @@
  */
 import test from 'ava'
 
-import { Loop, UDP } from '../index.js'
+import { Loop, UDP, backend } from '../index.js'
 
 import { handle, until } from './support/handles.js'
 import { detach } from './support/detach.js'
+import { failReads } from './support/fail-reads.js'
 
 const deadline = 10_000
 
@@ -153,3 +154,38 @@ test('a received Buffer\'s memory is untransferable: a transfer copies it (Node 
   t.deepEqual(outcome, major >= 22 ? ['DataCloneError'] : ['copied', 'with its bytes'])
   t.deepEqual(kept.map(String), ['first', 'second', 'third', 'fourth'])
 })
+
+// A read whose event napi fails to make (the test hook makes the next one
+// fail once its memory is taken): its datagrams never reach the callback,
+// so they count in recv_dropped, and its slice of the pool is given back,
+// so the pool's first read that JS sees still starts at offset 0 (where JS
+// marks the pool untransferable). The reactor makes its events elsewhere.
+// Serial: the hook fails the next read of the thread, whichever handle it is.
+if (backend === 'uv') {
+  test.serial("'uv': a read that cannot be handed to JS counts in recv_dropped, and the next read takes its place in the pool", async (t) => {
+    const loop = Loop.default_loop()
+    const rx = handle(t, loop)
+    rx.bind(['127.0.0.1', 0])
+    const tx = handle(t, loop)
+    const kept: Buffer[] = []
+    rx.start_recv((_udp, _peer, _flags, data) => {
+      if (data !== null) kept.push(data)
+    })
+    const to = rx.getsockname()
+    tx.send(to, Buffer.from('before'))
+    await until(() => kept.length === 1, 3000, 'the first datagram')
+    failReads(1)
+    tx.send(to, Buffer.from('lost'))
+    await until(() => rx.recv_dropped === 1, 3000, 'the lost read counted')
+    tx.send(to, Buffer.from('after'))
+    await until(() => kept.length === 2, 3000, 'the datagram after it')
+    t.deepEqual(kept.map(String), ['before', 'after'])
+    t.is(rx.recv_dropped, 1)
+    // Where the lost read's slice began: after 'before', on an 8-byte boundary.
+    const [first, next] = kept
+    const place = (first.byteOffset + first.byteLength + 7) & ~7
+    if (next.buffer === first.buffer) t.is(next.byteOffset, place)
+    // A fresh pool (the old one was full) begins at 0.
+    else t.is(next.byteOffset, 0)
+  })
+}

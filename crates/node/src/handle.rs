@@ -28,6 +28,9 @@ pub(crate) struct Handle {
     // JS holds part of a read for a later turn (its time budget ran out):
     // the 'uv' driver reads nothing until JS has delivered it.
     reads_held: Cell<bool>,
+    // Datagrams the 'uv' driver read but could not hand to JS (making the
+    // read's event failed): part of `recv_dropped`.
+    lost: Cell<u64>,
     pub(crate) driver: Driver,
     // The destination the last send or try_send given one in full parsed
     // (send_fns' `…Again` calls send there).
@@ -49,6 +52,7 @@ impl Handle {
             keep_alive: Cell::new(true),
             closed: Cell::new(false),
             reads_held: Cell::new(false),
+            lost: Cell::new(0),
             driver,
             last_to: Cell::new(None),
         }
@@ -66,6 +70,17 @@ impl Handle {
     /// True while JS holds part of a read (see [`Handle::hold_reads`]).
     pub(crate) fn reads_held(&self) -> bool {
         self.reads_held.get()
+    }
+
+    /// Counts `datagrams` read from the socket that never reached JS.
+    pub(crate) fn lose(&self, datagrams: usize) {
+        self.lost
+            .set(self.lost.get().saturating_add(datagrams as u64));
+    }
+
+    /// Datagrams counted by [`Handle::lose`].
+    pub(crate) fn lost(&self) -> u64 {
+        self.lost.get()
     }
 
     /// JS holds part of a read for a later turn (`true`), or has delivered

@@ -129,6 +129,8 @@ fn own_buffer<'a>(env: sys::napi_env, size: usize) -> Option<Slice<'a>> {
 /// one in an ArrayBuffer of their own; the header words in the handle's
 /// header area (`headers`), the event's last argument. A read from the one
 /// peer of the previous read reuses that read's peers array (`cache`).
+/// `None` when napi fails: the read's datagrams are lost (the caller counts
+/// them in `recv_dropped`) and a slice of the pool is given back.
 pub(crate) fn received(
     env: sys::napi_env,
     reader: &mut Reader,
@@ -143,43 +145,57 @@ pub(crate) fn received(
         bytes: words,
         ..
     } = headers.take(env, n * HEADER_BYTES)?;
+    let carved = pool.carve(env, total);
+    let pooled = carved.is_some();
     let Slice {
         buffer,
         offset,
         bytes,
-    } = pool.carve(env, total).or_else(|| own_buffer(env, total))?;
+    } = carved.or_else(|| own_buffer(env, total))?;
     let (peers, locals) = reader.write(n, words, bytes);
-    let peers = match cache.get(env, peers) {
-        Some(cached) => cached,
-        None => {
-            let values = peers
-                .iter()
-                .map(|peer| address(env, peer))
-                .collect::<Option<Vec<_>>>()?;
-            let built = array(env, &values)?;
-            cache.keep(env, peers, built);
-            built
+    let event = (|| {
+        // A failure made by the test suite (`__testFailReads`), as napi
+        // would fail past this point.
+        if crate::test_hooks::read_fails() {
+            return None;
         }
-    };
-    let locals = if locals.is_empty() {
-        null(env)?
-    } else {
-        let texts = locals
-            .iter()
-            .map(|ip| string(env, &ip.to_string()))
-            .collect::<Option<Vec<_>>>()?;
-        array(env, &texts)?
-    };
-    Some([
-        number(env, RECEIVED.into())?,
-        buffer,
-        number(env, n as f64)?,
-        peers,
-        locals,
-        number(env, offset as f64)?,
-        number(env, total as f64)?,
-        area,
-    ])
+        let peers = match cache.get(env, peers) {
+            Some(cached) => cached,
+            None => {
+                let values = peers
+                    .iter()
+                    .map(|peer| address(env, peer))
+                    .collect::<Option<Vec<_>>>()?;
+                let built = array(env, &values)?;
+                cache.keep(env, peers, built);
+                built
+            }
+        };
+        let locals = if locals.is_empty() {
+            null(env)?
+        } else {
+            let texts = locals
+                .iter()
+                .map(|ip| string(env, &ip.to_string()))
+                .collect::<Option<Vec<_>>>()?;
+            array(env, &texts)?
+        };
+        Some([
+            number(env, RECEIVED.into())?,
+            buffer,
+            number(env, n as f64)?,
+            peers,
+            locals,
+            number(env, offset as f64)?,
+            number(env, total as f64)?,
+            area,
+        ])
+    })();
+    if event.is_none() && pooled {
+        // JS never sees this slice: the pool takes it back.
+        pool.unwind(offset);
+    }
+    event
 }
 
 /// Calls `func` with `args` as Node calls an I/O callback

@@ -36,5 +36,5 @@ pub use raw_exports::install_raw_exports;
 pub use send_fns::{handle_send, handle_send_again, handle_try_send, handle_try_send_again};
 pub use send_many_fn::handle_try_send_many;
 pub use test_hooks::{
-    test_busy_polling, test_detach, test_gro_coalesced, test_panic, test_trim_heap,
+    test_busy_polling, test_detach, test_fail_reads, test_gro_coalesced, test_panic, test_trim_heap,
 };

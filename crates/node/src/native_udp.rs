@@ -422,10 +422,11 @@ impl NativeUdp {
             .release_received(datagrams as usize, bytes as usize);
     }
 
-    /// Datagrams dropped because JS fell behind.
+    /// Datagrams dropped because JS fell behind (the reactor's bounded
+    /// queue), or read and lost because napi failed (the `'uv'` driver).
     #[napi(catch_unwind)]
     pub fn recv_dropped(&self) -> f64 {
-        self.udp().recv_dropped() as f64
+        self.udp().recv_dropped().saturating_add(self.handle.lost()) as f64
     }
 
     /// Stops everything and closes the socket; returns how many waiting

@@ -80,6 +80,20 @@ impl RecvPool {
         })
     }
 
+    /// Gives back the slice that the last [`RecvPool::carve`] made at
+    /// `offset`, when JS never saw it (making the read's event failed): the
+    /// next read starts there again, so that the first read JS sees of a
+    /// fresh pool is still at offset 0, where JS marks the pool's memory
+    /// untransferable (src/untransferable.ts).
+    pub(crate) fn unwind(&self, offset: usize) {
+        if let Some(mut pool) = self.current.get() {
+            if offset < pool.used {
+                pool.used = offset;
+                self.current.set(Some(pool));
+            }
+        }
+    }
+
     /// Makes a fresh pool the current one, releasing the previous.
     fn replace(&self, env: sys::napi_env) -> Option<(sys::napi_value, Pool)> {
         let (value, buffer) = HeldBuffer::create(env, POOL_BYTES)?;

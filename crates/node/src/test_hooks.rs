@@ -3,6 +3,8 @@
 //! Inert unless the process runs with `UV_UDP_TEST_HOOKS=1`, so a shipped
 //! binary cannot be made to misbehave through them.
 
+use std::cell::Cell;
+
 use napi_derive::napi;
 
 fn enabled() -> bool {
@@ -94,4 +96,36 @@ pub fn test_detach(env: &napi::Env, buffer: napi::Unknown<'_>) -> napi::Result<(
         return Err(napi::Error::from_reason("not a detachable ArrayBuffer"));
     }
     Ok(())
+}
+
+thread_local! {
+    // Reads whose event is still to fail on this thread (`__testFailReads`).
+    static FAILING_READS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Makes the next `count` reads of the `'uv'` driver on this thread fail
+/// once their memory is taken, as a napi failure would there (with
+/// `UV_UDP_TEST_HOOKS=1`): the suite proves with it that such a read is
+/// counted in `recv_dropped` and that the receive pool stays as JS expects.
+#[napi(js_name = "__testFailReads")]
+pub fn test_fail_reads(count: u32) -> napi::Result<()> {
+    if !enabled() {
+        return Err(napi::Error::from_reason(
+            "test hooks are off (set UV_UDP_TEST_HOOKS=1)",
+        ));
+    }
+    FAILING_READS.with(|left| left.set(count));
+    Ok(())
+}
+
+/// Whether the read being made into an event is to fail (see
+/// [`test_fail_reads`]); counts it.
+pub(crate) fn read_fails() -> bool {
+    FAILING_READS.with(|left| {
+        let n = left.get();
+        if n > 0 {
+            left.set(n - 1);
+        }
+        n > 0
+    })
 }

@@ -318,6 +318,9 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
             }
         };
         let Some(args) = args else {
+            // napi failed: the read is lost, counted as dropped (the rest
+            // stays in the kernel; the poll comes back for it).
+            handle.lose(n);
             return;
         };
         let before = Instant::now();
