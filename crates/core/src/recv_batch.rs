@@ -201,21 +201,68 @@ pub(crate) struct RecvHeaders {
     // Room for one IPV6_PKTINFO (or IP_PKTINFO) message, u64-aligned as
     // cmsghdr requires.
     controls: [[u64; CONTROL_WORDS]; BATCH],
+    // Headers [0, ready) point at their own name, iovec and control room
+    // (in this same heap block, see `new`) and at the slots that begin at
+    // address `slots`; of them, the kernel may have written [0, dirty) in
+    // the last call. Only those are reset before the next call: a read of
+    // one datagram used to set up all BATCH headers (~100 cache lines).
+    ready: usize,
+    dirty: usize,
+    slots: usize,
 }
 
 // SAFETY: the raw pointers inside (msg_name, msg_iov, msg_control, iov_base)
-// are rewritten by every recv_many before the kernel reads them and are never
-// dereferenced otherwise; between calls they are inert values, so the headers
-// may move to (and be used on) another thread.
+// point into this struct's own heap block and into the slots of the last
+// recv_many, which checks both before the kernel reads them (it sets them
+// up again for other slots); they are never dereferenced otherwise, so
+// between calls they are inert values, and the headers may move to (and
+// be used on) another thread.
 #[cfg(target_os = "linux")]
 unsafe impl Send for RecvHeaders {}
 
 #[cfg(target_os = "linux")]
 impl RecvHeaders {
-    /// Zeroed headers, on the heap (they are about 9 KiB).
+    /// Zeroed headers, on the heap (they are about 9 KiB), none set up.
+    /// Never moved out of their box: the headers point into it.
     pub(crate) fn new() -> Box<RecvHeaders> {
-        // SAFETY: all-zero is a valid value for these plain C structs.
+        // SAFETY: all-zero is a valid value for these plain C structs and
+        // counters (ready = dirty = 0: nothing is set up yet).
         Box::new(unsafe { std::mem::zeroed() })
+    }
+
+    /// Makes headers [0, max) ready for a call over `slots`: those not
+    /// set up yet point at their memory, and those the last call may have
+    /// written get back the lengths and flags the kernel overwrites.
+    fn prepare(&mut self, slots: &mut [u8], max: usize) {
+        let base = slots.as_mut_ptr() as usize;
+        if self.slots != base {
+            self.ready = 0;
+            self.dirty = 0;
+            self.slots = base;
+        }
+        let reset = self.dirty.min(self.ready);
+        let ready = self.ready;
+        for i in (0..reset).chain(ready..max) {
+            let name = &mut self.names[i];
+            let hdr = &mut self.hdrs[i];
+            // A family the kernel did not overwrite reads as "no address".
+            name.ss_family = 0;
+            hdr.msg_hdr.msg_controllen = std::mem::size_of_val(&self.controls[i]) as _;
+            hdr.msg_hdr.msg_flags = 0;
+            hdr.msg_len = 0;
+            hdr.msg_hdr.msg_namelen =
+                std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+            if i >= ready {
+                let iov = &mut self.iovs[i];
+                iov.iov_base = slots[i * SLOT..].as_mut_ptr().cast();
+                iov.iov_len = SLOT;
+                hdr.msg_hdr.msg_control = self.controls[i].as_mut_ptr().cast();
+                hdr.msg_hdr.msg_name = (name as *mut libc::sockaddr_storage).cast();
+                hdr.msg_hdr.msg_iov = iov;
+                hdr.msg_hdr.msg_iovlen = 1;
+            }
+        }
+        self.ready = ready.max(max);
     }
 }
 
@@ -360,49 +407,34 @@ pub(crate) fn recv_many(
         slots.len() >= BATCH * SLOT,
         "recv_many needs BATCH * SLOT bytes"
     );
-    let RecvHeaders {
-        names,
-        iovs,
-        hdrs,
-        controls,
-    } = headers;
-    for (i, (((iov, hdr), name), control)) in iovs
-        .iter_mut()
-        .zip(hdrs.iter_mut())
-        .zip(names.iter_mut())
-        .zip(controls.iter_mut())
-        .enumerate()
-        .take(max)
-    {
-        // A family the kernel did not overwrite reads as "no address".
-        name.ss_family = 0;
-        hdr.msg_hdr.msg_control = control.as_mut_ptr().cast();
-        hdr.msg_hdr.msg_controllen = std::mem::size_of_val(control) as _;
-        hdr.msg_hdr.msg_flags = 0;
-        hdr.msg_len = 0;
-        iov.iov_base = slots[i * SLOT..].as_mut_ptr().cast();
-        iov.iov_len = SLOT;
-        hdr.msg_hdr.msg_name = (name as *mut libc::sockaddr_storage).cast();
-        hdr.msg_hdr.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-        hdr.msg_hdr.msg_iov = iov;
-        hdr.msg_hdr.msg_iovlen = 1;
-    }
-    // SAFETY: every header points at a live iovec over its own SLOT bytes of
-    // `slots` and at its own sockaddr_storage; all outlive the call.
+    headers.prepare(slots, max);
+    // SAFETY: prepare made headers [0, max) point at a live iovec over their
+    // own SLOT bytes of `slots`, at their own sockaddr_storage and control
+    // room (in the headers' box), with the lengths of those; all outlive
+    // the call.
     let n = unsafe {
         libc::recvmmsg(
             socket.as_raw_fd(),
-            hdrs.as_mut_ptr(),
+            headers.hdrs.as_mut_ptr(),
             max as libc::c_uint,
             // The flags are a c_int in glibc's prototype, a c_uint in musl's.
             libc::MSG_DONTWAIT as _,
             std::ptr::null_mut(),
         )
     };
-    if n < 0 {
-        return Err(io::Error::last_os_error());
+    // What the kernel may have written: the messages it filled, and the
+    // one it failed on (nothing, as Linux is written; reset all the same).
+    // An error other than "nothing to read" may follow a partial read: all.
+    let error = (n < 0).then(io::Error::last_os_error);
+    headers.dirty = match &error {
+        Some(e) if e.kind() != io::ErrorKind::WouldBlock => max,
+        _ => (n.max(0) as usize + 1).min(max),
+    };
+    if let Some(error) = error {
+        return Err(error);
     }
     let n = n as usize;
+    let RecvHeaders { hdrs, names, .. } = headers;
     metas.clear();
     for i in 0..n {
         let msg = &hdrs[i].msg_hdr;
@@ -935,5 +967,112 @@ mod tests {
                 .kind(),
             io::ErrorKind::WouldBlock
         );
+    }
+
+    /// Only the headers a call may have written are reset before the next
+    /// one (the rest stay as set up), and slots at another address get the
+    /// headers pointed at them: a short read after a longer one, a longer
+    /// one after it, and a read into other slots each report exactly their
+    /// own datagrams.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn recv_many_resets_what_the_kernel_wrote_and_follows_new_slots() {
+        use socket2::{Domain, Socket, Type};
+        let bound = |nonblocking: bool| {
+            let socket = Socket::new(Domain::IPV4, Type::DGRAM, None).expect("socket");
+            let any: SocketAddr = "127.0.0.1:0".parse().expect("addr");
+            socket.bind(&any.into()).expect("bind");
+            socket.set_nonblocking(nonblocking).expect("nonblocking");
+            let at = socket
+                .local_addr()
+                .expect("name")
+                .as_socket()
+                .expect("inet");
+            (socket, at)
+        };
+        let (rx, rx_at) = bound(true);
+        let (a, a_at) = bound(false);
+        let (b, b_at) = bound(false);
+        let mut headers = RecvHeaders::new();
+        let mut metas = Vec::new();
+        // Reads with at most `max` messages a call until `want` datagrams
+        // came: each one's length, sender, local address, and payload.
+        let mut take = |slots: &mut [u8], max: usize, want: usize, headers: &mut RecvHeaders| {
+            let mut seen = Vec::new();
+            for _ in 0..1000 {
+                match recv_many(&rx, slots, &mut metas, headers, max) {
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                        std::thread::sleep(std::time::Duration::from_millis(1))
+                    }
+                    other => {
+                        let n = other.expect("recvmmsg");
+                        assert!(n <= max);
+                        for meta in &metas[..n] {
+                            let bytes = slots[meta.offset..meta.offset + meta.len].to_vec();
+                            seen.push((meta.len, meta.peer, meta.local, bytes));
+                        }
+                        if seen.len() >= want {
+                            return seen;
+                        }
+                    }
+                }
+            }
+            panic!("{want} datagrams did not arrive in 1 s");
+        };
+        let mut slots = vec![0u8; BATCH * SLOT];
+
+        // Without packet info the kernel writes a control length of 0 into
+        // each header it fills: a header not reset would then have no room
+        // for the packet info asked for next (MSG_CTRUNC, none reported).
+        for payload in [&b"aaa"[..], b"bb", b"c"] {
+            a.send_to(payload, &rx_at.into()).expect("send");
+        }
+        assert_eq!(
+            take(&mut slots, BATCH, 3, &mut headers),
+            vec![
+                (3, Some(a_at), None, b"aaa".to_vec()),
+                (2, Some(a_at), None, b"bb".to_vec()),
+                (1, Some(a_at), None, b"c".to_vec()),
+            ]
+        );
+        assert_eq!(headers.ready, BATCH);
+        assert!(
+            headers.dirty <= 4,
+            "reset next: the three filled, the one after"
+        );
+
+        set_packet_info(&rx, false, true).expect("IP_PKTINFO on");
+        let here = Some(rx_at.ip());
+        b.send_to(b"dddd", &rx_at.into()).expect("send");
+        assert_eq!(
+            take(&mut slots, 1, 1, &mut headers),
+            vec![(4, Some(b_at), here, b"dddd".to_vec())]
+        );
+        assert_eq!(headers.dirty, 1);
+        a.send_to(b"e", &rx_at.into()).expect("send");
+        b.send_to(b"", &rx_at.into()).expect("send");
+        assert_eq!(
+            take(&mut slots, BATCH, 2, &mut headers),
+            vec![
+                (1, Some(a_at), here, b"e".to_vec()),
+                (0, Some(b_at), here, Vec::new()),
+            ]
+        );
+
+        let mut other = vec![0u8; BATCH * SLOT];
+        a.send_to(b"zz", &rx_at.into()).expect("send");
+        assert_eq!(
+            take(&mut other, BATCH, 1, &mut headers),
+            vec![(2, Some(a_at), here, b"zz".to_vec())]
+        );
+        assert_eq!(&other[..2], b"zz");
+        assert_eq!(headers.slots, other.as_ptr() as usize);
+        assert_eq!(
+            recv_many(&rx, &mut other, &mut metas, &mut headers, BATCH)
+                .expect_err("empty")
+                .kind(),
+            io::ErrorKind::WouldBlock
+        );
+        assert_eq!(headers.dirty, 1);
     }
 }
