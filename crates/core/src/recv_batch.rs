@@ -895,25 +895,28 @@ mod tests {
         assert_eq!(control.segment, None);
     }
 
+    /// A UDP socket bound to an ephemeral loopback port, and that address.
+    #[cfg(target_os = "linux")]
+    fn bound(nonblocking: bool) -> (socket2::Socket, SocketAddr) {
+        use socket2::{Domain, Socket, Type};
+        let socket = Socket::new(Domain::IPV4, Type::DGRAM, None).expect("socket");
+        let any: SocketAddr = "127.0.0.1:0".parse().expect("addr");
+        socket.bind(&any.into()).expect("bind");
+        socket.set_nonblocking(nonblocking).expect("nonblocking");
+        let at = socket
+            .local_addr()
+            .expect("name")
+            .as_socket()
+            .expect("inet");
+        (socket, at)
+    }
+
     /// Headers reused across reads carry nothing over: each read reports its
     /// own lengths, senders, truncation and packet info, and none after
     /// packet info is switched off.
     #[cfg(target_os = "linux")]
     #[test]
     fn recv_many_reuses_its_headers_without_carrying_anything_over() {
-        use socket2::{Domain, Socket, Type};
-        let bound = |nonblocking: bool| {
-            let socket = Socket::new(Domain::IPV4, Type::DGRAM, None).expect("socket");
-            let any: SocketAddr = "127.0.0.1:0".parse().expect("addr");
-            socket.bind(&any.into()).expect("bind");
-            socket.set_nonblocking(nonblocking).expect("nonblocking");
-            let at = socket
-                .local_addr()
-                .expect("name")
-                .as_socket()
-                .expect("inet");
-            (socket, at)
-        };
         let (rx, rx_at) = bound(true);
         let (a, a_at) = bound(false);
         let (b, b_at) = bound(false);
@@ -977,19 +980,6 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn recv_many_resets_what_the_kernel_wrote_and_follows_new_slots() {
-        use socket2::{Domain, Socket, Type};
-        let bound = |nonblocking: bool| {
-            let socket = Socket::new(Domain::IPV4, Type::DGRAM, None).expect("socket");
-            let any: SocketAddr = "127.0.0.1:0".parse().expect("addr");
-            socket.bind(&any.into()).expect("bind");
-            socket.set_nonblocking(nonblocking).expect("nonblocking");
-            let at = socket
-                .local_addr()
-                .expect("name")
-                .as_socket()
-                .expect("inet");
-            (socket, at)
-        };
         let (rx, rx_at) = bound(true);
         let (a, a_at) = bound(false);
         let (b, b_at) = bound(false);
