@@ -143,6 +143,23 @@ queueTest('process.exit() from a receive callback with sends queued and datagram
   t.true(result.ms < 10_000, `${result.ms} ms`)
 })
 
+// libuv's send requests keep uv_run going whatever the handle's ref (pyuv's
+// loop.run() returns after their callbacks): an unreferenced handle's
+// queued sends all go out and call back, run() waits for them, and then
+// the process exits on its own. (A review found the process exiting with
+// 17 of 20 sends still queued, their callbacks never run.)
+queueTest('ref = false with sends queued: every callback runs, loop.run() resolves after them, then the process exits', async (t) => {
+  const result = await inNamespace(TBF_1MBIT, 'hardening-queue.cjs', ['unref-with-queue'], 20_000)
+  t.is(result.signal, null, `killed (kept alive after its sends?): ${result.stderr}`)
+  t.is(result.code, 0, `${result.stdout}\n${result.stderr}`)
+  const out = report<{ sent: number; queued: number; called: number; atRun: number; errors: number }>(t, result)
+  if (!out) return
+  t.true(out.queued >= 6, `${out.queued} queued`)
+  t.is(out.called, out.sent)
+  t.is(out.atRun, out.sent)
+  t.is(out.errors, 0)
+})
+
 // ---------------------------------------------------------------- close in callbacks, twice
 
 test('close() inside a receive callback: no receive callback after it, the close callback runs once', async (t) => {

@@ -16,6 +16,10 @@ export declare class Loop {
     set excepthook(hook: ((error: unknown) => void) | null);
     /** Handles not yet fully closed (a copy). */
     get handles(): UDP[];
-    /** Resolves once none of the loop's handles is active and referenced. */
+    /**
+     * Resolves once none of the loop's handles is active and referenced. As
+     * libuv's send requests keep `uv_run` going whatever their handle's ref,
+     * a handle whose sends' callbacks have not all run counts as referenced.
+     */
     run(): Promise<void>;
 }

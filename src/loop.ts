@@ -64,7 +64,11 @@ export class Loop {
     return out
   }
 
-  /** Resolves once none of the loop's handles is active and referenced. */
+  /**
+   * Resolves once none of the loop's handles is active and referenced. As
+   * libuv's send requests keep `uv_run` going whatever their handle's ref,
+   * a handle whose sends' callbacks have not all run counts as referenced.
+   */
   run(): Promise<void> {
     return new Promise((resolve) => {
       this.#waiters.push(resolve)
@@ -141,7 +145,7 @@ export class Loop {
       if (this.#closing.size > 0) return
       for (const ref of this.#handles) {
         const handle = ref.deref()
-        if (handle !== undefined && handle.ref && handle.active) return
+        if (handle !== undefined && handle.active && (handle.ref || handle.send_queue_count > 0)) return
       }
       const waiters = this.#waiters
       this.#waiters = []

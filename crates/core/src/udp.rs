@@ -32,6 +32,9 @@ pub struct Activity {
     pub active: bool,
     /// Receiving.
     pub receiving: bool,
+    /// Sends whose outcome has not been taken: libuv's active send
+    /// requests, which keep the loop alive whatever the handle's ref.
+    pub sending: bool,
     /// A send waits for the socket to become writable.
     pub unsent: bool,
 }
@@ -687,6 +690,7 @@ impl Udp {
         Activity {
             active: self.io.is_some() && (self.receiving || count > 0),
             receiving: self.receiving,
+            sending: self.io.is_some() && count > 0,
             unsent,
         }
     }

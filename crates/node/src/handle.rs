@@ -119,18 +119,23 @@ impl Handle {
         let Activity {
             active,
             receiving,
+            sending,
             unsent,
         } = self.udp.borrow().activity();
         self.hold(active);
+        // As libuv's send requests keep its loop alive whatever the
+        // handle's ref: sends whose callbacks have not run keep the process
+        // alive, and `ref = false` lets it go once they have.
+        let keep_alive = self.keep_alive.get() || sending;
         match &self.driver {
             Driver::Uv(poll) => {
                 let reading = receiving && !self.reads_held.get();
                 let want =
                     if reading { UV_READABLE } else { 0 } | if unsent { UV_WRITABLE } else { 0 };
-                poll.update(self, want, self.keep_alive.get())
+                poll.update(self, want, keep_alive)
             }
             Driver::Reactor(link) => {
-                link.keep_alive(self.env, active && self.keep_alive.get());
+                link.keep_alive(self.env, active && keep_alive);
                 Ok(())
             }
         }
