@@ -4,6 +4,8 @@ import test from 'ava'
 
 import { Loop, UDP, UDPError, backend, errno, type Address } from '../index.js'
 
+import { within } from './support/handles.js'
+
 test('the close callback sees the handle still in its loop; the handle leaves it once the callback returned', async (t) => {
   const loop = new Loop()
   const udp = new UDP(loop)
@@ -32,6 +34,42 @@ test('loop.run() waits for a close whose callback is pending, as uv_run waits fo
   await loop.run()
   events.push('run resolved')
   t.deepEqual(events, ['send cb', 'close cb', 'run resolved'])
+})
+
+// uv_run returns once a send request completes, callback or not: an
+// unreferenced handle that goes on receiving stops counting as referenced
+// when its last send is done, and run() hears of it. (A review found run()
+// pending for ever on 'uv' after a send without a callback, made from a
+// receive callback.)
+test('loop.run() on unreferenced receiving handles resolves once a send without a callback is done', async (t) => {
+  const loop = new Loop()
+  const rx = new UDP(loop)
+  rx.bind(['127.0.0.1', 0])
+  const udp = new UDP(loop)
+  udp.bind(['127.0.0.1', 0])
+  rx.ref = false
+  udp.ref = false
+  udp.start_recv(() => {})
+  let started = false
+  const ran = new Promise<number>((resolve) => {
+    rx.start_recv(() => {
+      if (started) return
+      started = true
+      // From a receive callback, so run()'s first check comes before the send is retired.
+      udp.send(rx.getsockname(), Buffer.from('y'))
+      const pending = udp.send_queue_count
+      void loop.run().then(() => resolve(pending))
+    })
+  })
+  udp.send(rx.getsockname(), Buffer.from('x'))
+  try {
+    t.true((await within(3000, ran, 'loop.run()')) >= 1, 'the send was pending when run() began')
+    t.is(udp.send_queue_count, 0)
+    t.true(udp.active, 'still receiving')
+  } finally {
+    rx.close()
+    udp.close()
+  }
 })
 
 test('a send that went out at once counts in active and send_queue_count/size until its callback ran (libuv)', async (t) => {

@@ -202,21 +202,20 @@ pub(crate) struct RecvHeaders {
     // cmsghdr requires.
     controls: [[u64; CONTROL_WORDS]; BATCH],
     // Headers [0, ready) point at their own name, iovec and control room
-    // (in this same heap block, see `new`) and at the slots that begin at
-    // address `slots`; of them, the kernel may have written [0, dirty) in
-    // the last call. Only those are reset before the next call: a read of
-    // one datagram used to set up all BATCH headers (~100 cache lines).
+    // (in this same heap block, see `new`); of them, the kernel may have
+    // written [0, dirty) in the last call. Only those are reset before the
+    // next call: a read of one datagram used to set up all BATCH headers
+    // (~100 cache lines).
     ready: usize,
     dirty: usize,
-    slots: usize,
 }
 
-// SAFETY: the raw pointers inside (msg_name, msg_iov, msg_control, iov_base)
-// point into this struct's own heap block and into the slots of the last
-// recv_many, which checks both before the kernel reads them (it sets them
-// up again for other slots); they are never dereferenced otherwise, so
-// between calls they are inert values, and the headers may move to (and
-// be used on) another thread.
+// SAFETY: the raw pointers inside point into this struct's own heap block
+// (msg_name, msg_iov, msg_control, which stay valid while the box lives)
+// and into the slots of the last recv_many (iov_base, set again from the
+// slots of every call before the kernel reads them); they are never
+// dereferenced otherwise, so between calls they are inert values, and the
+// headers may move to (and be used on) another thread.
 #[cfg(target_os = "linux")]
 unsafe impl Send for RecvHeaders {}
 
@@ -231,14 +230,16 @@ impl RecvHeaders {
     }
 
     /// Makes headers [0, max) ready for a call over `slots`: those not
-    /// set up yet point at their memory, and those the last call may have
-    /// written get back the lengths and flags the kernel overwrites.
+    /// set up yet point at their own memory, those the last call may have
+    /// written get back the lengths and flags the kernel overwrites, and
+    /// every one's iovec gets its slot's address from this call's `slots`
+    /// (the kernel writes there: the address must come from this borrow,
+    /// not from an earlier one).
     fn prepare(&mut self, slots: &mut [u8], max: usize) {
-        let base = slots.as_mut_ptr() as usize;
-        if self.slots != base {
+        // The headers point into themselves: moved out of their box (which
+        // nothing does), they are set up again rather than trusted.
+        if self.ready > 0 && !std::ptr::eq(self.hdrs[0].msg_hdr.msg_iov, &self.iovs[0]) {
             self.ready = 0;
-            self.dirty = 0;
-            self.slots = base;
         }
         let reset = self.dirty.min(self.ready);
         let ready = self.ready;
@@ -254,13 +255,17 @@ impl RecvHeaders {
                 std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
             if i >= ready {
                 let iov = &mut self.iovs[i];
-                iov.iov_base = slots[i * SLOT..].as_mut_ptr().cast();
                 iov.iov_len = SLOT;
                 hdr.msg_hdr.msg_control = self.controls[i].as_mut_ptr().cast();
                 hdr.msg_hdr.msg_name = (name as *mut libc::sockaddr_storage).cast();
                 hdr.msg_hdr.msg_iov = iov;
                 hdr.msg_hdr.msg_iovlen = 1;
             }
+        }
+        let base = slots.as_mut_ptr();
+        for (i, iov) in self.iovs[..max].iter_mut().enumerate() {
+            // In bounds: recv_many checks that `slots` holds BATCH slots.
+            iov.iov_base = base.wrapping_add(i * SLOT).cast();
         }
         self.ready = ready.max(max);
     }
@@ -973,8 +978,8 @@ mod tests {
     }
 
     /// Only the headers a call may have written are reset before the next
-    /// one (the rest stay as set up), and slots at another address get the
-    /// headers pointed at them: a short read after a longer one, a longer
+    /// one (the rest stay as set up), and slots at another address take
+    /// the next read: a short read after a longer one, a longer
     /// one after it, and a read into other slots each report exactly their
     /// own datagrams.
     #[cfg(target_os = "linux")]
@@ -1056,7 +1061,6 @@ mod tests {
             vec![(2, Some(a_at), here, b"zz".to_vec())]
         );
         assert_eq!(&other[..2], b"zz");
-        assert_eq!(headers.slots, other.as_ptr() as usize);
         assert_eq!(
             recv_many(&rx, &mut other, &mut metas, &mut headers, BATCH)
                 .expect_err("empty")

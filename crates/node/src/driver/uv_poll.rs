@@ -259,17 +259,25 @@ unsafe extern "C" fn on_poll(poll: *mut c_void, status: c_int, events: c_int) {
 
 /// Retires the handle's completed sends: those without a callback here,
 /// those with one by calling JS (`SENDS_DONE`), which takes their outcomes.
-/// JS is also called when the handle stops being active, for its loop.
+/// JS is also called when the handle stops being active, or stops counting
+/// as referenced (`ref = false`, its last send done), for its loop.
 pub(crate) fn settle(handle: &Rc<Handle>, driver: &UvPoll) {
     if handle.is_closed() {
         // close() hands every outcome to JS itself.
         return;
     }
     let was_active = handle.is_active();
+    let was_sending = handle.udp.borrow().activity().sending;
     let needs_js = handle.udp.borrow().retire_silent();
     // Narrowing what is watched (or unreferencing) cannot fail.
     let _ = handle.refresh();
-    if needs_js || (was_active && !handle.is_active()) {
+    // An unreferenced handle that stays active (it receives) stops counting
+    // as referenced once its sends are done: JS's `Loop.run()` must hear of
+    // it too (a referenced one counts as such either way, so it costs the
+    // common case, an echo server's replies, no call).
+    let sends_ended =
+        was_sending && !handle.keeps_alive() && !handle.udp.borrow().activity().sending;
+    if needs_js || sends_ended || (was_active && !handle.is_active()) {
         call(handle, driver, |env| {
             Some([
                 js_call::number(env, SENDS_DONE.into())?,
