@@ -8,7 +8,7 @@ export type SendManyMessage = readonly [msg: SendPayload, port?: number, address
 /** A socket's sends through `send()`: what waits for the next tick, what waits for the handle, and the last destination's tuple. */
 export declare class Sender {
     #private;
-    constructor(emitter: EventEmitter, family: 4 | 6, resolver: Resolver, handle: () => UDP | null, queueChanged: (queued: boolean) => void);
+    constructor(emitter: EventEmitter, family: 4 | 6, resolver: Resolver, handle: () => UDP | null);
     /**
      * Sends given to `send()` that have not gone out yet (waiting for their
      * tick or a host name's lookup): `trySend` and `sendMany` refuse
@@ -16,8 +16,6 @@ export declare class Sender {
      * refuses while sends are queued.
      */
     get waiting(): number;
-    /** Whether sends of this socket wait in the handle's queue. */
-    get queued(): boolean;
     /** Sends a datagram on a bound socket: to its peer when `connected`, else to `address` once resolved. */
     send(connected: boolean, send: SendArguments): void;
     /**

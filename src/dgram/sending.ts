@@ -47,17 +47,11 @@ export class Sender {
   #callbacksScheduled = false
   #lastDestination: Address4 | Address6 | null = null
 
-  // Told when the handle's queue of this socket's sends fills (true) or
-  // empties (false): queued sends keep the process alive, as libuv's send
-  // requests do whatever the handle's ref.
-  readonly #queueChanged: (queued: boolean) => void
-
-  constructor(emitter: EventEmitter, family: 4 | 6, resolver: Resolver, handle: () => UDP | null, queueChanged: (queued: boolean) => void) {
+  constructor(emitter: EventEmitter, family: 4 | 6, resolver: Resolver, handle: () => UDP | null) {
     this.#emitter = emitter
     this.#family = family
     this.#resolver = resolver
     this.#handle = handle
-    this.#queueChanged = queueChanged
   }
 
   /**
@@ -68,11 +62,6 @@ export class Sender {
    */
   get waiting(): number {
     return this.#waiting
-  }
-
-  /** Whether sends of this socket wait in the handle's queue. */
-  get queued(): boolean {
-    return this.#awaiting.length > 0
   }
 
   /** Sends a datagram on a bound socket: to its peer when `connected`, else to `address` once resolved. */
@@ -247,7 +236,6 @@ export class Sender {
       awaited = (error, bytes) => scope.runInAsyncScope(callback, null, error, bytes)
     }
     this.#awaiting.push(awaited, send.address, send.port, dataLength(data))
-    if (this.#awaiting.length === 1) this.#queueChanged(true)
     this.#scheduleCallbacks(udp)
   }
 
@@ -258,7 +246,6 @@ export class Sender {
     const error = callback === undefined || code === null ? null : exceptionWithHostPort(code, 'send', awaiting.address(), awaiting.port())
     const size = awaiting.size()
     awaiting.drop()
-    if (awaiting.length === 0) this.#queueChanged(false)
     if (callback !== undefined) callback(error, size)
   }
 

@@ -123,7 +123,7 @@ export class Socket extends EventEmitter {
     this.type = options.type
     this.#family = options.family
     this.#resolver = new Resolver(options.family, options.lookup)
-    this.#sender = new Sender(this, options.family, this.#resolver, () => this.#udp, (queued) => this.#applyRef(queued))
+    this.#sender = new Sender(this, options.family, this.#resolver, () => this.#udp)
     this.#bindFlags = bindFlags(options.reuseAddr, options.ipv6Only, options.reusePort)
     this.#recvBufferSize = options.recvBufferSize
     this.#sendBufferSize = options.sendBufferSize
@@ -286,12 +286,13 @@ export class Socket extends EventEmitter {
     else this.#sender.send(connected, send)
   }
 
-  // The handle keeps the process alive if ref() asked it to, or while
-  // sends wait in its queue (libuv's send requests keep the loop alive
-  // whatever the handle's ref, so Node's unref()'d socket still sends them).
-  #applyRef(queued: boolean): void {
+  // The handle keeps the process alive if ref() asked it to; while sends
+  // wait in its queue it does so whatever its ref (as libuv's send
+  // requests keep the loop alive, so Node's unref()'d socket still sends
+  // them): the handle's own rule, not restated here.
+  #applyRef(): void {
     const udp = this.#udp
-    if (udp !== null) udp.ref = this.#referenced || queued
+    if (udp !== null) udp.ref = this.#referenced
   }
 
   // Kept out of send(): a closure there would cost every send a context.
@@ -363,7 +364,7 @@ export class Socket extends EventEmitter {
       setReferenced: (socket, referenced) => {
         const s = socket as Socket
         s.#referenced = referenced
-        s.#applyRef(s.#sender.queued)
+        s.#applyRef()
       },
     })
   }
