@@ -58,6 +58,9 @@ pub(crate) struct UvPoll {
     cost_ns: Cell<f64>,
     // Smoothed datagrams per message read (above 1 only with GRO).
     per_message: Cell<f64>,
+    // Messages the last read brought: after one (or none), the next read
+    // asks for 2 (see `messages_wanted`).
+    last_messages: Cell<usize>,
     // In the thread's list of handles with completed sends to settle.
     pub(crate) scheduled: Cell<bool>,
     pub(crate) peers: PeerCache,
@@ -83,6 +86,7 @@ impl UvPoll {
             read_size: Cell::new(BATCH),
             cost_ns: Cell::new(0.0),
             per_message: Cell::new(1.0),
+            last_messages: Cell::new(BATCH),
             scheduled: Cell::new(false),
             peers: PeerCache::new(),
             pool: RecvPool::new(),
@@ -310,7 +314,10 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
             ))
         });
         let (n, messages, args) = match read {
-            Ok(read) => read,
+            Ok(read) => {
+                driver.last_messages.set(read.1);
+                read
+            }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => {
@@ -346,10 +353,17 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
 impl UvPoll {
     // Messages to ask for: the datagrams wanted, at the datagrams per
     // message seen so far. (A read may still bring more: JS then holds the
-    // rest for a later turn and says so, see Handle::hold_reads.)
+    // rest for a later turn and says so, see Handle::hold_reads.) After a
+    // read of one message, 2: a ping-pong's reads then set up two recvmmsg
+    // headers, not BATCH, and still learn from getting one that the socket
+    // is drained; a burst that follows costs one read of 2 before the full
+    // size.
     fn messages_wanted(&self) -> usize {
-        let messages = self.read_size.get() as f64 / self.per_message.get().max(1.0);
-        (messages as usize).clamp(1, BATCH)
+        messages_wanted(
+            self.read_size.get(),
+            self.per_message.get(),
+            self.last_messages.get(),
+        )
     }
 
     // Turns GRO on once a whole coalesced message fits in one read's budget
@@ -389,6 +403,15 @@ impl UvPoll {
     }
 }
 
+/// See [`UvPoll::messages_wanted`]: `read_size` datagrams at `per_message`
+/// datagrams a message, at most 2 after a read of `last` <= 1 messages,
+/// within 1..=BATCH.
+fn messages_wanted(read_size: usize, per_message: f64, last: usize) -> usize {
+    let messages = read_size as f64 / per_message.max(1.0);
+    let most = if last <= 1 { 2 } else { BATCH };
+    (messages as usize).min(most).clamp(1, BATCH)
+}
+
 /// One event call to JS in its own handle scope.
 fn call<const N: usize>(
     handle: &Handle,
@@ -406,5 +429,27 @@ fn call<const N: usize>(
             driver.on_event,
             &args,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_a_read_of_one_message_a_read_asks_for_two() {
+        // A ping-pong: one message each time, two asked (one back: drained).
+        assert_eq!(messages_wanted(400, 1.0, 1), 2);
+        assert_eq!(messages_wanted(400, 1.0, 0), 2);
+        // A burst after it: one read of 2, then the learned size.
+        assert_eq!(messages_wanted(400, 1.0, 2), BATCH);
+        assert_eq!(messages_wanted(400, 1.0, 16), BATCH);
+        assert_eq!(messages_wanted(400, 1.0, BATCH), BATCH);
+        assert_eq!(messages_wanted(400, 1.0, usize::MAX), BATCH);
+        // The learned size (slow callbacks, or GRO's datagrams a message) bounds it.
+        assert_eq!(messages_wanted(3, 1.0, BATCH), 3);
+        assert_eq!(messages_wanted(0, 1.0, BATCH), 1);
+        assert_eq!(messages_wanted(1280, 128.0, BATCH), 10);
+        assert_eq!(messages_wanted(1280, 128.0, 1), 2);
     }
 }
