@@ -160,7 +160,7 @@ test('a received Buffer\'s memory is untransferable: a transfer copies it (Node 
 // so they count in recv_dropped, and its slice of the pool is given back,
 // so the pool's first read that JS sees still starts at offset 0 (where JS
 // marks the pool untransferable). The reactor makes its events elsewhere.
-// Serial: the hook fails the next read of the thread, whichever handle it is.
+// Serial: the hook fails the next read of the process, whichever handle it is.
 if (backend === 'uv') {
   test.serial("'uv': a read that cannot be handed to JS counts in recv_dropped, and the next read takes its place in the pool", async (t) => {
     const loop = Loop.default_loop()

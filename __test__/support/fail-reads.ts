@@ -1,5 +1,5 @@
 /**
- * Makes the 'uv' driver's next `count` reads on this thread fail once their
+ * Makes the 'uv' driver's next `count` reads fail once their
  * memory is taken, as a napi failure would (the `__testFailReads` hook,
  * live with `UV_UDP_TEST_HOOKS=1`, which the ava config sets).
  */

@@ -201,73 +201,21 @@ pub(crate) struct RecvHeaders {
     // Room for one IPV6_PKTINFO (or IP_PKTINFO) message, u64-aligned as
     // cmsghdr requires.
     controls: [[u64; CONTROL_WORDS]; BATCH],
-    // Headers [0, ready) point at their own name, iovec and control room
-    // (in this same heap block, see `new`); of them, the kernel may have
-    // written [0, dirty) in the last call. Only those are reset before the
-    // next call: a read of one datagram used to set up all BATCH headers
-    // (~100 cache lines).
-    ready: usize,
-    dirty: usize,
 }
 
-// SAFETY: the raw pointers inside point into this struct's own heap block
-// (msg_name, msg_iov, msg_control, which stay valid while the box lives)
-// and into the slots of the last recv_many (iov_base, set again from the
-// slots of every call before the kernel reads them); they are never
-// dereferenced otherwise, so between calls they are inert values, and the
-// headers may move to (and be used on) another thread.
+// SAFETY: the raw pointers inside (msg_name, msg_iov, msg_control, iov_base)
+// are rewritten by every recv_many before the kernel reads them and are never
+// dereferenced otherwise; between calls they are inert values, so the headers
+// may move to (and be used on) another thread.
 #[cfg(target_os = "linux")]
 unsafe impl Send for RecvHeaders {}
 
 #[cfg(target_os = "linux")]
 impl RecvHeaders {
-    /// Zeroed headers, on the heap (they are about 9 KiB), none set up.
-    /// Never moved out of their box: the headers point into it.
+    /// Zeroed headers, on the heap (they are about 9 KiB).
     pub(crate) fn new() -> Box<RecvHeaders> {
-        // SAFETY: all-zero is a valid value for these plain C structs and
-        // counters (ready = dirty = 0: nothing is set up yet).
+        // SAFETY: all-zero is a valid value for these plain C structs.
         Box::new(unsafe { std::mem::zeroed() })
-    }
-
-    /// Makes headers [0, max) ready for a call over `slots`: those not
-    /// set up yet point at their own memory, those the last call may have
-    /// written get back the lengths and flags the kernel overwrites, and
-    /// every one's iovec gets its slot's address from this call's `slots`
-    /// (the kernel writes there: the address must come from this borrow,
-    /// not from an earlier one).
-    fn prepare(&mut self, slots: &mut [u8], max: usize) {
-        // The headers point into themselves: moved out of their box (which
-        // nothing does), they are set up again rather than trusted.
-        if self.ready > 0 && !std::ptr::eq(self.hdrs[0].msg_hdr.msg_iov, &self.iovs[0]) {
-            self.ready = 0;
-        }
-        let reset = self.dirty.min(self.ready);
-        let ready = self.ready;
-        for i in (0..reset).chain(ready..max) {
-            let name = &mut self.names[i];
-            let hdr = &mut self.hdrs[i];
-            // A family the kernel did not overwrite reads as "no address".
-            name.ss_family = 0;
-            hdr.msg_hdr.msg_controllen = std::mem::size_of_val(&self.controls[i]) as _;
-            hdr.msg_hdr.msg_flags = 0;
-            hdr.msg_len = 0;
-            hdr.msg_hdr.msg_namelen =
-                std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-            if i >= ready {
-                let iov = &mut self.iovs[i];
-                iov.iov_len = SLOT;
-                hdr.msg_hdr.msg_control = self.controls[i].as_mut_ptr().cast();
-                hdr.msg_hdr.msg_name = (name as *mut libc::sockaddr_storage).cast();
-                hdr.msg_hdr.msg_iov = iov;
-                hdr.msg_hdr.msg_iovlen = 1;
-            }
-        }
-        let base = slots.as_mut_ptr();
-        for (i, iov) in self.iovs[..max].iter_mut().enumerate() {
-            // In bounds: recv_many checks that `slots` holds BATCH slots.
-            iov.iov_base = base.wrapping_add(i * SLOT).cast();
-        }
-        self.ready = ready.max(max);
     }
 }
 
@@ -412,34 +360,51 @@ pub(crate) fn recv_many(
         slots.len() >= BATCH * SLOT,
         "recv_many needs BATCH * SLOT bytes"
     );
-    headers.prepare(slots, max);
-    // SAFETY: prepare made headers [0, max) point at a live iovec over their
-    // own SLOT bytes of `slots`, at their own sockaddr_storage and control
-    // room (in the headers' box), with the lengths of those; all outlive
-    // the call.
+    // Only the `max` headers this call passes are set up: a ping-pong's
+    // read asks for 2 (the `'uv'` driver's read-size rule), not BATCH.
+    let RecvHeaders {
+        names,
+        iovs,
+        hdrs,
+        controls,
+    } = headers;
+    for (i, (((iov, hdr), name), control)) in iovs
+        .iter_mut()
+        .zip(hdrs.iter_mut())
+        .zip(names.iter_mut())
+        .zip(controls.iter_mut())
+        .enumerate()
+        .take(max)
+    {
+        // A family the kernel did not overwrite reads as "no address".
+        name.ss_family = 0;
+        hdr.msg_hdr.msg_control = control.as_mut_ptr().cast();
+        hdr.msg_hdr.msg_controllen = std::mem::size_of_val(control) as _;
+        hdr.msg_hdr.msg_flags = 0;
+        hdr.msg_len = 0;
+        iov.iov_base = slots[i * SLOT..].as_mut_ptr().cast();
+        iov.iov_len = SLOT;
+        hdr.msg_hdr.msg_name = (name as *mut libc::sockaddr_storage).cast();
+        hdr.msg_hdr.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+        hdr.msg_hdr.msg_iov = iov;
+        hdr.msg_hdr.msg_iovlen = 1;
+    }
+    // SAFETY: every header points at a live iovec over its own SLOT bytes of
+    // `slots` and at its own sockaddr_storage; all outlive the call.
     let n = unsafe {
         libc::recvmmsg(
             socket.as_raw_fd(),
-            headers.hdrs.as_mut_ptr(),
+            hdrs.as_mut_ptr(),
             max as libc::c_uint,
             // The flags are a c_int in glibc's prototype, a c_uint in musl's.
             libc::MSG_DONTWAIT as _,
             std::ptr::null_mut(),
         )
     };
-    // What the kernel may have written: the messages it filled, and the
-    // one it failed on (nothing, as Linux is written; reset all the same).
-    // An error other than "nothing to read" may follow a partial read: all.
-    let error = (n < 0).then(io::Error::last_os_error);
-    headers.dirty = match &error {
-        Some(e) if e.kind() != io::ErrorKind::WouldBlock => max,
-        _ => (n.max(0) as usize + 1).min(max),
-    };
-    if let Some(error) = error {
-        return Err(error);
+    if n < 0 {
+        return Err(io::Error::last_os_error());
     }
     let n = n as usize;
-    let RecvHeaders { hdrs, names, .. } = headers;
     metas.clear();
     for i in 0..n {
         let msg = &hdrs[i].msg_hdr;
@@ -977,14 +942,14 @@ mod tests {
         );
     }
 
-    /// Only the headers a call may have written are reset before the next
-    /// one (the rest stay as set up), and slots at another address take
-    /// the next read: a short read after a longer one, a longer
-    /// one after it, and a read into other slots each report exactly their
+    /// Reads of different sizes on one set of headers (a short read after a
+    /// longer one, a longer one after it, packet info switched on between
+    /// them: a header whose control length the kernel set to 0 must get
+    /// its room back) and a read into other slots each report exactly their
     /// own datagrams.
     #[cfg(target_os = "linux")]
     #[test]
-    fn recv_many_resets_what_the_kernel_wrote_and_follows_new_slots() {
+    fn recv_many_reads_of_any_size_report_only_their_own_datagrams() {
         let (rx, rx_at) = bound(true);
         let (a, a_at) = bound(false);
         let (b, b_at) = bound(false);
@@ -1030,11 +995,6 @@ mod tests {
                 (1, Some(a_at), None, b"c".to_vec()),
             ]
         );
-        assert_eq!(headers.ready, BATCH);
-        assert!(
-            headers.dirty <= 4,
-            "reset next: the three filled, the one after"
-        );
 
         set_packet_info(&rx, false, true).expect("IP_PKTINFO on");
         let here = Some(rx_at.ip());
@@ -1043,7 +1003,6 @@ mod tests {
             take(&mut slots, 1, 1, &mut headers),
             vec![(4, Some(b_at), here, b"dddd".to_vec())]
         );
-        assert_eq!(headers.dirty, 1);
         a.send_to(b"e", &rx_at.into()).expect("send");
         b.send_to(b"", &rx_at.into()).expect("send");
         assert_eq!(
@@ -1067,6 +1026,5 @@ mod tests {
                 .kind(),
             io::ErrorKind::WouldBlock
         );
-        assert_eq!(headers.dirty, 1);
     }
 }

@@ -3,7 +3,7 @@
 //! Inert unless the process runs with `UV_UDP_TEST_HOOKS=1`, so a shipped
 //! binary cannot be made to misbehave through them.
 
-use std::cell::Cell;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use napi_derive::napi;
 
@@ -98,12 +98,12 @@ pub fn test_detach(env: &napi::Env, buffer: napi::Unknown<'_>) -> napi::Result<(
     Ok(())
 }
 
-thread_local! {
-    // Reads whose event is still to fail on this thread (`__testFailReads`).
-    static FAILING_READS: Cell<u32> = const { Cell::new(0) };
-}
+// Reads whose event is still to fail (`__testFailReads`): a plain static,
+// since every read checks it (a thread-local costs a TLS lookup in a
+// dynamically loaded addon); the tests that set it run serially.
+static FAILING_READS: AtomicU32 = AtomicU32::new(0);
 
-/// Makes the next `count` reads of the `'uv'` driver on this thread fail
+/// Makes the next `count` reads of the `'uv'` driver (on any thread) fail
 /// once their memory is taken, as a napi failure would there (with
 /// `UV_UDP_TEST_HOOKS=1`): the suite proves with it that such a read is
 /// counted in `recv_dropped` and that the receive pool stays as JS expects.
@@ -114,18 +114,15 @@ pub fn test_fail_reads(count: u32) -> napi::Result<()> {
             "test hooks are off (set UV_UDP_TEST_HOOKS=1)",
         ));
     }
-    FAILING_READS.with(|left| left.set(count));
+    FAILING_READS.store(count, Ordering::Relaxed);
     Ok(())
 }
 
 /// Whether the read being made into an event is to fail (see
 /// [`test_fail_reads`]); counts it.
 pub(crate) fn read_fails() -> bool {
-    FAILING_READS.with(|left| {
-        let n = left.get();
-        if n > 0 {
-            left.set(n - 1);
-        }
-        n > 0
-    })
+    FAILING_READS.load(Ordering::Relaxed) > 0
+        && FAILING_READS
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok()
 }

@@ -271,16 +271,16 @@ pub(crate) fn settle(handle: &Rc<Handle>, driver: &UvPoll) {
         return;
     }
     let was_active = handle.is_active();
-    let was_sending = handle.udp.borrow().activity().sending;
+    // An unreferenced handle that stays active (it receives) stops counting
+    // as referenced once its sends are done: JS's `Loop.run()` must hear of
+    // it too. A referenced one counts as such either way, so the common
+    // case, an echo server's replies, neither asks nor calls.
+    let unreferenced = !handle.keeps_alive();
+    let was_sending = unreferenced && handle.udp.borrow().activity().sending;
     let needs_js = handle.udp.borrow().retire_silent();
     // Narrowing what is watched (or unreferencing) cannot fail.
     let _ = handle.refresh();
-    // An unreferenced handle that stays active (it receives) stops counting
-    // as referenced once its sends are done: JS's `Loop.run()` must hear of
-    // it too (a referenced one counts as such either way, so it costs the
-    // common case, an echo server's replies, no call).
-    let sends_ended =
-        was_sending && !handle.keeps_alive() && !handle.udp.borrow().activity().sending;
+    let sends_ended = was_sending && !handle.udp.borrow().activity().sending;
     if needs_js || sends_ended || (was_active && !handle.is_active()) {
         call(handle, driver, |env| {
             Some([
