@@ -10,7 +10,11 @@
 //   wake    the event loop's epoll wait returning -> the receive's entry,
 //   recv    the receive system call,
 //   answer  the receive's return -> the answer's send (the library's and
-//           the callback's user-space work before the answer leaves).
+//           the callback's user-space work before the answer leaves),
+//   send    the answer's send system call (loopback delivers the datagram
+//           and wakes the other side inside it),
+//   tail    the send's return -> the loop's next epoll wait,
+// and the share of hops whose answer left from CPU 0.
 // The user-space critical path of a round trip is the client's and the
 // server's wake + answer medians; what is left of the RTT is the kernel's
 // and the wake-ups'. "RTT without it" is the RTT less that path: the round
@@ -100,9 +104,9 @@ async function main() {
   for (const lib of LIBS) results.libraries[lib] = library(lib)
   results.libraries['C epoll'] = await c()
   const dgramRtt = results.libraries.dgram.rtt_p50_us
-  const rows = [['library', 'RTT p50', 'client wake/recv/answer', 'server wake/recv/answer', 'user path', 'RTT without it', 'ratio', 'floor']]
+  const rows = [['library', 'RTT p50', 'client wake/recv/answer/send/tail (on CPU 0)', 'server wake/recv/answer/send/tail (on CPU 0)', 'user path', 'RTT without it', 'ratio', 'floor']]
   const us = (value) => (value === undefined ? '-' : value.toFixed(1))
-  const side = (s) => (s ? `${s.wake_p50_us.toFixed(2)} / ${s.recv_p50_us.toFixed(2)} / ${s.answer_p50_us.toFixed(2)}` : '-')
+  const side = (s) => (s ? `${s.wake_p50_us.toFixed(2)} / ${s.recv_p50_us.toFixed(2)} / ${s.answer_p50_us.toFixed(2)} / ${s.send_p50_us.toFixed(2)} / ${s.tail_p50_us.toFixed(2)} (${s.cpu0_share.toFixed(2)})` : '-')
   for (const [name, r] of Object.entries(results.libraries)) {
     const user = r.client && r.server ? r.client.wake_p50_us + r.client.answer_p50_us + r.server.wake_p50_us + r.server.answer_p50_us : undefined
     r.user_path_us = user

@@ -1,5 +1,6 @@
 //! The `'uv'` driver: one `uv_poll_t` per socket on the JS thread's own
-//! libuv loop. Readable: `recvmmsg` into the thread's reader, each read
+//! libuv loop. Readable: `recvmmsg` into the thread's reader (`recvmsg` for
+//! a lone read: see `next_read`), each read
 //! copied once into a JS-owned Buffer and handed to JS with one
 //! `napi_make_callback`. Writable (watched only while sends wait): the send
 //! queue is drained on the JS thread. No thread hop anywhere.
@@ -58,9 +59,10 @@ pub(crate) struct UvPoll {
     cost_ns: Cell<f64>,
     // Smoothed datagrams per message read (above 1 only with GRO).
     per_message: Cell<f64>,
-    // Messages the last read brought: after one (or none), the next read
-    // asks for 2 (see `messages_wanted`).
+    // Messages the last read brought, and how many lone reads in a row
+    // brought one each (see `next_read`).
     last_messages: Cell<usize>,
+    lone_reads: Cell<u32>,
     // In the thread's list of handles with completed sends to settle.
     pub(crate) scheduled: Cell<bool>,
     pub(crate) peers: PeerCache,
@@ -87,6 +89,7 @@ impl UvPoll {
             cost_ns: Cell::new(0.0),
             per_message: Cell::new(1.0),
             last_messages: Cell::new(BATCH),
+            lone_reads: Cell::new(0),
             scheduled: Cell::new(false),
             peers: PeerCache::new(),
             pool: RecvPool::new(),
@@ -303,7 +306,10 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
         let Some(_scope) = Scope::open(handle.env) else {
             return;
         };
-        let want = driver.messages_wanted();
+        let Read {
+            messages: want,
+            lone,
+        } = driver.next_read();
         let env = handle.env;
         let read = with_thread_reader(|reader| {
             let n = handle.udp.borrow().read(reader, want)?;
@@ -316,6 +322,9 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
         let (n, messages, args) = match read {
             Ok(read) => {
                 driver.last_messages.set(read.1);
+                driver
+                    .lone_reads
+                    .set(if lone { driver.lone_reads.get() + 1 } else { 0 });
                 read
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
@@ -342,27 +351,24 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
         js_call::make_callback(env, driver.context, handle.owner(), driver.on_event, &args);
         driver.learn(n, messages, before.elapsed());
         driver.consider_gro(handle);
-        if messages < want || started.elapsed() >= POLL_BUDGET {
-            // Fewer than asked: the next read would only say EAGAIN
-            // (level-triggered readiness brings us back if more arrives).
+        if lone || messages < want || started.elapsed() >= POLL_BUDGET {
+            // Fewer than asked: the next read would only say EAGAIN. After a
+            // lone read, whether more waits is not known: the poll comes
+            // back for it (level-triggered readiness), as for anything that
+            // arrives later.
             return;
         }
     }
 }
 
 impl UvPoll {
-    // Messages to ask for: the datagrams wanted, at the datagrams per
-    // message seen so far. (A read may still bring more: JS then holds the
-    // rest for a later turn and says so, see Handle::hold_reads.) After a
-    // read of one message, 2: a ping-pong's reads then set up two recvmmsg
-    // headers, not BATCH, and still learn from getting one that the socket
-    // is drained; a burst that follows costs one read of 2 before the full
-    // size.
-    fn messages_wanted(&self) -> usize {
-        messages_wanted(
+    // What the next read asks for (see `next_read`).
+    fn next_read(&self) -> Read {
+        next_read(
             self.read_size.get(),
             self.per_message.get(),
             self.last_messages.get(),
+            self.lone_reads.get(),
         )
     }
 
@@ -403,13 +409,46 @@ impl UvPoll {
     }
 }
 
-/// See [`UvPoll::messages_wanted`]: `read_size` datagrams at `per_message`
-/// datagrams a message, at most 2 after a read of `last` <= 1 messages,
-/// within 1..=BATCH.
-fn messages_wanted(read_size: usize, per_message: f64, last: usize) -> usize {
-    let messages = read_size as f64 / per_message.max(1.0);
-    let most = if last <= 1 { 2 } else { BATCH };
-    (messages as usize).min(most).clamp(1, BATCH)
+/// What a read asks for.
+#[derive(Debug, PartialEq, Eq)]
+struct Read {
+    /// Messages, at most.
+    messages: usize,
+    /// One message with `recvmsg`, after which the poll callback returns
+    /// without knowing whether more waits (the poll comes back if so).
+    lone: bool,
+}
+
+/// Lone reads in a row before a read of 2 looks whether more waits.
+const LONE_READS: u32 = 3;
+
+/// The next read after one of `last` messages, `lone_reads` lone reads in a
+/// row so far: the learned size (`read_size` datagrams at `per_message`
+/// datagrams a message, within 1..=BATCH) after a read of 2 or more. After a
+/// read of one message (or none) the socket was most likely drained, as in
+/// a ping-pong: a lone read of one (`recvmsg`, 0.2-0.5 us less than a
+/// `recvmmsg` of 2, which tries the socket again after the first datagram).
+/// A lone read that brings one cannot tell whether more waits, so every
+/// [`LONE_READS`] + 1-th read asks for 2: a burst that follows is read one
+/// datagram a poll callback for at most [`LONE_READS`] reads, then in full.
+fn next_read(read_size: usize, per_message: f64, last: usize, lone_reads: u32) -> Read {
+    let learned = ((read_size as f64 / per_message.max(1.0)) as usize).clamp(1, BATCH);
+    if last >= 2 {
+        Read {
+            messages: learned,
+            lone: false,
+        }
+    } else if lone_reads < LONE_READS {
+        Read {
+            messages: 1,
+            lone: true,
+        }
+    } else {
+        Read {
+            messages: learned.min(2),
+            lone: false,
+        }
+    }
 }
 
 /// One event call to JS in its own handle scope.
@@ -436,20 +475,44 @@ fn call<const N: usize>(
 mod tests {
     use super::*;
 
+    const fn lone() -> Read {
+        Read {
+            messages: 1,
+            lone: true,
+        }
+    }
+
+    const fn asks(messages: usize) -> Read {
+        Read {
+            messages,
+            lone: false,
+        }
+    }
+
     #[test]
-    fn after_a_read_of_one_message_a_read_asks_for_two() {
-        // A ping-pong: one message each time, two asked (one back: drained).
-        assert_eq!(messages_wanted(400, 1.0, 1), 2);
-        assert_eq!(messages_wanted(400, 1.0, 0), 2);
-        // A burst after it: one read of 2, then the learned size.
-        assert_eq!(messages_wanted(400, 1.0, 2), BATCH);
-        assert_eq!(messages_wanted(400, 1.0, 16), BATCH);
-        assert_eq!(messages_wanted(400, 1.0, BATCH), BATCH);
-        assert_eq!(messages_wanted(400, 1.0, usize::MAX), BATCH);
+    fn after_a_read_of_one_message_reads_are_lone_with_a_read_of_two_between() {
+        // A ping-pong: one message each time; lone reads, then one of 2.
+        let mut streak = 0;
+        let mut seen = Vec::new();
+        for _ in 0..8 {
+            let read = next_read(400, 1.0, 1, streak);
+            streak = if read.lone { streak + 1 } else { 0 };
+            seen.push(read.messages);
+        }
+        assert_eq!(seen, [1, 1, 1, 2, 1, 1, 1, 2]);
+        assert_eq!(next_read(400, 1.0, 0, 0), lone());
+        assert_eq!(next_read(400, 1.0, 1, LONE_READS - 1), lone());
+        assert_eq!(next_read(400, 1.0, 1, LONE_READS), asks(2));
+        // A burst after it: the learned size once a read brought 2 or more.
+        for last in [2, 16, BATCH, usize::MAX] {
+            assert_eq!(next_read(400, 1.0, last, 0), asks(BATCH));
+            assert_eq!(next_read(400, 1.0, last, LONE_READS), asks(BATCH));
+        }
         // The learned size (slow callbacks, or GRO's datagrams a message) bounds it.
-        assert_eq!(messages_wanted(3, 1.0, BATCH), 3);
-        assert_eq!(messages_wanted(0, 1.0, BATCH), 1);
-        assert_eq!(messages_wanted(1280, 128.0, BATCH), 10);
-        assert_eq!(messages_wanted(1280, 128.0, 1), 2);
+        assert_eq!(next_read(3, 1.0, BATCH, 0), asks(3));
+        assert_eq!(next_read(0, 1.0, BATCH, 0), asks(1));
+        assert_eq!(next_read(1280, 128.0, BATCH, 0), asks(10));
+        assert_eq!(next_read(1280, 128.0, 1, LONE_READS), asks(2));
+        assert_eq!(next_read(1, 1.0, 1, LONE_READS), asks(1));
     }
 }
