@@ -191,8 +191,8 @@ fn intern<T: PartialEq + Copy>(table: &mut Vec<T>, value: Option<T>) -> u32 {
 /// The message headers [`recv_many`] hands the kernel, kept for the life of
 /// a receive task: zeroing them per read (about 9 KiB: names, iovecs,
 /// headers, control buffers) cost more than the read itself when datagrams
-/// come one at a time, as in a ping-pong, where each arrival takes two reads
-/// (the datagram, then `EAGAIN`).
+/// come one at a time, as in a ping-pong (where each arrival then took two
+/// reads, the datagram and `EAGAIN`; the `'uv'` driver now stops after one).
 #[cfg(target_os = "linux")]
 pub(crate) struct RecvHeaders {
     names: [libc::sockaddr_storage; BATCH],
@@ -361,7 +361,7 @@ pub(crate) fn recv_many(
         "recv_many needs BATCH * SLOT bytes"
     );
     // Only the `max` headers this call passes are set up: a ping-pong's
-    // read asks for 2 (the `'uv'` driver's read-size rule), not BATCH.
+    // reads ask for 1 or 2 (the `'uv'` driver's read-size rule), not BATCH.
     let RecvHeaders {
         names,
         iovs,

@@ -59,10 +59,11 @@ pub(crate) struct UvPoll {
     cost_ns: Cell<f64>,
     // Smoothed datagrams per message read (above 1 only with GRO).
     per_message: Cell<f64>,
-    // Messages the last read brought, and how many lone reads in a row
-    // brought one each (see `next_read`).
+    // Messages the last read brought, how many lone reads in a row brought
+    // one each, and when the last of them was delivered (see `next_read`).
     last_messages: Cell<usize>,
     lone_reads: Cell<u32>,
+    lone_delivered: Cell<Option<Instant>>,
     // In the thread's list of handles with completed sends to settle.
     pub(crate) scheduled: Cell<bool>,
     pub(crate) peers: PeerCache,
@@ -90,6 +91,7 @@ impl UvPoll {
             per_message: Cell::new(1.0),
             last_messages: Cell::new(BATCH),
             lone_reads: Cell::new(0),
+            lone_delivered: Cell::new(None),
             scheduled: Cell::new(false),
             peers: PeerCache::new(),
             pool: RecvPool::new(),
@@ -122,6 +124,13 @@ impl UvPoll {
         let poll = self.poll.get();
         if poll.is_null() {
             return Ok(());
+        }
+        if want & UV_READABLE != 0 && self.interest.get() & UV_READABLE == 0 {
+            // Reading starts (again): what waits may be a backlog, so the
+            // first read asks for the learned size, not a lone datagram.
+            self.last_messages.set(BATCH);
+            self.lone_reads.set(0);
+            self.lone_delivered.set(None);
         }
         if want != self.interest.get() {
             // SAFETY: `poll` is an initialised, not closing uv_poll_t of this thread's loop.
@@ -296,9 +305,16 @@ pub(crate) fn settle(handle: &Rc<Handle>, driver: &UvPoll) {
 }
 
 /// Reads and delivers until the socket is empty, the handle stops
-/// receiving, or the poll callback's time is up.
+/// receiving, or the poll callback's time is up; after a lone read (see
+/// [`next_read`]), only that one.
 fn read(handle: &Rc<Handle>, driver: &UvPoll) {
     let started = Instant::now();
+    // Called back soon after a lone read's delivery: most likely the rest
+    // of a burst, not a new arrival.
+    let soon = driver
+        .lone_delivered
+        .take()
+        .is_some_and(|at| started.saturating_duration_since(at) < LONE_GAP);
     loop {
         if handle.is_closed() || handle.reads_held() || !handle.udp.borrow().is_receiving() {
             return;
@@ -309,7 +325,7 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
         let Read {
             messages: want,
             lone,
-        } = driver.next_read();
+        } = driver.next_read(soon);
         let env = handle.env;
         let read = with_thread_reader(|reader| {
             let n = handle.udp.borrow().read(reader, want)?;
@@ -349,7 +365,11 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
         };
         let before = Instant::now();
         js_call::make_callback(env, driver.context, handle.owner(), driver.on_event, &args);
-        driver.learn(n, messages, before.elapsed());
+        let took = before.elapsed();
+        driver.learn(n, messages, took);
+        if lone {
+            driver.lone_delivered.set(Some(before + took));
+        }
         driver.consider_gro(handle);
         if lone || messages < want || started.elapsed() >= POLL_BUDGET {
             // Fewer than asked: the next read would only say EAGAIN. After a
@@ -363,12 +383,13 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
 
 impl UvPoll {
     // What the next read asks for (see `next_read`).
-    fn next_read(&self) -> Read {
+    fn next_read(&self, soon: bool) -> Read {
         next_read(
             self.read_size.get(),
             self.per_message.get(),
             self.last_messages.get(),
             self.lone_reads.get(),
+            soon,
         )
     }
 
@@ -421,6 +442,11 @@ struct Read {
 
 /// Lone reads in a row before a read of 2 looks whether more waits.
 const LONE_READS: u32 = 3;
+/// A poll callback this soon after a lone read's delivery reads 2: the
+/// next loop turn of a burst comes back within a few µs, the next datagram
+/// of a request and reply after a round trip (13 µs or more in one process
+/// here, tens of µs across two).
+const LONE_GAP: Duration = Duration::from_micros(5);
 
 /// The next read after one of `last` messages, `lone_reads` lone reads in a
 /// row so far: the learned size (`read_size` datagrams at `per_message`
@@ -428,17 +454,19 @@ const LONE_READS: u32 = 3;
 /// read of one message (or none) the socket was most likely drained, as in
 /// a ping-pong: a lone read of one (`recvmsg`, 0.2-0.5 us less than a
 /// `recvmmsg` of 2, which tries the socket again after the first datagram).
-/// A lone read that brings one cannot tell whether more waits, so every
-/// [`LONE_READS`] + 1-th read asks for 2: a burst that follows is read one
-/// datagram a poll callback for at most [`LONE_READS`] reads, then in full.
-fn next_read(read_size: usize, per_message: f64, last: usize, lone_reads: u32) -> Read {
+/// A lone read that brings one cannot tell whether more waits, so a read
+/// asks for 2 when the poll comes back `soon` ([`LONE_GAP`]) after a lone
+/// read, and after [`LONE_READS`] lone reads in a row whatever the time: a
+/// burst that follows is read one datagram a loop turn for one turn, at
+/// most [`LONE_READS`] when the turns are slow, then in full.
+fn next_read(read_size: usize, per_message: f64, last: usize, lone_reads: u32, soon: bool) -> Read {
     let learned = ((read_size as f64 / per_message.max(1.0)) as usize).clamp(1, BATCH);
     if last >= 2 {
         Read {
             messages: learned,
             lone: false,
         }
-    } else if lone_reads < LONE_READS {
+    } else if lone_reads < LONE_READS && !soon {
         Read {
             messages: 1,
             lone: true,
@@ -495,24 +523,34 @@ mod tests {
         let mut streak = 0;
         let mut seen = Vec::new();
         for _ in 0..8 {
-            let read = next_read(400, 1.0, 1, streak);
+            let read = next_read(400, 1.0, 1, streak, false);
             streak = if read.lone { streak + 1 } else { 0 };
             seen.push(read.messages);
         }
         assert_eq!(seen, [1, 1, 1, 2, 1, 1, 1, 2]);
-        assert_eq!(next_read(400, 1.0, 0, 0), lone());
-        assert_eq!(next_read(400, 1.0, 1, LONE_READS - 1), lone());
-        assert_eq!(next_read(400, 1.0, 1, LONE_READS), asks(2));
+        assert_eq!(next_read(400, 1.0, 0, 0, false), lone());
+        assert_eq!(next_read(400, 1.0, 1, LONE_READS - 1, false), lone());
+        assert_eq!(next_read(400, 1.0, 1, LONE_READS, false), asks(2));
         // A burst after it: the learned size once a read brought 2 or more.
         for last in [2, 16, BATCH, usize::MAX] {
-            assert_eq!(next_read(400, 1.0, last, 0), asks(BATCH));
-            assert_eq!(next_read(400, 1.0, last, LONE_READS), asks(BATCH));
+            assert_eq!(next_read(400, 1.0, last, 0, false), asks(BATCH));
+            assert_eq!(next_read(400, 1.0, last, LONE_READS, false), asks(BATCH));
         }
         // The learned size (slow callbacks, or GRO's datagrams a message) bounds it.
-        assert_eq!(next_read(3, 1.0, BATCH, 0), asks(3));
-        assert_eq!(next_read(0, 1.0, BATCH, 0), asks(1));
-        assert_eq!(next_read(1280, 128.0, BATCH, 0), asks(10));
-        assert_eq!(next_read(1280, 128.0, 1, LONE_READS), asks(2));
-        assert_eq!(next_read(1, 1.0, 1, LONE_READS), asks(1));
+        assert_eq!(next_read(3, 1.0, BATCH, 0, false), asks(3));
+        assert_eq!(next_read(0, 1.0, BATCH, 0, false), asks(1));
+        assert_eq!(next_read(1280, 128.0, BATCH, 0, false), asks(10));
+        assert_eq!(next_read(1280, 128.0, 1, LONE_READS, false), asks(2));
+        assert_eq!(next_read(1, 1.0, 1, LONE_READS, false), asks(1));
+    }
+
+    #[test]
+    fn a_poll_soon_after_a_lone_read_reads_two() {
+        // The rest of a burst: a read of 2 at once, then the learned size.
+        assert_eq!(next_read(400, 1.0, 1, 1, true), asks(2));
+        assert_eq!(next_read(400, 1.0, 0, 0, true), asks(2));
+        assert_eq!(next_read(400, 1.0, 2, 0, true), asks(BATCH));
+        // A new arrival after a quiet spell: lone again.
+        assert_eq!(next_read(400, 1.0, 1, 1, false), lone());
     }
 }
