@@ -904,15 +904,58 @@ mod tests {
         (socket, at)
     }
 
+    /// A non-blocking receiver and two blocking senders, each with its address.
+    #[cfg(target_os = "linux")]
+    fn receiver_and_senders() -> [(socket2::Socket, SocketAddr); 3] {
+        [bound(true), bound(false), bound(false)]
+    }
+
+    /// What one datagram read reports: length, sender, local address, payload.
+    #[cfg(target_os = "linux")]
+    type Seen = (usize, Option<SocketAddr>, Option<IpAddr>, Vec<u8>);
+
+    /// Reads `rx` with at most `max` messages a call until `want` datagrams
+    /// came (loopback delivers at once, but the softirq may take a moment:
+    /// at most 1 s), each read asserted to bring at most `max`; `metas`
+    /// keeps the last read's.
+    #[cfg(target_os = "linux")]
+    fn take(
+        rx: &socket2::Socket,
+        slots: &mut [u8],
+        metas: &mut Vec<RecvMeta>,
+        headers: &mut RecvHeaders,
+        max: usize,
+        want: usize,
+    ) -> Vec<Seen> {
+        let mut seen = Vec::new();
+        for _ in 0..1000 {
+            match recv_many(rx, slots, metas, headers, max) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(std::time::Duration::from_millis(1))
+                }
+                other => {
+                    let n = other.expect("recvmmsg");
+                    assert!(n <= max);
+                    for meta in &metas[..n] {
+                        let bytes = slots[meta.offset..meta.offset + meta.len].to_vec();
+                        seen.push((meta.len, meta.peer, meta.local, bytes));
+                    }
+                    if seen.len() >= want {
+                        return seen;
+                    }
+                }
+            }
+        }
+        panic!("{want} datagrams did not arrive in 1 s");
+    }
+
     /// Headers reused across reads carry nothing over: each read reports its
     /// own lengths, senders, truncation and packet info, and none after
     /// packet info is switched off.
     #[cfg(target_os = "linux")]
     #[test]
     fn recv_many_reuses_its_headers_without_carrying_anything_over() {
-        let (rx, rx_at) = bound(true);
-        let (a, a_at) = bound(false);
-        let (b, b_at) = bound(false);
+        let [(rx, rx_at), (a, a_at), (b, b_at)] = receiver_and_senders();
         let mut slots = vec![0u8; BATCH * SLOT];
         let mut metas = Vec::new();
         let mut headers = RecvHeaders::new();
@@ -970,40 +1013,23 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn recv_many_of_one_takes_one_datagram_and_leaves_the_rest() {
-        let (rx, rx_at) = bound(true);
-        let (a, a_at) = bound(false);
-        let (b, b_at) = bound(false);
+        let [(rx, rx_at), (a, a_at), (b, b_at)] = receiver_and_senders();
         let mut slots = vec![0u8; BATCH * SLOT];
         let mut metas = Vec::new();
         let mut headers = RecvHeaders::new();
         set_packet_info(&rx, false, true).expect("IP_PKTINFO on");
         a.send_to(b"first", &rx_at.into()).expect("send");
         b.send_to(b"2nd", &rx_at.into()).expect("send");
-        let mut firsts = Vec::new();
-        for _ in 0..1000 {
-            match recv_many(&rx, &mut slots, &mut metas, &mut headers, 1) {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    std::thread::sleep(std::time::Duration::from_millis(1))
-                }
-                other => {
-                    assert_eq!(other.expect("recvmsg"), 1);
-                    assert_eq!(metas.len(), 1);
-                    let meta = metas[0];
-                    let bytes = slots[meta.offset..meta.offset + meta.len].to_vec();
-                    firsts.push((bytes, meta.peer, meta.local, meta.flags, meta.ifindex > 0));
-                    if firsts.len() == 2 {
-                        break;
-                    }
-                }
-            }
-        }
         let here = Some(rx_at.ip());
         assert_eq!(
-            firsts,
-            vec![
-                (b"first".to_vec(), Some(a_at), here, 0, true),
-                (b"2nd".to_vec(), Some(b_at), here, 0, true),
-            ]
+            take(&rx, &mut slots, &mut metas, &mut headers, 1, 1),
+            vec![(5, Some(a_at), here, b"first".to_vec())]
+        );
+        assert_eq!((metas.len(), metas[0].flags), (1, 0));
+        assert!(metas[0].ifindex > 0);
+        assert_eq!(
+            take(&rx, &mut slots, &mut metas, &mut headers, 1, 1),
+            vec![(3, Some(b_at), here, b"2nd".to_vec())]
         );
         assert_eq!(
             recv_many(&rx, &mut slots, &mut metas, &mut headers, 1)
@@ -1021,34 +1047,12 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn recv_many_reads_of_any_size_report_only_their_own_datagrams() {
-        let (rx, rx_at) = bound(true);
-        let (a, a_at) = bound(false);
-        let (b, b_at) = bound(false);
+        let [(rx, rx_at), (a, a_at), (b, b_at)] = receiver_and_senders();
         let mut headers = RecvHeaders::new();
         let mut metas = Vec::new();
-        // Reads with at most `max` messages a call until `want` datagrams
-        // came: each one's length, sender, local address, and payload.
-        let mut take = |slots: &mut [u8], max: usize, want: usize, headers: &mut RecvHeaders| {
-            let mut seen = Vec::new();
-            for _ in 0..1000 {
-                match recv_many(&rx, slots, &mut metas, headers, max) {
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                        std::thread::sleep(std::time::Duration::from_millis(1))
-                    }
-                    other => {
-                        let n = other.expect("recvmmsg");
-                        assert!(n <= max);
-                        for meta in &metas[..n] {
-                            let bytes = slots[meta.offset..meta.offset + meta.len].to_vec();
-                            seen.push((meta.len, meta.peer, meta.local, bytes));
-                        }
-                        if seen.len() >= want {
-                            return seen;
-                        }
-                    }
-                }
-            }
-            panic!("{want} datagrams did not arrive in 1 s");
+        // Reads at most `max` a call until `want` came (see `take`).
+        let mut read = |slots: &mut [u8], max: usize, want: usize, headers: &mut RecvHeaders| {
+            take(&rx, slots, &mut metas, headers, max, want)
         };
         let mut slots = vec![0u8; BATCH * SLOT];
 
@@ -1059,7 +1063,7 @@ mod tests {
             a.send_to(payload, &rx_at.into()).expect("send");
         }
         assert_eq!(
-            take(&mut slots, BATCH, 3, &mut headers),
+            read(&mut slots, BATCH, 3, &mut headers),
             vec![
                 (3, Some(a_at), None, b"aaa".to_vec()),
                 (2, Some(a_at), None, b"bb".to_vec()),
@@ -1071,13 +1075,13 @@ mod tests {
         let here = Some(rx_at.ip());
         b.send_to(b"dddd", &rx_at.into()).expect("send");
         assert_eq!(
-            take(&mut slots, 1, 1, &mut headers),
+            read(&mut slots, 1, 1, &mut headers),
             vec![(4, Some(b_at), here, b"dddd".to_vec())]
         );
         a.send_to(b"e", &rx_at.into()).expect("send");
         b.send_to(b"", &rx_at.into()).expect("send");
         assert_eq!(
-            take(&mut slots, BATCH, 2, &mut headers),
+            read(&mut slots, BATCH, 2, &mut headers),
             vec![
                 (1, Some(a_at), here, b"e".to_vec()),
                 (0, Some(b_at), here, Vec::new()),
@@ -1087,7 +1091,7 @@ mod tests {
         let mut other = vec![0u8; BATCH * SLOT];
         a.send_to(b"zz", &rx_at.into()).expect("send");
         assert_eq!(
-            take(&mut other, BATCH, 1, &mut headers),
+            read(&mut other, BATCH, 1, &mut headers),
             vec![(2, Some(a_at), here, b"zz".to_vec())]
         );
         assert_eq!(&other[..2], b"zz");
