@@ -4,6 +4,7 @@
 pub(crate) mod completions;
 pub(crate) mod idle;
 pub(crate) mod reactor;
+pub(crate) mod read_rule;
 pub(crate) mod select;
 pub(crate) mod spin;
 pub(crate) mod uv_poll;

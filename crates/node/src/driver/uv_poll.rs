@@ -1,6 +1,6 @@
 //! The `'uv'` driver: one `uv_poll_t` per socket on the JS thread's own
 //! libuv loop. Readable: `recvmmsg` into the thread's reader (`recvmsg` for
-//! a lone read: see `next_read`), each read
+//! a lone read: see `read_rule`), each read
 //! copied once into a JS-owned Buffer and handed to JS with one
 //! `napi_make_callback`. Writable (watched only while sends wait): the send
 //! queue is drained on the JS thread. No thread hop anywhere.
@@ -35,6 +35,8 @@ use crate::recv_headers::HeaderArea;
 use crate::recv_pool::RecvPool;
 use crate::uv_sys::{UvApi, UV_READABLE, UV_WRITABLE};
 
+use super::read_rule::{Read, ReadRule};
+
 /// The longest one poll callback keeps reading (checked between reads).
 const POLL_BUDGET: Duration = Duration::from_millis(1);
 /// What one read's callbacks should cost at most, to size the next read.
@@ -59,11 +61,8 @@ pub(crate) struct UvPoll {
     cost_ns: Cell<f64>,
     // Smoothed datagrams per message read (above 1 only with GRO).
     per_message: Cell<f64>,
-    // Messages the last read brought, how many lone reads in a row brought
-    // one each, and when the last of them was delivered (see `next_read`).
-    last_messages: Cell<usize>,
-    lone_reads: Cell<u32>,
-    lone_delivered: Cell<Option<Instant>>,
+    // How many messages the next read asks for (lone reads).
+    rule: ReadRule,
     // In the thread's list of handles with completed sends to settle.
     pub(crate) scheduled: Cell<bool>,
     pub(crate) peers: PeerCache,
@@ -89,9 +88,7 @@ impl UvPoll {
             read_size: Cell::new(BATCH),
             cost_ns: Cell::new(0.0),
             per_message: Cell::new(1.0),
-            last_messages: Cell::new(BATCH),
-            lone_reads: Cell::new(0),
-            lone_delivered: Cell::new(None),
+            rule: ReadRule::new(),
             scheduled: Cell::new(false),
             peers: PeerCache::new(),
             pool: RecvPool::new(),
@@ -126,11 +123,7 @@ impl UvPoll {
             return Ok(());
         }
         if want & UV_READABLE != 0 && self.interest.get() & UV_READABLE == 0 {
-            // Reading starts (again): what waits may be a backlog, so the
-            // first read asks for the learned size, not a lone datagram.
-            self.last_messages.set(BATCH);
-            self.lone_reads.set(0);
-            self.lone_delivered.set(None);
+            self.rule.restart();
         }
         if want != self.interest.get() {
             // SAFETY: `poll` is an initialised, not closing uv_poll_t of this thread's loop.
@@ -306,15 +299,10 @@ pub(crate) fn settle(handle: &Rc<Handle>, driver: &UvPoll) {
 
 /// Reads and delivers until the socket is empty, the handle stops
 /// receiving, or the poll callback's time is up; after a lone read (see
-/// [`next_read`]), only that one.
+/// `read_rule`), only that one.
 fn read(handle: &Rc<Handle>, driver: &UvPoll) {
     let started = Instant::now();
-    // Called back soon after a lone read's delivery: most likely the rest
-    // of a burst, not a new arrival.
-    let soon = driver
-        .lone_delivered
-        .take()
-        .is_some_and(|at| started.saturating_duration_since(at) < LONE_GAP);
+    let soon = driver.rule.soon(started);
     loop {
         if handle.is_closed() || handle.reads_held() || !handle.udp.borrow().is_receiving() {
             return;
@@ -322,10 +310,8 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
         let Some(_scope) = Scope::open(handle.env) else {
             return;
         };
-        let Read {
-            messages: want,
-            lone,
-        } = driver.next_read(soon);
+        let asked = driver.next_read(soon);
+        let (want, lone) = (asked.messages, asked.lone);
         let env = handle.env;
         let read = with_thread_reader(|reader| {
             let n = handle.udp.borrow().read(reader, want)?;
@@ -337,10 +323,7 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
         });
         let (n, messages, args) = match read {
             Ok(read) => {
-                driver.last_messages.set(read.1);
-                driver
-                    .lone_reads
-                    .set(if lone { driver.lone_reads.get() + 1 } else { 0 });
+                driver.rule.brought(&asked, read.1);
                 read
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
@@ -367,9 +350,7 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
         js_call::make_callback(env, driver.context, handle.owner(), driver.on_event, &args);
         let took = before.elapsed();
         driver.learn(n, messages, took);
-        if lone {
-            driver.lone_delivered.set(Some(before + took));
-        }
+        driver.rule.delivered(&asked, before + took);
         driver.consider_gro(handle);
         if lone || messages < want || started.elapsed() >= POLL_BUDGET {
             // Fewer than asked: the next read would only say EAGAIN. After a
@@ -382,15 +363,10 @@ fn read(handle: &Rc<Handle>, driver: &UvPoll) {
 }
 
 impl UvPoll {
-    // What the next read asks for (see `next_read`).
+    // What the next read asks for (see `read_rule`).
     fn next_read(&self, soon: bool) -> Read {
-        next_read(
-            self.read_size.get(),
-            self.per_message.get(),
-            self.last_messages.get(),
-            self.lone_reads.get(),
-            soon,
-        )
+        self.rule
+            .next(self.read_size.get(), self.per_message.get(), soon)
     }
 
     // Turns GRO on once a whole coalesced message fits in one read's budget
@@ -430,55 +406,6 @@ impl UvPoll {
     }
 }
 
-/// What a read asks for.
-#[derive(Debug, PartialEq, Eq)]
-struct Read {
-    /// Messages, at most.
-    messages: usize,
-    /// One message with `recvmsg`, after which the poll callback returns
-    /// without knowing whether more waits (the poll comes back if so).
-    lone: bool,
-}
-
-/// Lone reads in a row before a read of 2 looks whether more waits.
-const LONE_READS: u32 = 3;
-/// A poll callback this soon after a lone read's delivery reads 2: the
-/// next loop turn of a burst comes back within a few µs, the next datagram
-/// of a request and reply after a round trip (13 µs or more in one process
-/// here, tens of µs across two).
-const LONE_GAP: Duration = Duration::from_micros(5);
-
-/// The next read after one of `last` messages, `lone_reads` lone reads in a
-/// row so far: the learned size (`read_size` datagrams at `per_message`
-/// datagrams a message, within 1..=BATCH) after a read of 2 or more. After a
-/// read of one message (or none) the socket was most likely drained, as in
-/// a ping-pong: a lone read of one (`recvmsg`, 0.2-0.5 us less than a
-/// `recvmmsg` of 2, which tries the socket again after the first datagram).
-/// A lone read that brings one cannot tell whether more waits, so a read
-/// asks for 2 when the poll comes back `soon` ([`LONE_GAP`]) after a lone
-/// read, and after [`LONE_READS`] lone reads in a row whatever the time: a
-/// burst that follows is read one datagram a loop turn for one turn, at
-/// most [`LONE_READS`] when the turns are slow, then in full.
-fn next_read(read_size: usize, per_message: f64, last: usize, lone_reads: u32, soon: bool) -> Read {
-    let learned = ((read_size as f64 / per_message.max(1.0)) as usize).clamp(1, BATCH);
-    if last >= 2 {
-        Read {
-            messages: learned,
-            lone: false,
-        }
-    } else if lone_reads < LONE_READS && !soon {
-        Read {
-            messages: 1,
-            lone: true,
-        }
-    } else {
-        Read {
-            messages: learned.min(2),
-            lone: false,
-        }
-    }
-}
-
 /// One event call to JS in its own handle scope.
 fn call<const N: usize>(
     handle: &Handle,
@@ -496,61 +423,5 @@ fn call<const N: usize>(
             driver.on_event,
             &args,
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const fn lone() -> Read {
-        Read {
-            messages: 1,
-            lone: true,
-        }
-    }
-
-    const fn asks(messages: usize) -> Read {
-        Read {
-            messages,
-            lone: false,
-        }
-    }
-
-    #[test]
-    fn after_a_read_of_one_message_reads_are_lone_with_a_read_of_two_between() {
-        // A ping-pong: one message each time; lone reads, then one of 2.
-        let mut streak = 0;
-        let mut seen = Vec::new();
-        for _ in 0..8 {
-            let read = next_read(400, 1.0, 1, streak, false);
-            streak = if read.lone { streak + 1 } else { 0 };
-            seen.push(read.messages);
-        }
-        assert_eq!(seen, [1, 1, 1, 2, 1, 1, 1, 2]);
-        assert_eq!(next_read(400, 1.0, 0, 0, false), lone());
-        assert_eq!(next_read(400, 1.0, 1, LONE_READS - 1, false), lone());
-        assert_eq!(next_read(400, 1.0, 1, LONE_READS, false), asks(2));
-        // A burst after it: the learned size once a read brought 2 or more.
-        for last in [2, 16, BATCH, usize::MAX] {
-            assert_eq!(next_read(400, 1.0, last, 0, false), asks(BATCH));
-            assert_eq!(next_read(400, 1.0, last, LONE_READS, false), asks(BATCH));
-        }
-        // The learned size (slow callbacks, or GRO's datagrams a message) bounds it.
-        assert_eq!(next_read(3, 1.0, BATCH, 0, false), asks(3));
-        assert_eq!(next_read(0, 1.0, BATCH, 0, false), asks(1));
-        assert_eq!(next_read(1280, 128.0, BATCH, 0, false), asks(10));
-        assert_eq!(next_read(1280, 128.0, 1, LONE_READS, false), asks(2));
-        assert_eq!(next_read(1, 1.0, 1, LONE_READS, false), asks(1));
-    }
-
-    #[test]
-    fn a_poll_soon_after_a_lone_read_reads_two() {
-        // The rest of a burst: a read of 2 at once, then the learned size.
-        assert_eq!(next_read(400, 1.0, 1, 1, true), asks(2));
-        assert_eq!(next_read(400, 1.0, 0, 0, true), asks(2));
-        assert_eq!(next_read(400, 1.0, 2, 0, true), asks(BATCH));
-        // A new arrival after a quiet spell: lone again.
-        assert_eq!(next_read(400, 1.0, 1, 1, false), lone());
     }
 }
