@@ -105,7 +105,9 @@ async function main() {
   // Not kept: a short ping-pong first. Right after bench/run.js's floods the
   // first library measured (uv-udp) took 68-75 µs a round trip, the facade
   // on the same driver 60-65, and uv-udp itself 60.9 run alone (three runs
-  // of npm run bench on d6e8af0).
+  // of npm run bench on d6e8af0). With it, six runs put uv-udp from 9.2 µs
+  // faster to 13.1 µs slower than the facade: noise of both signs, not a
+  // first-row penalty (bench/RESULTS.md, runs 19-24).
   library(LIBS[0], WARMUP_ROUNDS)
   for (const lib of LIBS) results.libraries[lib] = library(lib)
   results.libraries['C epoll'] = await c()

@@ -342,9 +342,9 @@ pub fn with_thread_reader<R>(f: impl FnOnce(&mut Reader) -> R) -> R {
 }
 
 /// Reads up to `max` (at most [`BATCH`]) messages into `slots` (one
-/// [`SLOT`] each) without blocking (`recvmsg` for one, `recvmmsg` for more), and replaces `metas` with their
-/// datagrams (a GRO message split into its segments); returns the number of
-/// messages. `WouldBlock` when there is none. `headers` may hold anything a
+/// [`SLOT`] each) without blocking (`recvmsg` for one, `recvmmsg` for
+/// more), and replaces `metas` with their datagrams (a GRO message split
+/// into its segments); returns the number of messages. `WouldBlock` when there is none. `headers` may hold anything a
 /// previous call left: every field the kernel reads is set here first.
 #[cfg(target_os = "linux")]
 pub(crate) fn recv_many(
@@ -411,8 +411,9 @@ pub(crate) fn recv_many(
         hdrs[0].msg_len = len as _;
         1
     } else {
-        // SAFETY: every header points at a live iovec over its own SLOT bytes
-        // of `slots` and at its own sockaddr_storage; all outlive the call.
+        // SAFETY: headers [0, max) point at a live iovec over their own SLOT
+        // bytes of `slots`, at their own sockaddr_storage and control
+        // buffer; all outlive the call.
         let n = unsafe {
             libc::recvmmsg(
                 socket.as_raw_fd(),
